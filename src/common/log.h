@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Logging for code running inside other programs: async-signal-safe,
+ * one write(2) per message, errno preserved, never stdout. */
+#ifndef TNAT64_LOG_H
+#define TNAT64_LOG_H
+
+#include <stdint.h>
+
+enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
+
+/* Level from TNAT64_DEBUG (0.06 semantics: unset = errors only, -1 or 0 =
+ * silent... see log.c), fd from TNAT64_DEBUG_FILE or 2. */
+void log_setup(int level, int fd, const char *progname);
+int log_level(void);
+
+/* printf-like, but only %s %d %u %ld %lu %x %c %% and two extensions:
+ * %A = IPv4 address (uint32_t, network order), %B = IPv6 address
+ * (const uint8_t *).  Truncates at 512 bytes. */
+void log_msg(int level, const char *fmt, ...);
+
+#endif
