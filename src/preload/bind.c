@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tnat64.h"
+
+EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int saved = errno;
+
+	tn_ensure_init();
+	return tn_ret(tn_bind(fd, addr, len), saved);
+}

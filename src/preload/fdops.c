@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internals of the hooks that create, copy and close descriptors or set
+ * options: they only keep the per-descriptor records right. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "addr.h"
+#include "fdops.h"
+#include "tnat64.h"
+
+/* Once NAT64 is in use, an AF_INET TCP socket is born as a dual-stack
+ * AF_INET6 one (FD_EMU, "fresh"): a translated connect then needs no
+ * second socket, and a local one goes out as ::ffff:a.b.c.d.  Anything
+ * that is not a plain client connect (bind, listen, an IPv4 option the
+ * IPv6 socket refuses) turns it back into a real AF_INET socket first. */
+static int emu_socket(int type, int proto)
+{
+	int off = 0, fd = real.socket(AF_INET6, type, proto);
+
+	if (fd >= 0 && tn_bindv6only() &&
+	    real.setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0) {
+		real.close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int tn_socket(int domain, int type, int proto)
+{
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int emu = 0, fd = -1;
+	struct fdrec *rec;
+
+	if (domain == AF_INET && base == SOCK_STREAM &&
+	    (proto == 0 || proto == IPPROTO_TCP) && tn_nat64_in_use()) {
+		int saved = errno;
+
+		fd = emu_socket(type, proto);
+		emu = fd >= 0;
+		errno = saved;
+	}
+	if (fd < 0)
+		fd = real.socket(domain, type, proto);
+	if (fd < 0)
+		return neg_errno();
+	if ((domain == AF_INET || domain == AF_INET6) &&
+	    (base == SOCK_STREAM || base == SOCK_DGRAM) &&
+	    (rec = fdtab_get(fd, 1)) != NULL) {
+		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
+				      memory_order_relaxed);
+		rec->domain = (uint8_t)domain;
+		rec->type = (uint8_t)base;
+		rec->proto = proto;
+		rec->opts = emu ? OPT_FRESH : 0;
+		rec->peer_prefix = 0xff;
+		rec->peer_v4 = 0;
+		rec->peer_port = 0;
+		rec->bound_v4 = 0;
+		rec->bound_port = 0;
+		atomic_store_explicit(&rec->kind, emu ? FD_EMU : FD_PLAIN,
+				      memory_order_release);
+	} else if (emu) {
+		/* No record, no emulation: give the program what it asked. */
+		real.close(fd);
+		fd = real.socket(domain, type, proto);
+		if (fd < 0)
+			return neg_errno();
+		fdtab_clear(fd);
+	} else {
+		fdtab_clear(fd);
+	}
+	return fd;
+}
+
+int tn_socketpair(int domain, int type, int proto, int sv[2])
+{
+	if (real.socketpair(domain, type, proto, sv) < 0)
+		return neg_errno();
+	fdtab_clear(sv[0]);
+	fdtab_clear(sv[1]);
+	return 0;
+}
+
+int tn_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags,
+	      int use4)
+{
+	int r = use4 ? real.accept4(fd, addr, len, flags)
+		     : real.accept(fd, addr, len);
+
+	if (r < 0)
+		return neg_errno();
+	fdtab_clear(r);
+	return r;
+}
+
+int tn_close(int fd)
+{
+	/* Forget first: once the kernel has closed it, another thread may
+	 * get the same number from socket() and record it. */
+	fdtab_clear(fd);
+	return real.close(fd) < 0 ? neg_errno() : 0;
+}
+
+int tn_close_range(unsigned int first, unsigned int last, int flags)
+{
+	if (!real.close_range)
+		return -ENOSYS;
+	if (!(flags & CLOSE_RANGE_CLOEXEC) && first <= last)
+		fdtab_clear_range(first, last);
+	return real.close_range(first, last, flags) < 0 ? neg_errno() : 0;
+}
+
+void tn_closefrom(int lowfd)
+{
+	if (lowfd >= 0)
+		fdtab_clear_range((unsigned int)lowfd, ~0u);
+	real.closefrom(lowfd);
+}
+
+int tn_dup(int oldfd)
+{
+	int r = real.dup(oldfd);
+
+	if (r < 0)
+		return neg_errno();
+	fdtab_copy(oldfd, r);
+	return r;
+}
+
+int tn_dup3(int oldfd, int newfd, int flags, int use3)
+{
+	int r = use3 ? real.dup3(oldfd, newfd, flags)
+		     : real.dup2(oldfd, newfd);
+
+	if (r < 0)
+		return neg_errno();
+	fdtab_copy(oldfd, r);
+	return r;
+}
+
+int tn_fcntl(int fd, int cmd, void *arg, int use64)
+{
+	int (*f)(int, int, ...) = use64 && real.fcntl64 ? real.fcntl64
+						       : real.fcntl;
+	int r = f(fd, cmd, arg);
+
+	if (r < 0)
+		return neg_errno();
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+		fdtab_copy(fd, r);
+	return r;
+}
+
+int tn_setsockopt(int fd, int level, int name, const void *val,
+		  socklen_t len)
+{
+	struct fdrec *rec = fdtab_get(fd, 0);
+	uint32_t kind = fdrec_kind(rec);
+
+	if (real.setsockopt(fd, level, name, val, len) < 0) {
+		int r = neg_errno();
+
+		/* An IPv4 option our stand-in socket does not take. */
+		if (kind != FD_EMU || !(rec->opts & OPT_FRESH) ||
+		    level != SOL_IP || tn_unfresh(fd, rec) < 0)
+			return r;
+		kind = FD_PLAIN;
+		if (real.setsockopt(fd, level, name, val, len) < 0)
+			return neg_errno();
+	}
+	if (kind == FD_PLAIN || kind == FD_EMU) {
+		if (level == SOL_SOCKET)
+			rec->opts |= OPT_SOCKET;
+		else if (level == SOL_TCP)
+			rec->opts |= OPT_TCP;
+		else if (level == SOL_IP)
+			rec->opts |= OPT_IP;
+	}
+	if (kind == FD_EMU && level == SOL_IP)
+		tn_mirror_ip_option(fd, name, val, len);
+	return 0;
+}
+
+int tn_bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct fdrec *rec = fdtab_get(fd, 0);
+	uint32_t kind = fdrec_kind(rec);
+	int r;
+
+	if (kind == FD_EMU && (rec->opts & OPT_FRESH)) {
+		r = tn_unfresh(fd, rec);
+		if (r < 0)
+			return r;
+		kind = FD_PLAIN;
+	}
+	if (kind == FD_EMU && addr && len >= (socklen_t)sizeof(struct sockaddr_in) &&
+	    addr->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)addr;
+		struct sockaddr_in6 s6;
+
+		memset(&s6, 0, sizeof(s6));
+		s6.sin6_family = AF_INET6;
+		s6.sin6_port = sin->sin_port;
+		if (sin->sin_addr.s_addr != htonl(INADDR_ANY))
+			ipv6_make_v4mapped(sin->sin_addr.s_addr,
+					   s6.sin6_addr.s6_addr);
+		if (real.bind(fd, (struct sockaddr *)&s6, sizeof(s6)) < 0)
+			return neg_errno();
+		rec->bound_v4 = sin->sin_addr.s_addr;
+		rec->bound_port = sin->sin_port;
+		return 0;
+	}
+	if (real.bind(fd, addr, len) < 0)
+		return neg_errno();
+	if (kind == FD_PLAIN)
+		rec->opts |= OPT_BOUND;
+	return 0;
+}
+
+/* A fresh FD_EMU socket about to be used as more than a client: make it
+ * the real AF_INET socket the program asked for. */
+int tn_unfresh(int fd, struct fdrec *rec)
+{
+	return tn_replace(fd, rec, AF_INET);
+}
+
+int tn_listen(int fd, int backlog)
+{
+	struct fdrec *rec = fdtab_get(fd, 0);
+
+	if (fdrec_kind(rec) == FD_EMU && (rec->opts & OPT_FRESH)) {
+		int r = tn_unfresh(fd, rec);
+
+		if (r < 0)
+			return r;
+	}
+	return real.listen(fd, backlog) < 0 ? neg_errno() : 0;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fdtab.h"
+
+#define CHUNK_BITS 10
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define NCHUNKS 1024u                 /* fds up to 1048575 are tracked */
+
+static _Atomic(struct fdrec *) chunks[NCHUNKS];
+
+struct fdrec *fdtab_get(int fd, int create)
+{
+	unsigned int c, i;
+	struct fdrec *chunk, *expected = NULL;
+
+	if (fd < 0)
+		return NULL;
+	c = (unsigned int)fd >> CHUNK_BITS;
+	i = (unsigned int)fd & (CHUNK_SIZE - 1);
+	if (c >= NCHUNKS)
+		return NULL;
+	chunk = atomic_load_explicit(&chunks[c], memory_order_acquire);
+	if (chunk || !create)
+		return chunk ? &chunk[i] : NULL;
+	chunk = mmap(NULL, CHUNK_SIZE * sizeof(struct fdrec),
+		     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (chunk == MAP_FAILED)
+		return NULL;
+	if (!atomic_compare_exchange_strong_explicit(&chunks[c], &expected,
+			chunk, memory_order_acq_rel, memory_order_acquire)) {
+		munmap(chunk, CHUNK_SIZE * sizeof(struct fdrec));
+		chunk = expected;
+	}
+	return &chunk[i];
+}
+
+void fdtab_clear(int fd)
+{
+	struct fdrec *r = fdtab_get(fd, 0);
+
+	if (r)
+		atomic_store_explicit(&r->kind, FD_UNKNOWN, memory_order_release);
+}
+
+void fdtab_clear_range(unsigned int first, unsigned int last)
+{
+	unsigned int c;
+
+	if (last >= NCHUNKS * CHUNK_SIZE)
+		last = NCHUNKS * CHUNK_SIZE - 1;
+	for (c = first >> CHUNK_BITS; first <= last && c < NCHUNKS; c++) {
+		struct fdrec *chunk = atomic_load_explicit(&chunks[c],
+						memory_order_acquire);
+		unsigned int end = (c + 1) * CHUNK_SIZE - 1;
+
+		if (end > last)
+			end = last;
+		if (chunk)
+			for (unsigned int fd = first; fd <= end; fd++)
+				atomic_store_explicit(&chunk[fd & (CHUNK_SIZE - 1)].kind,
+					FD_UNKNOWN, memory_order_release);
+		first = end + 1;
+		if (first == 0)
+			break;
+	}
+}
+
+void fdtab_copy(int oldfd, int newfd)
+{
+	struct fdrec *src = fdtab_get(oldfd, 0);
+	uint32_t kind = fdrec_kind(src);
+	struct fdrec *dst;
+
+	if (oldfd == newfd)
+		return;
+	if (kind == FD_UNKNOWN) {
+		fdtab_clear(newfd);
+		return;
+	}
+	dst = fdtab_get(newfd, 1);
+	if (!dst)
+		return;
+	atomic_store_explicit(&dst->kind, FD_UNKNOWN, memory_order_relaxed);
+	dst->domain = src->domain;
+	dst->type = src->type;
+	dst->peer_prefix = src->peer_prefix;
+	dst->opts = src->opts;
+	dst->peer_v4 = src->peer_v4;
+	dst->peer_port = src->peer_port;
+	dst->bound_port = src->bound_port;
+	dst->bound_v4 = src->bound_v4;
+	dst->proto = src->proto;
+	atomic_store_explicit(&dst->kind, kind, memory_order_release);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Per-descriptor records, lock-free: a two-level table indexed by fd whose
+ * chunks are mmap(2)ed on first use and published with compare-and-swap,
+ * so every operation is async-signal-safe and fork-safe (no locks). */
+#ifndef TNAT64_FDTAB_H
+#define TNAT64_FDTAB_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+enum fd_kind {
+	FD_UNKNOWN = 0, /* never seen (inherited, passed in...) or not a socket */
+	FD_PLAIN,       /* socket created here, not translated */
+	FD_EMU,         /* AF_INET6 socket standing in for the program's
+			   AF_INET socket: everything observed is turned back
+			   into IPv4 */
+	FD_V6MAP,       /* program's own AF_INET6 socket whose ::ffff:a.b.c.d
+			   peer was sent to NAT64 */
+};
+
+/* Options the program set on a socket we saw being created; a
+ * replacement socket gets exactly these copied (FD_UNKNOWN: all). */
+enum {
+	OPT_SOCKET = 1u << 0,   /* some SOL_SOCKET option */
+	OPT_TCP    = 1u << 1,   /* some SOL_TCP option */
+	OPT_IP     = 1u << 2,   /* some SOL_IP option */
+	OPT_BOUND  = 1u << 3,   /* bind() was called */
+	OPT_FRESH  = 1u << 4,   /* FD_EMU made by socket(): not yet bound,
+				   listening or connected */
+};
+
+struct fdrec {
+	_Atomic uint32_t kind;   /* enum fd_kind, written last */
+	uint8_t domain, type;    /* as created (type without flags) */
+	uint8_t peer_prefix;     /* prefix index of the peer, 0xff: none */
+	uint8_t opts;            /* OPT_* */
+	uint32_t peer_v4;        /* network order: what the program asked */
+	uint16_t peer_port;      /* network order */
+	uint16_t bound_port;     /* network order */
+	uint32_t bound_v4;       /* network order */
+	int proto;
+};
+
+/* The record of fd, allocating its chunk if create (NULL if fd is out of
+ * range or memory is short: callers then pass the call through). */
+struct fdrec *fdtab_get(int fd, int create);
+/* Forget fd (close). */
+void fdtab_clear(int fd);
+/* Forget [first, last] (close_range, closefrom). */
+void fdtab_clear_range(unsigned int first, unsigned int last);
+/* newfd now refers to the same open file as oldfd (dup*). */
+void fdtab_copy(int oldfd, int newfd);
+
+static inline uint32_t fdrec_kind(const struct fdrec *r)
+{
+	return r ? atomic_load_explicit(&r->kind, memory_order_acquire)
+		 : FD_UNKNOWN;
+}
+
+#endif

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tnat64.h"
+
+EXPORT int setsockopt(int fd, int level, int name, const void *val,
+		      socklen_t len)
+{
+	int saved = errno;
+
+	tn_ensure_init();
+	return tn_ret(tn_setsockopt(fd, level, name, val, len), saved);
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal interface of the preloaded library. */
+#ifndef TNAT64_PRELOAD_H
+#define TNAT64_PRELOAD_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "fdtab.h"
+#include "real.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* Set once everything in real is resolved. */
+extern atomic_bool tn_ready;
+void tn_init(void);
+
+static inline void tn_ensure_init(void)
+{
+	if (__builtin_expect(!atomic_load_explicit(&tn_ready,
+						   memory_order_acquire), 0))
+		tn_init();
+}
+
+/* The configuration, loaded on first use (async-signal-safe: open/read/
+ * mmap only).  Never NULL once returned: falls back to the built-in one. */
+const struct config *tn_config(void);
+
+/* Decision cache, one entry per configured prefix (0.06's rule):
+ * DIRECT_FIRST: try IPv4, NAT64 on "no route"; NAT64_WORKS: NAT64 at once. */
+enum { CACHE_DIRECT_FIRST = 0, CACHE_NAT64_WORKS = 1 };
+int tn_cache_get(int prefix);
+void tn_cache_set(int prefix, int state);
+
+/* Errno-free internals: return >= 0 or -errno. */
+int tn_connect(int fd, const struct sockaddr *addr, socklen_t len);
+int tn_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+int tn_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int tn_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+int tn_setsockopt(int fd, int level, int name, const void *val,
+		  socklen_t len);
+int tn_socket(int domain, int type, int proto);
+int tn_bind(int fd, const struct sockaddr *addr, socklen_t len);
+ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
+		  const struct sockaddr *addr, socklen_t len);
+ssize_t tn_sendmsg(int fd, const struct msghdr *msg, int flags);
+
+/* Replace the socket behind fd by a new one of family AF_INET6 (the
+ * record becomes FD_EMU) or AF_INET (back to FD_PLAIN), keeping type,
+ * protocol, status flags, close-on-exec, the options the program set and
+ * a bound port.  0 or -errno. */
+int tn_replace(int fd, struct fdrec *rec, int family);
+
+/* True once NAT64 has worked in this process: from then on socket()
+ * hands out dual-stack AF_INET6 sockets for AF_INET TCP requests, so a
+ * translated connect needs no second socket. */
+bool tn_nat64_in_use(void);
+/* 1 if net.ipv6.bindv6only is set (new AF_INET6 sockets are v6-only). */
+int tn_bindv6only(void);
+
+/* Route an IPv4 destination: fills the IPv6 sockaddr to use.
+ * Returns 1 when dst must go through NAT64 prefix *pfx, 0 when direct. */
+int tn_route(uint32_t v4, uint16_t port_be, int *pfx);
+void tn_synth(int pfx, uint32_t v4, uint16_t port_be,
+	      struct sockaddr_in6 *out);
+
+/* Return -errno of the last failing libc call. */
+static inline int neg_errno(void);
+#include <errno.h>
+static inline int neg_errno(void)
+{
+	return errno ? -errno : -EIO;
+}
+
+/* Hook epilogue: -errno -> errno; on success errno is put back to what
+ * it was when the hook was entered (internal calls may have failed on
+ * the way to that success). */
+static inline int tn_ret(int r, int saved_errno)
+{
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	errno = saved_errno;
+	return r;
+}
+
+static inline ssize_t tn_sret(ssize_t r, int saved_errno)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	errno = saved_errno;
+	return r;
+}
+
+#endif

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The translation core: routing decisions, socket replacement and the
+ * connect logic.  Everything here is async-signal-safe: no locks, no
+ * allocation (fdtab chunks come from mmap), no stdio. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "fdops.h"
+#include "log.h"
+#include "prefix.h"
+#include "tnat64.h"
+
+int tn_route(uint32_t v4, uint16_t port_be, int *pfx)
+{
+	const struct config *c;
+
+	if (ipv4_always_local(v4) || ipv4_is_multicast_or_broadcast(v4))
+		return 0;
+	c = tn_config();
+	if (!c)
+		return 0;
+	return config_lookup(c, v4, ntohs(port_be), pfx) == LOOKUP_NAT64;
+}
+
+void tn_synth(int pfx, uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
+{
+	const struct config *c = tn_config();
+
+	memset(out, 0, sizeof(*out));
+	out->sin6_family = AF_INET6;
+	out->sin6_port = port_be;
+	nat64_synth(&c->prefixes[pfx], v4, out->sin6_addr.s6_addr);
+}
+
+/* Socket options carried from the program's AF_INET socket to its
+ * replacement.  IP_TOS and IP_TTL also become their IPv6 equivalents. */
+struct optdesc {
+	int level, name, optbit;
+};
+
+static const struct optdesc carried[] = {
+	{ SOL_SOCKET, SO_REUSEADDR, OPT_SOCKET },
+	{ SOL_SOCKET, SO_REUSEPORT, OPT_SOCKET },
+	{ SOL_SOCKET, SO_KEEPALIVE, OPT_SOCKET },
+	{ SOL_SOCKET, SO_SNDBUF, OPT_SOCKET },
+	{ SOL_SOCKET, SO_RCVBUF, OPT_SOCKET },
+	{ SOL_SOCKET, SO_RCVTIMEO, OPT_SOCKET },
+	{ SOL_SOCKET, SO_SNDTIMEO, OPT_SOCKET },
+	{ SOL_SOCKET, SO_LINGER, OPT_SOCKET },
+	{ SOL_SOCKET, SO_PRIORITY, OPT_SOCKET },
+	{ SOL_SOCKET, SO_MARK, OPT_SOCKET },
+	{ SOL_SOCKET, SO_OOBINLINE, OPT_SOCKET },
+	{ SOL_SOCKET, SO_BROADCAST, OPT_SOCKET },
+	{ SOL_SOCKET, SO_RCVLOWAT, OPT_SOCKET },
+	{ SOL_SOCKET, SO_BINDTODEVICE, OPT_SOCKET },
+	{ SOL_TCP, TCP_NODELAY, OPT_TCP },
+	{ SOL_TCP, TCP_KEEPIDLE, OPT_TCP },
+	{ SOL_TCP, TCP_KEEPINTVL, OPT_TCP },
+	{ SOL_TCP, TCP_KEEPCNT, OPT_TCP },
+	{ SOL_TCP, TCP_USER_TIMEOUT, OPT_TCP },
+	{ SOL_TCP, TCP_MAXSEG, OPT_TCP },
+	{ SOL_TCP, TCP_CONGESTION, OPT_TCP },
+	{ SOL_TCP, TCP_NOTSENT_LOWAT, OPT_TCP },
+	{ SOL_TCP, TCP_FASTOPEN_CONNECT, OPT_TCP },
+	{ SOL_TCP, TCP_SYNCNT, OPT_TCP },
+	{ SOL_TCP, TCP_WINDOW_CLAMP, OPT_TCP },
+	{ SOL_IP, IP_TOS, OPT_IP },
+	{ SOL_IP, IP_TTL, OPT_IP },
+	{ SOL_IP, IP_FREEBIND, OPT_IP },
+	{ SOL_IP, IP_TRANSPARENT, OPT_IP },
+	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, OPT_IP },
+};
+
+/* Mirror an IPv4-level option onto the IPv6 level of an AF_INET6 socket,
+ * for traffic that leaves as IPv6. */
+void tn_mirror_ip_option(int fd, int name, const void *val, socklen_t len)
+{
+	int v;
+
+	if (len < (socklen_t)sizeof(int))
+		return;
+	memcpy(&v, val, sizeof(v));
+	if (name == IP_TOS) {
+		v &= 0xff;
+		real.setsockopt(fd, SOL_IPV6, IPV6_TCLASS, &v, sizeof(v));
+	} else if (name == IP_TTL) {
+		real.setsockopt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v));
+	}
+}
+
+static void copy_options(int from, int to, unsigned int optmask, int type)
+{
+	for (size_t i = 0; i < sizeof(carried) / sizeof(carried[0]); i++) {
+		const struct optdesc *o = &carried[i];
+		union {
+			int i;
+			struct timeval tv;
+			struct linger l;
+			char s[IFNAMSIZ + 16];
+		} v, def;
+		socklen_t len = sizeof(v), dlen = sizeof(def);
+
+		if (!(optmask & (unsigned int)o->optbit))
+			continue;
+		if (o->level == SOL_TCP && type != SOCK_STREAM)
+			continue;
+		memset(&v, 0, sizeof(v));
+		memset(&def, 0, sizeof(def));
+		if (real.getsockopt(from, o->level, o->name, &v, &len) < 0)
+			continue;
+		/* Only what differs from the new socket's default. */
+		if (real.getsockopt(to, o->level, o->name, &def, &dlen) == 0 &&
+		    dlen == len && memcmp(&v, &def, len) == 0)
+			continue;
+		if (o->level == SOL_SOCKET &&
+		    (o->name == SO_SNDBUF || o->name == SO_RCVBUF))
+			v.i /= 2; /* the kernel doubles what it is given */
+		if (o->level == SOL_SOCKET && o->name == SO_BINDTODEVICE)
+			len = (socklen_t)strnlen(v.s, sizeof(v.s));
+		real.setsockopt(to, o->level, o->name, &v, len);
+		if (o->level == SOL_IP)
+			tn_mirror_ip_option(to, o->name, &v, len);
+	}
+}
+
+int tn_replace(int fd, struct fdrec *rec, int family)
+{
+	int fl, fdfl, s2, type, proto, r, off = 0;
+	unsigned int optmask;
+	uint16_t port = 0;
+	uint32_t bound = 0, kind = fdrec_kind(rec);
+
+	fl = real.fcntl(fd, F_GETFL);
+	fdfl = real.fcntl(fd, F_GETFD);
+	if (fl < 0 || fdfl < 0)
+		return neg_errno();
+	if (kind == FD_PLAIN || kind == FD_EMU) {
+		type = rec->type;
+		proto = rec->proto;
+		optmask = rec->opts;
+	} else {
+		socklen_t l = sizeof(type);
+
+		if (real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0)
+			return neg_errno();
+		l = sizeof(proto);
+		if (real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l) < 0)
+			proto = 0;
+		optmask = OPT_SOCKET | OPT_TCP | OPT_IP | OPT_BOUND;
+	}
+	if (family == AF_INET6 && (optmask & OPT_BOUND)) {
+		struct sockaddr_in sin;
+		socklen_t l = sizeof(sin);
+
+		if (real.getsockname(fd, (struct sockaddr *)&sin, &l) == 0 &&
+		    sin.sin_family == AF_INET) {
+			port = sin.sin_port;
+			bound = sin.sin_addr.s_addr;
+		}
+	}
+	s2 = real.socket(family, type | SOCK_CLOEXEC |
+			 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0), proto);
+	if (s2 < 0)
+		return neg_errno();
+	if (family == AF_INET6 && tn_bindv6only())
+		real.setsockopt(s2, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (optmask & (OPT_SOCKET | OPT_TCP | OPT_IP))
+		copy_options(fd, s2, optmask, type);
+	r = real.dup3(s2, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
+	if (r < 0) {
+		r = neg_errno();
+		real.close(s2);
+		return r;
+	}
+	real.close(s2);
+	if (rec) {
+		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
+				      memory_order_relaxed);
+		rec->domain = AF_INET;
+		rec->type = (uint8_t)type;
+		rec->proto = proto;
+		rec->opts = (uint8_t)(optmask & ~(unsigned int)OPT_FRESH);
+		rec->bound_port = port;
+		rec->bound_v4 = bound;
+		rec->peer_prefix = 0xff;
+		rec->peer_v4 = 0;
+		rec->peer_port = 0;
+		atomic_store_explicit(&rec->kind,
+				      family == AF_INET6 ? FD_EMU : FD_PLAIN,
+				      memory_order_release);
+	}
+	if (port) {
+		/* The old socket held the port; it is closed now. */
+		struct sockaddr_in6 any = { .sin6_family = AF_INET6,
+					    .sin6_port = port };
+		if (real.bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0) {
+			r = neg_errno();
+			log_msg(LOG_WARN, "fd %d: cannot keep local port %u "
+				"after translation (errno %d)", fd,
+				(unsigned)ntohs(port), -r);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* A NAT64 attempt failed in a way that says NAT64 itself is unreachable. */
+static int nat64_unreachable(int err)
+{
+	return err == -ENETUNREACH || err == -EHOSTUNREACH ||
+	       err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT;
+}
+
+static int do_connect(int fd, const void *sa, socklen_t len)
+{
+	return real.connect(fd, (const struct sockaddr *)sa, len) == 0 ? 0
+		: neg_errno();
+}
+
+/* Connect an AF_INET6 socket (ours or the program's) to the NAT64 form of
+ * v4:port and update the decision cache. */
+static int connect_nat64(int fd, int pfx, uint32_t v4, uint16_t port)
+{
+	struct sockaddr_in6 s6;
+	int r;
+
+	tn_synth(pfx, v4, port, &s6);
+	r = do_connect(fd, &s6, sizeof(s6));
+	if (r == 0 || r == -EINPROGRESS || !nat64_unreachable(r))
+		tn_cache_set(pfx, CACHE_NAT64_WORKS);
+	else
+		tn_cache_set(pfx, CACHE_DIRECT_FIRST);
+	if (r == 0 || r == -EINPROGRESS)
+		log_msg(LOG_INFO, "fd %d: %A:%u via NAT64 [%B]:%u%s", fd, v4,
+			(unsigned)ntohs(port), s6.sin6_addr.s6_addr,
+			(unsigned)ntohs(port), r ? " (in progress)" : "");
+	else
+		log_msg(LOG_INFO, "fd %d: %A:%u via NAT64 [%B]:%u: errno %d",
+			fd, v4, (unsigned)ntohs(port), s6.sin6_addr.s6_addr,
+			(unsigned)ntohs(port), -r);
+	return r;
+}
+
+static void set_peer(struct fdrec *rec, int pfx, uint32_t v4, uint16_t port)
+{
+	if (!rec)
+		return;
+	rec->peer_prefix = (uint8_t)(pfx < 0 ? 0xff : pfx);
+	rec->peer_v4 = v4;
+	rec->peer_port = port;
+}
+
+/* Type of the socket behind fd, from our record or the kernel. */
+static int socket_type(int fd, const struct fdrec *rec, int *domain)
+{
+	int v;
+	socklen_t l = sizeof(v);
+	uint32_t k = fdrec_kind(rec);
+
+	if (k == FD_PLAIN || k == FD_V6MAP) {
+		*domain = rec->domain;
+		return rec->type;
+	}
+	if (real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0)
+		return -1;
+	*domain = v;
+	l = sizeof(v);
+	if (real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &l) < 0)
+		return -1;
+	return v;
+}
+
+/* connect() on an FD_EMU socket: the destination is IPv4, the socket is
+ * AF_INET6.  Direct destinations go as ::ffff:a.b.c.d. */
+static int emu_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin)
+{
+	uint32_t v4 = sin->sin_addr.s_addr;
+	struct sockaddr_in6 m;
+	int pfx = -1, r;
+
+	rec->opts &= (uint8_t)~OPT_FRESH;
+	if (tn_route(v4, sin->sin_port, &pfx) &&
+	    tn_cache_get(pfx) == CACHE_NAT64_WORKS) {
+		set_peer(rec, pfx, v4, sin->sin_port);
+		return connect_nat64(fd, pfx, v4, sin->sin_port);
+	}
+	memset(&m, 0, sizeof(m));
+	m.sin6_family = AF_INET6;
+	m.sin6_port = sin->sin_port;
+	ipv6_make_v4mapped(v4, m.sin6_addr.s6_addr);
+	set_peer(rec, -1, v4, sin->sin_port);
+	r = do_connect(fd, &m, sizeof(m));
+	if (r != -ENETUNREACH || pfx < 0)
+		return r;
+	set_peer(rec, pfx, v4, sin->sin_port);
+	return connect_nat64(fd, pfx, v4, sin->sin_port);
+}
+
+int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct fdrec *rec;
+	uint32_t kind, v4;
+	uint16_t port;
+	int pfx = -1, r, type, domain = 0;
+
+	if (!addr || len < (socklen_t)sizeof(sa_family_t))
+		return do_connect(fd, addr, len);
+	rec = fdtab_get(fd, 0);
+	kind = fdrec_kind(rec);
+
+	if (addr->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)addr;
+
+		if (len < (socklen_t)sizeof(*sin))
+			return do_connect(fd, addr, len);
+		if (kind == FD_EMU)
+			return emu_connect(fd, rec, sin);
+		v4 = sin->sin_addr.s_addr;
+		port = sin->sin_port;
+		/* The common untranslated cases cost no system call. */
+		if (!tn_route(v4, port, &pfx))
+			return do_connect(fd, addr, len);
+		type = socket_type(fd, rec, &domain);
+		if (type != SOCK_STREAM || domain != AF_INET)
+			return do_connect(fd, addr, len);
+		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS) {
+			r = do_connect(fd, addr, len);
+			if (r != -ENETUNREACH)
+				return r;
+		}
+		if (!rec)
+			rec = fdtab_get(fd, 1);
+		r = tn_replace(fd, rec, AF_INET6);
+		if (r < 0)
+			return r;
+		set_peer(rec, pfx, v4, port);
+		return connect_nat64(fd, pfx, v4, port);
+	}
+
+	if (addr->sa_family == AF_INET6 &&
+	    len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *s6 = (const void *)addr;
+
+		if (!ipv6_is_v4mapped(s6->sin6_addr.s6_addr))
+			return do_connect(fd, addr, len);
+		memcpy(&v4, &s6->sin6_addr.s6_addr[12], 4);
+		port = s6->sin6_port;
+		if (!tn_route(v4, port, &pfx))
+			return do_connect(fd, addr, len);
+		type = socket_type(fd, rec, &domain);
+		if (type != SOCK_STREAM || domain != AF_INET6)
+			return do_connect(fd, addr, len);
+		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS) {
+			r = do_connect(fd, addr, len);
+			if (r != -ENETUNREACH)
+				return r;
+		}
+		if (!rec)
+			rec = fdtab_get(fd, 1);
+		if (rec) {
+			atomic_store_explicit(&rec->kind, FD_UNKNOWN,
+					      memory_order_relaxed);
+			rec->domain = AF_INET6;
+			rec->type = (uint8_t)type;
+			set_peer(rec, pfx, v4, port);
+			atomic_store_explicit(&rec->kind, FD_V6MAP,
+					      memory_order_release);
+		}
+		return connect_nat64(fd, pfx, v4, port);
+	}
+	return do_connect(fd, addr, len);
+}
