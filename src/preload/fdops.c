@@ -35,8 +35,9 @@ int tn_socket(int domain, int type, int proto)
 	int emu = 0, fd = -1;
 	struct fdrec *rec;
 
-	if (domain == AF_INET && base == SOCK_STREAM &&
-	    (proto == 0 || proto == IPPROTO_TCP) && tn_nat64_in_use()) {
+	if (domain == AF_INET && tn_nat64_in_use() &&
+	    ((base == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP)) ||
+	     (base == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP)))) {
 		int saved = errno;
 
 		fd = emu_socket(type, proto);
@@ -155,12 +156,40 @@ int tn_fcntl(int fd, int cmd, void *arg, int use64)
 	return r;
 }
 
+/* Options a fresh stand-in socket takes as they are: the IPv4-level ones
+ * that also apply to IPv4-mapped traffic and that we mirror to IPv6, and
+ * every non-IP level except broadcast.  Others (multicast, broadcast,
+ * raw IP options...) make it a real AF_INET socket first. */
+static int emu_option_ok(int level, int name)
+{
+	if (level == SOL_SOCKET)
+		return name != SO_BROADCAST;
+	if (level != SOL_IP)
+		return 1;
+	switch (name) {
+	case IP_TOS: case IP_TTL: case IP_PKTINFO: case IP_RECVTOS:
+	case IP_RECVTTL: case IP_MTU_DISCOVER: case IP_FREEBIND:
+	case IP_BIND_ADDRESS_NO_PORT: case IP_RECVERR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int tn_setsockopt(int fd, int level, int name, const void *val,
 		  socklen_t len)
 {
 	struct fdrec *rec = fdtab_get(fd, 0);
 	uint32_t kind = fdrec_kind(rec);
 
+	if (kind == FD_EMU && (rec->opts & OPT_FRESH) &&
+	    !emu_option_ok(level, name)) {
+		int r = tn_unfresh(fd, rec);
+
+		if (r < 0)
+			return r;
+		kind = FD_PLAIN;
+	}
 	if (real.setsockopt(fd, level, name, val, len) < 0) {
 		int r = neg_errno();
 
@@ -216,8 +245,13 @@ int tn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	}
 	if (real.bind(fd, addr, len) < 0)
 		return neg_errno();
-	if (kind == FD_PLAIN)
+	if (kind == FD_PLAIN) {
 		rec->opts |= OPT_BOUND;
+		if (addr && addr->sa_family == AF_INET &&
+		    len >= (socklen_t)sizeof(struct sockaddr_in))
+			rec->bound_v4 = ((const struct sockaddr_in *)
+					 (const void *)addr)->sin_addr.s_addr;
+	}
 	return 0;
 }
 

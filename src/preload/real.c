@@ -64,4 +64,9 @@ void real_resolve(void)
 	RESOLVE(setsockopt, 1);
 	RESOLVE(sendto, 1);
 	RESOLVE(sendmsg, 1);
+	RESOLVE(sendmmsg, 1);
+	RESOLVE(recvfrom, 1);
+	RESOLVE(recvmsg, 1);
+	RESOLVE(recvmmsg, 1);
+	RESOLVE(getaddrinfo, 1);
 }

@@ -47,6 +47,20 @@ int tn_bind(int fd, const struct sockaddr *addr, socklen_t len);
 ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
 		  const struct sockaddr *addr, socklen_t len);
 ssize_t tn_sendmsg(int fd, const struct msghdr *msg, int flags);
+int tn_sendmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags);
+ssize_t tn_recvfrom(int fd, void *buf, size_t n, int flags,
+		    struct sockaddr *addr, socklen_t *len);
+ssize_t tn_recvmsg(int fd, struct msghdr *msg, int flags);
+int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
+		struct timespec *timeout);
+int tn_getaddrinfo(const char *node, const char *service,
+		   const struct addrinfo *hints, struct addrinfo **res);
+
+/* Socket types we translate. */
+static inline int tn_xlat_type(int type)
+{
+	return type == SOCK_STREAM || type == SOCK_DGRAM;
+}
 
 /* Replace the socket behind fd by a new one of family AF_INET6 (the
  * record becomes FD_EMU) or AF_INET (back to FD_PLAIN), keeping type,

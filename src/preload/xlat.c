@@ -76,6 +76,10 @@ static const struct optdesc carried[] = {
 	{ SOL_IP, IP_FREEBIND, OPT_IP },
 	{ SOL_IP, IP_TRANSPARENT, OPT_IP },
 	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, OPT_IP },
+	{ SOL_IP, IP_PKTINFO, OPT_IP },
+	{ SOL_IP, IP_RECVTOS, OPT_IP },
+	{ SOL_IP, IP_RECVTTL, OPT_IP },
+	{ SOL_IP, IP_MTU_DISCOVER, OPT_IP },
 };
 
 /* Mirror an IPv4-level option onto the IPv6 level of an AF_INET6 socket,
@@ -92,6 +96,12 @@ void tn_mirror_ip_option(int fd, int name, const void *val, socklen_t len)
 		real.setsockopt(fd, SOL_IPV6, IPV6_TCLASS, &v, sizeof(v));
 	} else if (name == IP_TTL) {
 		real.setsockopt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v));
+	} else if (name == IP_PKTINFO) {
+		real.setsockopt(fd, SOL_IPV6, IPV6_RECVPKTINFO, &v, sizeof(v));
+	} else if (name == IP_RECVTOS) {
+		real.setsockopt(fd, SOL_IPV6, IPV6_RECVTCLASS, &v, sizeof(v));
+	} else if (name == IP_RECVTTL) {
+		real.setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &v, sizeof(v));
 	}
 }
 
@@ -164,6 +174,10 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 			port = sin.sin_port;
 			bound = sin.sin_addr.s_addr;
 		}
+		/* Bound to one local IPv4 address: the program chose IPv4
+		 * on purpose; its traffic is never translated. */
+		if (bound != htonl(INADDR_ANY))
+			return -ENETUNREACH;
 	}
 	s2 = real.socket(family, type | SOCK_CLOEXEC |
 			 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0), proto);
@@ -328,7 +342,7 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		if (!tn_route(v4, port, &pfx))
 			return do_connect(fd, addr, len);
 		type = socket_type(fd, rec, &domain);
-		if (type != SOCK_STREAM || domain != AF_INET)
+		if (!tn_xlat_type(type) || domain != AF_INET)
 			return do_connect(fd, addr, len);
 		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS) {
 			r = do_connect(fd, addr, len);

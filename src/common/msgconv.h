@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Pure conversions between what an IPv6 socket reports and what a
+ * program that owns an IPv4 socket expects: source addresses and
+ * ancillary data (control messages).  No allocation, async-signal-safe. */
+#ifndef TNAT64_MSGCONV_H
+#define TNAT64_MSGCONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "prefix.h"
+
+/* The IPv4 form of an IPv6 address seen on a translated socket:
+ * ::ffff:a.b.c.d gives a.b.c.d; an address inside one of the npfx
+ * prefixes (the one at index prefer first, if prefer >= 0) gives the
+ * embedded address.  Returns the prefix index used, -1 for a mapped
+ * address, or -2 when the address has no IPv4 form (out untouched). */
+int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
+		       const struct nat64_prefix *pfx, size_t npfx,
+		       int prefer, struct sockaddr_in *out);
+
+/* ::ffff:a.b.c.d form of an IPv4 socket address. */
+void msgconv_v4_to_mapped(const struct sockaddr_in *in,
+			  struct sockaddr_in6 *out);
+
+/* Rewrite received control messages for the IPv4 program: IPV6_PKTINFO
+ * -> IP_PKTINFO (interface index kept, addresses local_v4), IPV6_TCLASS
+ * -> IP_TOS (one byte, as the IPv4 stack sends it), IPV6_HOPLIMIT ->
+ * IP_TTL; everything else is copied unchanged.  src/srclen is what the
+ * kernel returned, dst/cap the program's buffer.  Messages that do not
+ * fit whole are dropped and *truncated set (MSG_CTRUNC).  Returns the
+ * number of bytes written to dst (the new msg_controllen). */
+size_t msgconv_cmsg_to_v4(const void *src, size_t srclen, void *dst,
+			  size_t cap, uint32_t local_v4, int *truncated);
+
+/* Rewrite control messages a program sends with an IPv4 destination that
+ * goes out as IPv6: IP_TOS -> IPV6_TCLASS, IP_TTL -> IPV6_HOPLIMIT,
+ * IP_PKTINFO -> IPV6_PKTINFO (interface index only); others unchanged.
+ * Returns the bytes written to dst, or 0 with *overflow set if cap is too
+ * small (callers size dst as srclen * 2 + 64). */
+size_t msgconv_cmsg_to_v6(const void *src, size_t srclen, void *dst,
+			  size_t cap, int *overflow);
+
+#endif

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Receives on translated sockets: the source address and the ancillary
+ * data come back in the IPv4 form the program expects.  The kernel's
+ * answer lands in our own buffers first (an IPv6 address does not fit in
+ * a sockaddr_in), then is copied out within the program's lengths. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "addr.h"
+#include "msgconv.h"
+#include "tnat64.h"
+
+#define CTL_MAX 2048
+
+/* Convert the kernel's source address (ss, sl) for the program; returns 0,
+ * or -1 when the source has no IPv4 form (a datagram from an IPv6 host
+ * that an IPv4 socket could never have received). */
+static int source_out(const struct fdrec *rec, const struct sockaddr_in6 *ss,
+		      socklen_t sl, void *name, socklen_t *namelen)
+{
+	const struct config *c = tn_config();
+	struct sockaddr_in sin;
+
+	if (ss->sin6_family != AF_INET6 || sl < (socklen_t)sizeof(*ss)) {
+		if (name)
+			sockaddr_copy_out(name, namelen, ss, sl);
+		else if (namelen)
+			*namelen = 0;
+		return 0;
+	}
+	if (msgconv_addr_to_v4(ss, c ? c->prefixes : NULL, c ? c->nprefixes : 0,
+			       rec->peer_prefix == 0xff ? -1 : rec->peer_prefix,
+			       &sin) == -2)
+		return -1;
+	if (name)
+		sockaddr_copy_out(name, namelen, &sin, sizeof(sin));
+	else if (namelen)
+		*namelen = 0;
+	return 0;
+}
+
+/* Throw away the datagram at the head of the queue (after a MSG_PEEK). */
+static void discard(int fd)
+{
+	char b;
+
+	real.recvfrom(fd, &b, 1, MSG_DONTWAIT | MSG_TRUNC, NULL, NULL);
+}
+
+ssize_t tn_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	struct fdrec *rec = fdtab_get(fd, 0);
+	char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));
+	struct sockaddr_in6 ss;
+	struct msghdr m;
+	ssize_t r;
+
+	if (fdrec_kind(rec) != FD_EMU || !msg || (flags & MSG_ERRQUEUE)) {
+		r = real.recvmsg(fd, msg, flags);
+		return r < 0 ? neg_errno() : r;
+	}
+	for (;;) {
+		int trunc = 0;
+
+		m = *msg;
+		m.msg_name = &ss;
+		m.msg_namelen = sizeof(ss);
+		if (msg->msg_control && msg->msg_controllen) {
+			m.msg_control = ctl;
+			m.msg_controllen = msg->msg_controllen + 256 < CTL_MAX
+					   ? msg->msg_controllen + 256 : CTL_MAX;
+		}
+		r = real.recvmsg(fd, &m, flags);
+		if (r < 0)
+			return neg_errno();
+		if (m.msg_namelen && source_out(rec, &ss, m.msg_namelen,
+				msg->msg_name, &msg->msg_namelen) < 0) {
+			if (flags & MSG_PEEK)
+				discard(fd);
+			if (rec->type == SOCK_STREAM)
+				break; /* cannot happen: streams have no source */
+			continue;
+		}
+		if (!m.msg_namelen)
+			msg->msg_namelen = 0;
+		if (m.msg_control) {
+			msg->msg_controllen = msgconv_cmsg_to_v4(ctl,
+				m.msg_controllen, msg->msg_control,
+				msg->msg_controllen, rec->bound_v4, &trunc);
+		} else {
+			msg->msg_controllen = m.msg_controllen;
+		}
+		msg->msg_flags = m.msg_flags | (trunc ? MSG_CTRUNC : 0);
+		break;
+	}
+	return r;
+}
+
+ssize_t tn_recvfrom(int fd, void *buf, size_t n, int flags,
+		    struct sockaddr *addr, socklen_t *len)
+{
+	struct fdrec *rec = fdtab_get(fd, 0);
+	struct iovec iov = { .iov_base = buf, .iov_len = n };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r;
+
+	if (fdrec_kind(rec) != FD_EMU || !addr) {
+		r = real.recvfrom(fd, buf, n, flags, addr, len);
+		return r < 0 ? neg_errno() : r;
+	}
+	if (!len)
+		return -EFAULT;
+	m.msg_name = addr;
+	m.msg_namelen = *len;
+	r = tn_recvmsg(fd, &m, flags);
+	if (r >= 0)
+		*len = m.msg_namelen;
+	return r;
+}
+
+#define MMSG_BATCH 16
+
+int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
+		struct timespec *timeout)
+{
+	struct fdrec *rec = fdtab_get(fd, 0);
+	struct mmsghdr mv[MMSG_BATCH];
+	struct sockaddr_in6 names[MMSG_BATCH];
+	size_t caps[MMSG_BATCH];
+	int r;
+
+	if (fdrec_kind(rec) != FD_EMU || !vec || !n) {
+		r = real.recvmmsg(fd, vec, n, flags, timeout);
+		return r < 0 ? neg_errno() : r;
+	}
+	/* A batch of at most MMSG_BATCH: recvmmsg may always return fewer. */
+	if (n > MMSG_BATCH)
+		n = MMSG_BATCH;
+	for (unsigned int i = 0; i < n; i++) {
+		mv[i] = vec[i];
+		caps[i] = vec[i].msg_hdr.msg_controllen;
+		mv[i].msg_hdr.msg_name = &names[i];
+		mv[i].msg_hdr.msg_namelen = sizeof(names[i]);
+	}
+	r = real.recvmmsg(fd, mv, n, flags, timeout);
+	if (r < 0)
+		return neg_errno();
+	for (int i = 0; i < r; i++) {
+		struct msghdr *out = &vec[i].msg_hdr;
+		const struct msghdr *in = &mv[i].msg_hdr;
+
+		vec[i].msg_len = mv[i].msg_len;
+		out->msg_flags = in->msg_flags;
+		out->msg_controllen = in->msg_controllen;
+		if (in->msg_control && in->msg_controllen) {
+			/* Rewrite in place through a copy: IPv4 forms are
+			 * never longer than the IPv6 ones. */
+			char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));
+			size_t cl = in->msg_controllen < CTL_MAX
+				    ? in->msg_controllen : CTL_MAX;
+			int trunc;
+
+			memcpy(ctl, in->msg_control, cl);
+			out->msg_controllen = msgconv_cmsg_to_v4(ctl, cl,
+				out->msg_control, caps[i],
+				rec->bound_v4, &trunc);
+			if (trunc)
+				out->msg_flags |= MSG_CTRUNC;
+		}
+		if (!in->msg_namelen) {
+			out->msg_namelen = 0;
+		} else if (source_out(rec, &names[i], in->msg_namelen,
+				      out->msg_name, &out->msg_namelen) < 0) {
+			/* No IPv4 form: report the unspecified address. */
+			struct sockaddr_in none = { .sin_family = AF_INET,
+					.sin_port = names[i].sin6_port };
+
+			if (out->msg_name)
+				sockaddr_copy_out(out->msg_name,
+						  &out->msg_namelen, &none,
+						  sizeof(none));
+		}
+	}
+	return r;
+}
