@@ -69,4 +69,8 @@ void real_resolve(void)
 	RESOLVE(recvmsg, 1);
 	RESOLVE(recvmmsg, 1);
 	RESOLVE(getaddrinfo, 1);
+	RESOLVE(gethostbyname, 1);
+	RESOLVE(gethostbyname2, 1);
+	RESOLVE(gethostbyname_r, 1);
+	RESOLVE(gethostbyname2_r, 1);
 }

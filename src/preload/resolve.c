@@ -1,12 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* getaddrinfo: on an IPv6-only host glibc's AI_ADDRCONFIG hides every
+/* Name resolution.
+ *
+ * getaddrinfo: on an IPv6-only host glibc's AI_ADDRCONFIG hides every
  * IPv4 answer, literals included, so an IPv4-only program never gets as
  * far as connect().  While a NAT64 prefix applies, IPv4 is reachable
  * through us: ask without AI_ADDRCONFIG.  The answer itself, its order
- * and freeaddrinfo stay glibc's. */
+ * and freeaddrinfo stay glibc's.
+ *
+ * glibc's own resolver talks to the nameservers with internal calls no
+ * preloaded library sees.  It does, however, read each nameserver
+ * through the thread's resolver state, where an application may put an
+ * IPv6 address (_res._u._ext.nsaddrs, glibc frees it on reinit).  So
+ * before a lookup we replace an IPv4 nameserver that has no route by its
+ * NAT64 address there; glibc then queries it over IPv6. */
+#include <arpa/nameser.h>
+#include <errno.h>
 #include <netdb.h>
+#include <resolv.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "tnat64.h"
 
 /* A prefix applies when there is a default one or any path. */
@@ -17,21 +32,71 @@ static int nat64_configured(void)
 	return c && (c->has_default || c->nsubnets > 0);
 }
 
+/* Can v4 be reached directly?  Connecting a datagram socket only looks
+ * the route up; nothing is sent. */
+static int ipv4_routable(const struct sockaddr_in *sin)
+{
+	int fd = real.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ok;
+
+	if (fd < 0)
+		return 0;
+	ok = real.connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == 0 ||
+	     errno != ENETUNREACH;
+	real.close(fd);
+	return ok;
+}
+
+void tn_fix_resolver(void)
+{
+	int saved = errno;
+	res_state st;
+
+	if (!nat64_configured())
+		return;
+	st = __res_state();
+	if (!st || (!(st->options & RES_INIT) && res_init() < 0)) {
+		errno = saved;
+		return;
+	}
+	for (int i = 0; i < st->nscount && i < MAXNS; i++) {
+		struct sockaddr_in *sin = &st->nsaddr_list[i];
+		struct sockaddr_in6 *s6;
+		int pfx;
+
+		if (sin->sin_family != AF_INET || st->_u._ext.nsaddrs[i] ||
+		    !tn_route(sin->sin_addr.s_addr, sin->sin_port, &pfx))
+			continue;
+		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS && ipv4_routable(sin))
+			continue;
+		s6 = malloc(sizeof(*s6)); /* glibc frees it (res_nclose) */
+		if (!s6)
+			break;
+		tn_synth(pfx, sin->sin_addr.s_addr, sin->sin_port, s6);
+		st->_u._ext.nsaddrs[i] = s6;
+		/* An empty IPv4 slot makes glibc use the IPv6 address. */
+		sin->sin_family = AF_UNSPEC;
+		log_msg(LOG_INFO, "resolver: nameserver %A via NAT64 [%B]",
+			sin->sin_addr.s_addr, s6->sin6_addr.s6_addr);
+	}
+	errno = saved;
+}
+
 int tn_getaddrinfo(const char *node, const char *service,
 		   const struct addrinfo *hints, struct addrinfo **res)
 {
 	struct addrinfo h;
 
+	if (!nat64_configured())
+		return real.getaddrinfo(node, service, hints, res);
+	tn_fix_resolver();
 	if (hints) {
 		if (!(hints->ai_flags & AI_ADDRCONFIG) ||
 		    (hints->ai_family != AF_INET &&
-		     hints->ai_family != AF_UNSPEC) ||
-		    !nat64_configured())
+		     hints->ai_family != AF_UNSPEC))
 			return real.getaddrinfo(node, service, hints, res);
 		h = *hints;
 	} else {
-		if (!nat64_configured())
-			return real.getaddrinfo(node, service, hints, res);
 		/* glibc's defaults for no hints, less AI_ADDRCONFIG. */
 		memset(&h, 0, sizeof(h));
 		h.ai_family = AF_UNSPEC;

@@ -55,6 +55,9 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 		struct timespec *timeout);
 int tn_getaddrinfo(const char *node, const char *service,
 		   const struct addrinfo *hints, struct addrinfo **res);
+/* Point this thread's glibc resolver at the NAT64 form of IPv4
+ * nameservers that cannot be reached directly. */
+void tn_fix_resolver(void);
 
 /* Socket types we translate. */
 static inline int tn_xlat_type(int type)
