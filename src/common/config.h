@@ -38,6 +38,9 @@ struct config {
 	void *lookup; size_t nlookup;
 	struct conf_error *errors; size_t nerrors;  /* nerrors may exceed stored */
 	size_t nerrors_stored;
+	/* added: line of the `path {` that defined each prefix (parallel to
+	 * prefixes; 0 for the default prefix) */
+	int *path_line;
 };
 
 /* Bytes of arena config_parse needs for a text of len bytes. */
@@ -45,7 +48,9 @@ size_t config_arena_size(size_t len);
 
 /* Parse text (need not be NUL-terminated).  Never fails as a whole: bad
  * lines are recorded in errors and skipped, the valid ones apply.
- * Returns the config, placed at the start of arena. */
+ * Returns the config, placed at the start of arena (rounded up to 16
+ * bytes), or NULL only when arena is NULL or arena_size is smaller than
+ * config_arena_size(len). */
 struct config *config_parse(const char *text, size_t len,
 			    const char *filename, void *arena,
 			    size_t arena_size);
@@ -53,6 +58,13 @@ struct config *config_parse(const char *text, size_t len,
 /* The built-in configuration used when no file exists: default prefix
  * 64:ff9b::/96, nothing else. */
 struct config *config_builtin(void *arena, size_t arena_size);
+/* Added: the arena size config_builtin needs. */
+size_t config_builtin_arena_size(void);
+
+/* Make p the default prefix (TNAT64_NAT64_PREFIX, the launcher's
+ * --prefix): replaces the file's default or adds one.  Only before the
+ * configuration is shared. */
+void config_set_default(struct config *c, const struct nat64_prefix *p);
 
 enum lookup_result {
 	LOOKUP_LOCAL,   /* go direct: local rule or always-local address */

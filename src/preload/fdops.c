@@ -119,7 +119,8 @@ void tn_closefrom(int lowfd)
 {
 	if (lowfd >= 0)
 		fdtab_clear_range((unsigned int)lowfd, ~0u);
-	real.closefrom(lowfd);
+	if (real.closefrom)
+		real.closefrom(lowfd);
 }
 
 int tn_dup(int oldfd)

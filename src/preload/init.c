@@ -152,7 +152,7 @@ static long read_file(const char *path, char **buf, size_t *maplen)
 	return (long)len;
 }
 
-static const struct config *load_config(void)
+static const struct config *load_config(void **arena_out, size_t *size_out)
 {
 	const char *path = env("TNAT64_CONF_FILE", 1);
 	char *text = NULL;
@@ -181,16 +181,10 @@ static const struct config *load_config(void)
 		c = config_builtin(arena, asize);
 	if (text)
 		munmap(text, maplen);
-	if (override_set && c) {
-		/* The launcher's --prefix: replaces the default prefix. */
-		if (c->has_default) {
-			c->prefixes[0] = override_prefix;
-		} else if (c->nprefixes < CONF_MAX_PREFIXES) {
-			/* config_parse leaves room for a default at [0]. */
-			c->prefixes[0] = override_prefix;
-			c->has_default = true;
-		}
-	}
+	*arena_out = arena;
+	*size_out = asize;
+	if (override_set && c)
+		config_set_default(c, &override_prefix);
 	return c;
 }
 
@@ -199,12 +193,14 @@ const struct config *tn_config(void)
 	const struct config *c = atomic_load_explicit(&config_ptr,
 						      memory_order_acquire);
 	const struct config *expected = NULL;
+	void *arena = NULL;
+	size_t asize = 0;
 	int saved;
 
 	if (c)
 		return c;
 	saved = errno;
-	c = load_config();
+	c = load_config(&arena, &asize);
 	if (!c) {
 		static char fallback[1 << 14];
 		static atomic_flag used = ATOMIC_FLAG_INIT;
@@ -217,6 +213,8 @@ const struct config *tn_config(void)
 	if (c && !atomic_compare_exchange_strong_explicit(&config_ptr,
 			&expected, c, memory_order_acq_rel,
 			memory_order_acquire)) {
+		if (arena)
+			munmap(arena, asize);
 		c = expected; /* another thread won; its copy is used */
 	} else if (c) {
 		for (size_t i = 0; i < c->nerrors_stored; i++)
