@@ -46,6 +46,17 @@ struct optdesc {
 };
 
 static const struct optdesc carried[] = {
+	/* IPv4-level first: IP_TOS resets the priority, which the
+	 * program may have set on purpose afterwards. */
+	{ SOL_IP, IP_TOS, OPT_IP },
+	{ SOL_IP, IP_TTL, OPT_IP },
+	{ SOL_IP, IP_FREEBIND, OPT_IP },
+	{ SOL_IP, IP_TRANSPARENT, OPT_IP },
+	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, OPT_IP },
+	{ SOL_IP, IP_PKTINFO, OPT_IP },
+	{ SOL_IP, IP_RECVTOS, OPT_IP },
+	{ SOL_IP, IP_RECVTTL, OPT_IP },
+	{ SOL_IP, IP_MTU_DISCOVER, OPT_IP },
 	{ SOL_SOCKET, SO_REUSEADDR, OPT_SOCKET },
 	{ SOL_SOCKET, SO_REUSEPORT, OPT_SOCKET },
 	{ SOL_SOCKET, SO_KEEPALIVE, OPT_SOCKET },
@@ -71,15 +82,6 @@ static const struct optdesc carried[] = {
 	{ SOL_TCP, TCP_FASTOPEN_CONNECT, OPT_TCP },
 	{ SOL_TCP, TCP_SYNCNT, OPT_TCP },
 	{ SOL_TCP, TCP_WINDOW_CLAMP, OPT_TCP },
-	{ SOL_IP, IP_TOS, OPT_IP },
-	{ SOL_IP, IP_TTL, OPT_IP },
-	{ SOL_IP, IP_FREEBIND, OPT_IP },
-	{ SOL_IP, IP_TRANSPARENT, OPT_IP },
-	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, OPT_IP },
-	{ SOL_IP, IP_PKTINFO, OPT_IP },
-	{ SOL_IP, IP_RECVTOS, OPT_IP },
-	{ SOL_IP, IP_RECVTTL, OPT_IP },
-	{ SOL_IP, IP_MTU_DISCOVER, OPT_IP },
 };
 
 /* Mirror an IPv4-level option onto the IPv6 level of an AF_INET6 socket,
