@@ -4,6 +4,8 @@
 #ifndef TNAT64_LOG_H
 #define TNAT64_LOG_H
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
@@ -17,5 +19,17 @@ int log_level(void);
  * %A = IPv4 address (uint32_t, network order), %B = IPv6 address
  * (const uint8_t *).  Truncates at 512 bytes. */
 void log_msg(int level, const char *fmt, ...);
+
+/* Added helpers. */
+/* The formatter behind log_msg, usable on its own: writes at most size
+ * bytes including the NUL (truncating), returns the length written.
+ * Also accepts the l, ll and z length modifiers on d, u and x.
+ * Async-signal-safe. */
+size_t log_format(char *buf, size_t size, const char *fmt, va_list ap);
+/* Level for a TNAT64_DEBUG value, 0.06-compatible: NULL (unset), empty or
+ * not a number -> LOG_ERR; negative -> 0 (silent); 0 -> LOG_ERR (0.06's
+ * MSGERR); 1 -> LOG_WARN; 2 -> LOG_INFO (one line per translation);
+ * 3 or more -> LOG_DEBUG. */
+int log_level_from_env(const char *value);
 
 #endif

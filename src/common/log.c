@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Logging from inside other programs.  Async-signal-safe: the message is
+ * formatted on the stack by a small formatter of our own (no stdio, no
+ * allocation, no locale) and handed to the kernel in a single write(2);
+ * errno is preserved.  Nothing ever goes to stdout.
+ *
+ * Levels: 0 (or less) = silent, LOG_ERR .. LOG_DEBUG.  TNAT64_DEBUG
+ * follows tnat64 0.06: unset means errors only, -1 silences everything,
+ * 0 is errors only (0.06's MSGERR), 1 adds warnings, 2 and above show
+ * everything (0.06's MSGNOTICE and MSGDEBUG were both 2); see
+ * log_level_from_env(). */
+#include "log.h"
+#include "addr.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX 512
+
+static int cur_level = LOG_ERR;
+static int cur_fd = 2;
+static char cur_prog[64];
+
+void log_setup(int level, int fd, const char *progname)
+{
+	size_t n = 0;
+
+	cur_level = level < 1 ? 0 : level;
+	cur_fd = fd;
+	if (progname) {
+		/* keep only the last path component */
+		const char *base = strrchr(progname, '/');
+
+		if (base && base[1])
+			progname = base + 1;
+		n = strlen(progname);
+		if (n >= sizeof(cur_prog))
+			n = sizeof(cur_prog) - 1;
+		memcpy(cur_prog, progname, n);
+	}
+	cur_prog[n] = '\0';
+}
+
+int log_level(void)
+{
+	return cur_level;
+}
+
+int log_level_from_env(const char *value)
+{
+	char *end;
+	long v;
+
+	if (!value || !*value)
+		return LOG_ERR;
+	errno = 0;
+	v = strtol(value, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (end == value || *end != '\0' || errno)
+		return LOG_ERR;
+	if (v < 0)
+		return 0;
+	if (v == 0)
+		return LOG_ERR;
+	if (v == 1)
+		return LOG_WARN;
+	if (v == 2)
+		return LOG_INFO;
+	return LOG_DEBUG;
+}
+
+struct out {
+	char *buf;
+	size_t size; /* including the NUL */
+	size_t n;
+};
+
+static void put(struct out *o, const char *s, size_t len)
+{
+	if (o->size == 0)
+		return;
+	for (size_t i = 0; i < len && o->n + 1 < o->size; i++)
+		o->buf[o->n++] = s[i];
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void put_unsigned(struct out *o, unsigned long long v)
+{
+	char tmp[24];
+
+	put(o, tmp, fmt_uint(tmp, v));
+}
+
+static void put_signed(struct out *o, long long v)
+{
+	if (v < 0) {
+		put(o, "-", 1);
+		/* no overflow for LLONG_MIN */
+		put_unsigned(o, (unsigned long long)(-(v + 1)) + 1);
+	} else {
+		put_unsigned(o, (unsigned long long)v);
+	}
+}
+
+static void put_hex(struct out *o, unsigned long long v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = digits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	while (n)
+		put(o, &tmp[--n], 1);
+}
+
+size_t log_format(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct out o = { buf, size, 0 };
+
+	for (const char *p = fmt; *p; p++) {
+		int lmod = 0; /* 1 = l, 2 = ll, 3 = z */
+		const char *start = p;
+
+		if (*p != '%') {
+			put(&o, p, 1);
+			continue;
+		}
+		p++;
+		if (*p == 'l') {
+			lmod = 1;
+			p++;
+			if (*p == 'l') {
+				lmod = 2;
+				p++;
+			}
+		} else if (*p == 'z') {
+			lmod = 3;
+			p++;
+		}
+		switch (*p) {
+		case 'd':
+			if (lmod == 1)
+				put_signed(&o, va_arg(ap, long));
+			else if (lmod == 2)
+				put_signed(&o, va_arg(ap, long long));
+			else if (lmod == 3)
+				put_signed(&o, (long long)va_arg(ap, size_t));
+			else
+				put_signed(&o, va_arg(ap, int));
+			break;
+		case 'u':
+		case 'x': {
+			unsigned long long v;
+
+			if (lmod == 1)
+				v = va_arg(ap, unsigned long);
+			else if (lmod == 2)
+				v = va_arg(ap, unsigned long long);
+			else if (lmod == 3)
+				v = va_arg(ap, size_t);
+			else
+				v = va_arg(ap, unsigned int);
+			if (*p == 'u')
+				put_unsigned(&o, v);
+			else
+				put_hex(&o, v);
+			break;
+		}
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+
+			put_str(&o, s ? s : "(null)");
+			break;
+		}
+		case 'c': {
+			char c = (char)va_arg(ap, int);
+
+			put(&o, &c, 1);
+			break;
+		}
+		case '%':
+			put(&o, "%", 1);
+			break;
+		case 'A': {
+			char tmp[16];
+			uint32_t v4 = va_arg(ap, uint32_t);
+
+			put(&o, tmp, fmt_ipv4(tmp, v4));
+			break;
+		}
+		case 'B': {
+			char tmp[46];
+			const uint8_t *a = va_arg(ap, const uint8_t *);
+
+			if (a)
+				put(&o, tmp, fmt_ipv6(tmp, a));
+			else
+				put_str(&o, "(null)");
+			break;
+		}
+		case '\0':
+			/* lone '%' at the end: print what we saw and stop */
+			put(&o, start, (size_t)(p - start));
+			p--;
+			break;
+		default:
+			/* unknown conversion: copy it literally */
+			put(&o, start, (size_t)(p - start + 1));
+			break;
+		}
+	}
+	if (size)
+		buf[o.n] = '\0';
+	return o.n;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	char buf[LOG_LINE_MAX];
+	/* put() stops at 511 bytes, leaving room for the final newline */
+	struct out o = { buf, sizeof(buf), 0 };
+	int saved = errno;
+	va_list ap;
+	ssize_t r;
+
+	if (cur_level < 1 || level > cur_level || cur_fd < 0)
+		return;
+
+	put_str(&o, "tnat64[");
+	put_unsigned(&o, (unsigned long long)getpid());
+	put_str(&o, "]: ");
+	if (cur_prog[0]) {
+		put_str(&o, cur_prog);
+		put_str(&o, ": ");
+	}
+	va_start(ap, fmt);
+	o.n += log_format(buf + o.n, o.size - o.n, fmt, ap);
+	va_end(ap);
+	/* exactly one newline at the end, even for 0.06-style "...\n"
+	 * messages */
+	while (o.n > 0 && buf[o.n - 1] == '\n')
+		o.n--;
+	buf[o.n++] = '\n';
+
+	do
+		r = write(cur_fd, buf, o.n);
+	while (r < 0 && errno == EINTR);
+	errno = saved;
+}
