@@ -27,6 +27,7 @@ endif
 COMMON_SRC   := $(wildcard src/common/*.c)
 PRELOAD_SRC  := $(wildcard src/preload/*.c)
 VALIDATE_SRC := $(wildcard src/validateconf/*.c)
+SECCOMP_SRC  := $(wildcard src/supervisor/*.c)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 PROG_SRC     := $(wildcard tests/progs/*.c)
 BENCH_SRC    := $(wildcard bench/*.c)
@@ -35,15 +36,17 @@ PIC_COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/pic/%.o)
 PRELOAD_OBJ    := $(PRELOAD_SRC:%.c=$(B)/pic/%.o)
 COMMON_OBJ     := $(COMMON_SRC:%.c=$(B)/obj/%.o)
 VALIDATE_OBJ   := $(VALIDATE_SRC:%.c=$(B)/obj/%.o)
+SECCOMP_OBJ    := $(SECCOMP_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN       := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 PROG_BIN       := $(PROG_SRC:tests/progs/%.c=$(B)/tests/progs/%)
 BENCH_BIN      := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
 LIB       := $(B)/libtnat64.so
 VALIDATE  := $(B)/tnat64-validateconf
+SECCOMP   := $(B)/tnat64-seccomp
 LAUNCHER  := $(B)/tnat64
 
-all: $(LIB) $(VALIDATE) $(LAUNCHER)
+all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP)
 
 $(B)/pic/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
@@ -60,6 +63,10 @@ $(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ)
 $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^
 
+# Seccomp supervisor for static and Go programs (doc/seccomp.md).
+$(SECCOMP): $(SECCOMP_OBJ) $(COMMON_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ -lpthread
+
 # The launcher finds the library next to itself in the build tree
 # (TNAT64_LIB_BUILD) and at LIBDIR once installed.
 $(LAUNCHER): src/launcher/tnat64.in Makefile
@@ -72,7 +79,7 @@ $(B)/tests/unit/%: tests/unit/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $^ -lpthread
 
-$(B)/tests/progs/%: tests/progs/%.c
+$(B)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $< -lpthread
 
@@ -102,6 +109,7 @@ install: all
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libtnat64.so
 	install -m 755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/tnat64
 	install -m 755 $(VALIDATE) $(DESTDIR)$(BINDIR)/tnat64-validateconf
+	install -m 755 $(SECCOMP) $(DESTDIR)$(LIBDIR)/tnat64-seccomp
 	install -m 644 man/tnat64.1 man/tnat64-validateconf.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
@@ -110,6 +118,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libtnat64.so $(DESTDIR)$(BINDIR)/tnat64 \
+	    $(DESTDIR)$(LIBDIR)/tnat64-seccomp \
 	    $(DESTDIR)$(BINDIR)/tnat64-validateconf \
 	    $(DESTDIR)$(MANDIR)/man1/tnat64.1 $(DESTDIR)$(MANDIR)/man1/tnat64-validateconf.1 \
 	    $(DESTDIR)$(MANDIR)/man5/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man8/tnat64.8

@@ -1,0 +1,244 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Connect-cycle benchmark (`make bench`; never a test: timing decides
+# nothing in tests).
+#
+# Two namespaces joined by a veth, no NAT64 gateway in the path: the server
+# side holds the synthesized address 2001:db8:64::c633:640a (198.51.100.10
+# under 2001:db8:64::/96) itself, so the translated and the native cycles
+# reach the same IPv6 listener.  In one run it alternates ROUNDS rounds of
+# CYCLES blocking socket+connect+close cycles of bench/cycle in four modes:
+#   xlat     198.51.100.10 with the library (translated to the IPv6 address)
+#   native   [2001:db8:64::c633:640a] without the library
+#   lo       127.0.0.1 (client namespace) without the library
+#   lo+lib   127.0.0.1 with the library
+# and prints the median process CPU time per cycle of each mode and the
+# ratios xlat/native (goal <= 1.03) and lo+lib/lo (goal <= 1.01): the
+# median over the rounds of the ratio within each round (the primary
+# figure: the four modes of a round run back to back, so drift of the
+# machine cancels), and the ratios of the medians and of the minimums.
+# On a busy or virtualized machine the spread between rounds can exceed
+# the goals; compare the min/max columns before trusting a ratio.
+#
+# Environment: B (build directory, default build), ROUNDS (default 20),
+# CYCLES (default 10000), WARMUP (cycles before each measurement, default
+# 1000), PIN=0 to not pin the client and the servers to separate CPUs.
+# Needs root and iproute2.
+
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case $B in
+/*) ;;
+*) B=$ROOT/$B ;;
+esac
+ROUNDS=${ROUNDS:-20}
+CYCLES=${CYCLES:-10000}
+WARMUP=${WARMUP:-1000}
+PIN=${PIN:-1}
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
+
+PREFIX=2001:db8:64::/96
+SERVER4=198.51.100.10
+SERVER6=2001:db8:64::c633:640a
+PORT6=9000
+PORTLO=9001
+LIB=$B/libtnat64.so
+CYCLE=$B/bench/cycle
+ACCEPTOR=$B/bench/acceptor
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+for v in "$ROUNDS" "$CYCLES" "$WARMUP"; do
+	case $v in
+	'' | *[!0-9]*) die "ROUNDS, CYCLES and WARMUP must be numbers" ;;
+	esac
+done
+[ "$ROUNDS" -ge 1 ] && [ "$CYCLES" -ge 1 ] || die "ROUNDS and CYCLES must be >= 1"
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+command -v ip >/dev/null 2>&1 || die "needs ip (iproute2)"
+ip netns list >/dev/null 2>&1 || die "ip netns not usable"
+for f in "$LIB" "$CYCLE" "$ACCEPTOR"; do
+	[ -f "$f" ] || die "$f missing (make all $B/bench/cycle $B/bench/acceptor)"
+done
+
+C=tnat64-bench-$$-c
+S=tnat64-bench-$$-s
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-bench.XXXXXX") || die "mktemp failed"
+PIDS=
+ACTIVE=1
+
+cleanup() {
+	[ "$ACTIVE" = 1 ] || return 0
+	ACTIVE=0
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	for ns in "$C" "$S"; do
+		if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$ns"; then
+			ip netns del "$ns" 2>/dev/null
+		fi
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for ns in "$C" "$S"; do
+	if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$ns"; then
+		die "namespace $ns already exists"
+	fi
+done
+ip netns add "$C" || die "ip netns add $C failed"
+ip netns add "$S" || die "ip netns add $S failed"
+{
+	ip -n "$C" link add eth0 type veth peer name eth0 netns "$S" &&
+	ip -n "$C" link set lo up && ip -n "$S" link set lo up &&
+	ip -n "$C" link set eth0 up && ip -n "$S" link set eth0 up &&
+	ip -n "$C" -6 addr add 2001:db8:1::2/64 dev eth0 nodad &&
+	ip -n "$S" -6 addr add 2001:db8:1::1/64 dev eth0 nodad &&
+	ip -n "$S" -6 addr add "$SERVER6/128" dev eth0 nodad &&
+	ip -n "$C" -6 route add "$PREFIX" via 2001:db8:1::1 dev eth0
+} || die "network setup failed"
+# No TIME_WAIT pile-up on the client (hundreds of thousands of cycles to
+# one address and port), deep accept queues on both listeners.
+ip netns exec "$C" sysctl -qw net.ipv4.tcp_max_tw_buckets=0 \
+	net.ipv4.ip_local_port_range="1024 65535" net.core.somaxconn=65535 \
+	net.ipv4.tcp_max_syn_backlog=65535 >/dev/null ||
+	echo "bench: warning: client sysctls failed" >&2
+ip netns exec "$S" sysctl -qw net.ipv4.tcp_max_tw_buckets=0 \
+	net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535 >/dev/null ||
+	echo "bench: warning: server sysctls failed" >&2
+
+printf '# tnat64 benchmark configuration\nnat64_prefix = %s\n' "$PREFIX" >"$TMP/tnat64.conf"
+
+CPU_C=
+CPU_S=
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
+	[ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ]; then
+	CPU_C="taskset -c 0"
+	CPU_S="taskset -c 1"
+fi
+
+# shellcheck disable=SC2086
+ip netns exec "$S" $CPU_S "$ACCEPTOR" :: "$PORT6" 2 >"$TMP/acc6.log" 2>&1 &
+PIDS="$PIDS $!"
+# shellcheck disable=SC2086
+ip netns exec "$C" $CPU_S "$ACCEPTOR" 127.0.0.1 "$PORTLO" 2 >"$TMP/acclo.log" 2>&1 &
+PIDS="$PIDS $!"
+
+wait_listen() { # NS PORT
+	i=0
+	while [ "$i" -lt 100 ]; do
+		if ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+wait_listen "$S" "$PORT6" || die "acceptor on [::]:$PORT6 did not start: $(cat "$TMP/acc6.log")"
+wait_listen "$C" "$PORTLO" || die "acceptor on 127.0.0.1:$PORTLO did not start: $(cat "$TMP/acclo.log")"
+
+# one MODE N WARMUP: run one measurement, print cpu ns per cycle
+one() {
+	case $1 in
+	xlat) lib=1 addr=$SERVER4 port=$PORT6 ;;
+	native) lib=0 addr=$SERVER6 port=$PORT6 ;;
+	lo) lib=0 addr=127.0.0.1 port=$PORTLO ;;
+	lo+lib) lib=1 addr=127.0.0.1 port=$PORTLO ;;
+	esac
+	if [ "$lib" = 1 ]; then
+		# shellcheck disable=SC2086
+		out=$(ip netns exec "$C" $CPU_C env -u TNAT64_DEBUG -u TNAT64_DEBUG_FILE \
+			-u TNAT64_NAT64_PREFIX LD_PRELOAD="$LIB" \
+			TNAT64_CONF_FILE="$TMP/tnat64.conf" \
+			"$CYCLE" "$addr" "$port" "$2" "$3" 2>"$TMP/err") ||
+			die "$1 round failed: $(cat "$TMP/err") $out"
+	else
+		# shellcheck disable=SC2086
+		out=$(ip netns exec "$C" $CPU_C env -u LD_PRELOAD \
+			"$CYCLE" "$addr" "$port" "$2" "$3" 2>"$TMP/err") ||
+			die "$1 round failed: $(cat "$TMP/err") $out"
+	fi
+	echo "$out" | sed -n 's/^cpu_ns_per_cycle=\([0-9.]*\) .*/\1/p'
+}
+
+# The library really translates: a control run must reach the listener.
+one xlat 10 0 >/dev/null
+
+echo "# tnat64 bench: $ROUNDS rounds x $CYCLES cycles (warm-up $WARMUP), CPU ns per socket+connect+close${CPU_C:+, client pinned to CPU 0}"
+for m in xlat native lo lo+lib; do
+	: >"$TMP/res.$m"
+done
+one xlat 2000 "$WARMUP" >/dev/null
+one native 2000 "$WARMUP" >/dev/null
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	# alternate the order so slow drifts hit every mode alike
+	if [ $((r % 2)) = 1 ]; then
+		order="xlat native lo lo+lib"
+	else
+		order="lo+lib lo native xlat"
+	fi
+	line="# round $r:"
+	for m in $order; do
+		v=$(one "$m" "$CYCLES" "$WARMUP")
+		[ -n "$v" ] || die "no result for $m"
+		echo "$v" >>"$TMP/res.$m"
+		eval "cur_$(echo "$m" | tr -c 'a-z\n' '_')=$v"
+		line="$line $m=$v"
+	done
+	# shellcheck disable=SC2154
+	awk -v x="$cur_xlat" -v n="$cur_native" 'BEGIN { print x / n }' >>"$TMP/ratio.xlat"
+	# shellcheck disable=SC2154
+	awk -v x="$cur_lo_lib" -v n="$cur_lo" 'BEGIN { print x / n }' >>"$TMP/ratio.lo"
+	echo "$line"
+	r=$((r + 1))
+done
+
+stats() { # FILE -> "median min max"
+	sort -n "$1" | awk '{ a[NR] = $1 }
+		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		      printf "%.4f %.4f %.4f\n", m, a[1], a[NR] }'
+}
+
+echo
+printf '%-34s %12s %10s %10s\n' "mode" "median ns" "min ns" "max ns"
+for m in xlat native lo lo+lib; do
+	set -- $(stats "$TMP/res.$m")
+	case $m in
+	xlat) label="translated $SERVER4 (library)" ;;
+	native) label="native [$SERVER6]" ;;
+	lo) label="127.0.0.1 without library" ;;
+	lo+lib) label="127.0.0.1 with library" ;;
+	esac
+	printf '%-34s %12.0f %10.0f %10.0f\n' "$label" "$1" "$2" "$3"
+	eval "med_$(echo "$m" | tr -c 'a-z\n' '_')=$1"
+	eval "min_$(echo "$m" | tr -c 'a-z\n' '_')=$2"
+done
+# shellcheck disable=SC2154
+awk -v x="$med_xlat" -v n="$med_native" -v l="$med_lo" -v ll="$med_lo_lib" \
+	-v xm="$min_xlat" -v nm="$min_native" -v lm="$min_lo" -v llm="$min_lo_lib" 'BEGIN {
+	printf "\nratio of medians: translated/native %.3f, 127 with/without %.3f\n", x / n, ll / l
+	printf "ratio of minimums: translated/native %.3f, 127 with/without %.3f\n", xm / nm, llm / lm
+}'
+set -- $(stats "$TMP/ratio.xlat")
+rx=$1
+set -- $(stats "$TMP/ratio.lo")
+rl=$1
+# The primary figure: median over the rounds of the ratio within a round
+# (the modes of one round run back to back, so machine-wide drift cancels).
+awk -v r1="$rx" -v r2="$rl" 'BEGIN {
+	printf "median per-round ratio translated/native  %.3f  (goal <= 1.03: %s)\n", r1, r1 <= 1.03 ? "met" : "NOT met"
+	printf "median per-round ratio 127 with/without   %.3f  (goal <= 1.01: %s)\n", r2, r2 <= 1.01 ? "met" : "NOT met"
+}'
