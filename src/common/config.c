@@ -32,7 +32,6 @@
 #include "log.h"
 
 #include <errno.h>
-#include <stdalign.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -996,7 +995,14 @@ struct config *config_parse(const char *text, size_t len,
 			add_error(&ps, line, "line contains a NUL byte; ignored");
 			continue;
 		}
-		memcpy(buf, start, llen);
+		/* control characters can only make a line invalid; keep them
+		 * out of the messages (they end up on terminals) */
+		for (size_t i = 0; i < llen; i++) {
+			unsigned char ch = (unsigned char)start[i];
+
+			buf[i] = (ch < 0x20 && !is_space((char)ch)) || ch == 0x7f ?
+				 '?' : (char)ch;
+		}
 		buf[llen] = '\0';
 		handle_line(&ps, line, buf);
 	}

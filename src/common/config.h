@@ -43,7 +43,8 @@ struct config {
 	int *path_line;
 };
 
-/* Bytes of arena config_parse needs for a text of len bytes. */
+/* Bytes of arena config_parse needs for a text of len bytes.  Never less
+ * than config_builtin needs (so config_arena_size(0) does for both). */
 size_t config_arena_size(size_t len);
 
 /* Parse text (need not be NUL-terminated).  Never fails as a whole: bad

@@ -6,14 +6,12 @@
  *
  * Levels: 0 (or less) = silent, LOG_ERR .. LOG_DEBUG.  TNAT64_DEBUG
  * follows tnat64 0.06: unset means errors only, -1 silences everything,
- * 0 is errors only (0.06's MSGERR), 1 adds warnings, 2 and above show
- * everything (0.06's MSGNOTICE and MSGDEBUG were both 2); see
- * log_level_from_env(). */
+ * 0 is errors only (0.06's MSGERR), 1 adds warnings, 2 adds one line per
+ * translation, 3 and above show everything; see log_level_from_env(). */
 #include "log.h"
 #include "addr.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -38,4 +38,14 @@ extern const struct nat64_prefix nat64_wkp;
 bool nat64_prefix_equal(const struct nat64_prefix *a,
 			const struct nat64_prefix *b);
 
+/* Added helpers. */
+/* True for the RFC 6052 lengths 32, 40, 48, 56, 64 and 96. */
+bool nat64_prefix_len_valid(unsigned len);
+/* Bits a suffix may use with a prefix of length len: every bit after the
+ * embedded IPv4 address except the u-octet (none for /96 or an invalid
+ * length). */
+void nat64_suffix_allowed(unsigned len, uint8_t mask[16]);
+/* Like nat64_suffix_parse with the suffix already in binary. */
+int nat64_suffix_set(struct nat64_prefix *p, const uint8_t suffix[16]);
+
 #endif
