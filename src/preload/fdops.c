@@ -203,6 +203,8 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 			return neg_errno();
 	}
 	if (kind == FD_PLAIN || kind == FD_EMU) {
+		if (level == SOL_SOCKET && name == SO_BINDTODEVICE)
+			rec->opts |= OPT_DEVICE;
 		if (level == SOL_SOCKET)
 			rec->opts |= OPT_SOCKET;
 		else if (level == SOL_TCP)

@@ -27,6 +27,7 @@ enum {
 	OPT_BOUND  = 1u << 3,   /* bind() was called */
 	OPT_FRESH  = 1u << 4,   /* FD_EMU made by socket(): not yet bound,
 				   listening or connected */
+	OPT_DEVICE = 1u << 5,   /* SO_BINDTODEVICE was set */
 };
 
 struct fdrec {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -293,6 +294,30 @@ static int socket_type(int fd, const struct fdrec *rec, int *domain)
 	return v;
 }
 
+/* A socket bound to an interface with SO_BINDTODEVICE takes any IPv4
+ * destination as on-link when there is no route, and a connect then
+ * waits for ARP instead of failing: ask whether the interface has an
+ * IPv4 address at all.  Only for sockets where the program set it. */
+static int device_without_ipv4(int fd, const struct fdrec *rec)
+{
+	struct ifreq ifr;
+	socklen_t l = IFNAMSIZ;
+	int saved = errno, r;
+
+	if (fdrec_kind(rec) != FD_PLAIN || !(rec->opts & OPT_DEVICE))
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	if (real.getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifr.ifr_name,
+			    &l) < 0 || !ifr.ifr_name[0]) {
+		errno = saved;
+		return 0;
+	}
+	ifr.ifr_addr.sa_family = AF_INET;
+	r = ioctl(fd, SIOCGIFADDR, &ifr) < 0 && errno == EADDRNOTAVAIL;
+	errno = saved;
+	return r;
+}
+
 /* connect() on an FD_EMU socket: the destination is IPv4, the socket is
  * AF_INET6.  Direct destinations go as ::ffff:a.b.c.d. */
 static int emu_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin)
@@ -346,7 +371,8 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		type = socket_type(fd, rec, &domain);
 		if (!tn_xlat_type(type) || domain != AF_INET)
 			return do_connect(fd, addr, len);
-		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS) {
+		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS &&
+		    !device_without_ipv4(fd, rec)) {
 			r = do_connect(fd, addr, len);
 			if (r != -ENETUNREACH)
 				return r;
