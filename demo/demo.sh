@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tnat64 demo: run as root from the repository on Debian 12:  sh demo/demo.sh
+# Installs what it needs (apt-get), builds tnat64, builds three network
+# namespaces (IPv6-only client, tayga NAT64 gateway, IPv4-only server),
+# then shows curl to an IPv4 address failing without tnat64 and working
+# with it.  Tears everything down on exit.  Exit 0 when the tnat64 step
+# works.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+unset SANITIZE
+B=build
+export B
+
+heading() {
+	printf '\n=== %s\n' "$*"
+}
+show() {
+	printf '%s\n' "\$ $*"
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "demo.sh: run me as root (it creates network namespaces)" >&2
+	exit 1
+fi
+
+heading "Installing what the demo needs"
+pkgs="gcc make libc6-dev tayga iproute2 curl python3"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	show "apt-get update && apt-get install -y$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	# shellcheck disable=SC2086
+	if ! apt-get update || ! apt-get install -y --no-install-recommends $missing; then
+		echo "demo.sh: apt-get failed" >&2
+		exit 1
+	fi
+else
+	echo "all installed: $pkgs"
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+
+heading "Building tnat64"
+show make
+make || {
+	echo "demo.sh: build failed" >&2
+	exit 1
+}
+
+heading "Building the network: IPv6-only client -> tayga NAT64 gateway -> IPv4-only server"
+# shellcheck source=tests/integration/lib.sh
+. "$ROOT/tests/integration/lib.sh"
+TB_NAME=demo
+TB_TIMEOUT=30
+tb_setup
+echo "client namespace $TB_CLIENT:"
+tb_client ip -brief address show
+routes=$(tb_client ip -4 route show)
+echo "IPv4 routes: ${routes:-none at all}"
+echo "IPv6 routes:"
+tb_client ip -6 route show
+echo "gateway $TB_GW runs tayga with NAT64 prefix $TB_PREFIX"
+echo "server namespace $TB_SERVER:"
+tb_server ip -brief address show
+
+heading "Starting an IPv4-only web server on $TB_SERVER4:8080"
+mkdir -p "$TB_TMP/www"
+echo "Hello from the IPv4-only server $TB_SERVER4" >"$TB_TMP/www/index.html"
+tb_bg server python3 -m http.server 8080 --bind "$TB_SERVER4" \
+	--directory "$TB_TMP/www" >/dev/null
+tb_wait_tcp server "$TB_SERVER4" 8080 || {
+	echo "demo.sh: web server did not start" >&2
+	exit 1
+}
+
+heading "1. Without tnat64: the IPv6-only client cannot reach an IPv4 address"
+show "curl -sS http://$TB_SERVER4:8080/"
+if tb_client curl -v -sS --max-time 10 "http://$TB_SERVER4:8080/" 2>&1 |
+	grep -E 'unreachable|curl:'; then
+	:
+fi
+
+heading "2. The NAT64 gateway works for IPv6: the same server at $TB_SERVER6"
+show "curl -sS http://[$TB_SERVER6]:8080/"
+tb_client curl -sS --max-time 10 "http://[$TB_SERVER6]:8080/"
+
+heading "3. With tnat64: the IPv4 address works"
+echo "configuration ($TB_CONF):"
+sed 's/^/    /' "$TB_CONF"
+show "TNAT64_DEBUG=3 build/tnat64 -c tnat64.conf curl -sS http://$TB_SERVER4:8080/"
+out=$(tb_client env TNAT64_DEBUG=3 "$ROOT/build/tnat64" -c "$TB_CONF" \
+	curl -sS --max-time 10 "http://$TB_SERVER4:8080/" 2>"$TB_TMP/demo.err")
+rc=$?
+cat "$TB_TMP/demo.err"
+printf '%s\n' "$out"
+
+heading "Result"
+if [ "$rc" = 0 ] && [ "$out" = "Hello from the IPv4-only server $TB_SERVER4" ]; then
+	echo "tnat64 works: curl reached $TB_SERVER4 from an IPv6-only host through NAT64."
+	echo "(tearing down the namespaces)"
+	exit 0
+fi
+echo "tnat64 step FAILED (curl exit status $rc)"
+exit 1

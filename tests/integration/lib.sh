@@ -1,0 +1,394 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+# tests/integration/lib.sh - network-namespace testbed for tnat64.
+# Sourced by bash scripts (#!/bin/bash); needs bash, not plain sh.
+#
+#   client (IPv6 only) --veth-- gw (tayga NAT64) --veth-- server (IPv4 only)
+#
+#   client  lo: 127.0.0.1 + ::1; veth 2001:db8:1::2/64; default via gw.
+#           No IPv4 route at all: IPv4 connects fail "Network is unreachable".
+#   gw      2001:db8:1::1/64 to the client, 198.51.100.1/24 to the server,
+#           forwarding on, tayga on a tun device: prefix $TB_PREFIX -> tun,
+#           192.0.2.0/24 (tayga 192.0.2.1 + dynamic pool 192.0.2.128/25) -> tun.
+#   server  198.51.100.10/24 and 198.51.100.11/24, default via 198.51.100.1.
+#
+# When the NAT64 prefix contains the client subnet (2001:db8::/32), tayga
+# would read the client's address as an IPv4-embedded one, so the client
+# gets the IPv4-translatable address synthesized from 192.0.2.2 instead
+# (RFC 6052 / RFC 6144); TB_CLIENT6 always holds the client's address.
+#
+# API (test scripts use exactly these names):
+#   tb_setup                 build it; exports TB_CLIENT TB_GW TB_SERVER (netns
+#                            names), TB_SERVER4 TB_SERVER4B TB_SERVER6 TB_CLIENT6,
+#                            TB_PREFIX, TB_CONF, TB_TMP, TB_LIB, TB_PRELOAD_EXTRA;
+#                            installs the EXIT/INT/TERM teardown trap.  Prints
+#                            SKIP and exits 0 when not root / no tayga / no
+#                            netns; prints FAIL and exits 1 when setup fails.
+#   tb_teardown              tear down now (tb_setup may then be called again)
+#   tb_client CMD...         run in the client netns, no library
+#   tb_tnat64 CMD...         run in the client netns with libtnat64 preloaded
+#   tb_server CMD...  tb_gw CMD...
+#   tb_bg NS CMD...          background process in NS (client|server|gw|name),
+#                            pid recorded for teardown and printed; its output
+#                            goes to $TB_TMP/bg.<pid>.log
+#   tb_wait_tcp NS ADDR PORT [timeout_s]   wait for a TCP listener
+#   tb_wait_udp NS ADDR PORT [timeout_s]   wait for a bound UDP socket
+#   tb_synth PREFIX IPV4     RFC 6052 synthesis, prints the IPv6 address
+#   pass NAME / fail NAME REASON / skip NAME REASON / tb_summary
+# Every tb_client/tb_tnat64/tb_server/tb_gw command is bounded by
+# timeout ${TB_TIMEOUT:-60} seconds.
+# Environment: TB_PREFIX (default 2001:db8:64::/96), B (build directory,
+# default build, or build-san when SANITIZE=1), SANITIZE, TNAT64_DEBUG,
+# TB_TIMEOUT, TB_KEEP=1 (keep $TB_TMP for debugging; namespaces still go).
+# SANITIZE=1: TB_PRELOAD_EXTRA is gcc's libasan.so (it must come first in
+# LD_PRELOAD) and ASAN_OPTIONS defaults to
+# detect_leaks=0:verify_asan_link_order=0, since the programs are not ours.
+
+TB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [ "${SANITIZE:-}" = 1 ]; then
+	: "${B:=build-san}"
+else
+	: "${B:=build}"
+fi
+case $B in
+/*) TB_BUILD=$B ;;
+*) TB_BUILD=$TB_ROOT/$B ;;
+esac
+TB_LIB=$TB_BUILD/libtnat64.so
+export TB_ROOT TB_BUILD TB_LIB
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
+
+TB_NPASS=0
+TB_NFAIL=0
+TB_NSKIP=0
+TB_SEQ=0
+TB_ACTIVE=0
+TB_NAME=$(basename "$0" .sh)
+
+# ---------------------------------------------------------------- results
+
+pass() {
+	echo "PASS: $1"
+	TB_NPASS=$((TB_NPASS + 1))
+}
+
+fail() {
+	echo "FAIL: $1: ${2:-failed}"
+	TB_NFAIL=$((TB_NFAIL + 1))
+}
+
+skip() {
+	echo "SKIP: $1: ${2:-skipped}"
+	TB_NSKIP=$((TB_NSKIP + 1))
+}
+
+tb_summary() {
+	echo "# $TB_NAME: $TB_NPASS passed, $TB_NFAIL failed, $TB_NSKIP skipped" >&2
+	[ "$TB_NFAIL" -eq 0 ]
+}
+
+tb_log() {
+	echo "# $*" >&2
+}
+
+# ---------------------------------------------------------------- helpers
+
+# tb_synth PREFIX/LEN IPV4: RFC 6052 section 2.2 address synthesis.
+tb_synth() {
+	python3 - "$1" "$2" <<'EOF'
+import ipaddress, sys
+net = ipaddress.IPv6Network(sys.argv[1], strict=True)
+if net.prefixlen not in (32, 40, 48, 56, 64, 96):
+    sys.exit("bad RFC 6052 prefix length %d" % net.prefixlen)
+v4 = ipaddress.IPv4Address(sys.argv[2]).packed
+out = bytearray(net.network_address.packed)
+j = net.prefixlen // 8
+for b in v4:
+    if j == 8:          # bits 64-71: the u-octet stays zero
+        j = 9
+    out[j] = b
+    j += 1
+print(ipaddress.IPv6Address(bytes(out)))
+EOF
+}
+
+# tb_in_prefix PREFIX ADDR: true when ADDR lies inside PREFIX.
+tb_in_prefix() {
+	python3 -c 'import ipaddress, sys
+sys.exit(0 if ipaddress.IPv6Address(sys.argv[2]) in ipaddress.IPv6Network(sys.argv[1]) else 1)' "$1" "$2"
+}
+
+tb_ns() {
+	case $1 in
+	client) echo "$TB_CLIENT" ;;
+	server) echo "$TB_SERVER" ;;
+	gw) echo "$TB_GW" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+tb_ns_exists() {
+	[ -n "$1" ] && ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$1"
+}
+
+tb_exec() {
+	local ns
+	ns=$(tb_ns "$1")
+	shift
+	if ! tb_ns_exists "$ns"; then
+		echo "tb_exec: network namespace '$ns' does not exist" >&2
+		return 125
+	fi
+	timeout -k 5 "${TB_TIMEOUT:-60}" ip netns exec "$ns" "$@"
+}
+
+tb_client() { tb_exec client "$@"; }
+tb_server() { tb_exec server "$@"; }
+tb_gw() { tb_exec gw "$@"; }
+
+tb_tnat64() {
+	local pre=$TB_LIB
+	[ -n "${TB_PRELOAD_EXTRA:-}" ] && pre="$TB_PRELOAD_EXTRA $TB_LIB"
+	if [ "${SANITIZE:-}" = 1 ]; then
+		tb_exec client env LD_PRELOAD="$pre" TNAT64_CONF_FILE="$TB_CONF" \
+			TNAT64_DEBUG="${TNAT64_DEBUG:-}" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:verify_asan_link_order=0}" \
+			UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" "$@"
+	else
+		tb_exec client env LD_PRELOAD="$pre" TNAT64_CONF_FILE="$TB_CONF" \
+			TNAT64_DEBUG="${TNAT64_DEBUG:-}" "$@"
+	fi
+}
+
+# tb_bg NS CMD...: start CMD in NS in the background (own process group),
+# record and print its pid.  Safe inside $(...): output goes to a log file.
+tb_bg() {
+	local ns pid log
+	ns=$(tb_ns "$1")
+	shift
+	if ! tb_ns_exists "$ns"; then
+		echo "tb_bg: network namespace '$ns' does not exist" >&2
+		return 125
+	fi
+	log=$(mktemp "$TB_TMP/bg.XXXXXX")
+	# Not a process group leader here (no job control), so setsid execs
+	# in place and $! is the command itself (ip netns exec execs too).
+	setsid ip netns exec "$ns" "$@" </dev/null >"$log" 2>&1 &
+	pid=$!
+	echo "$pid" >>"$TB_TMP/pids"
+	mv "$log" "$TB_TMP/bg.$pid.log"
+	echo "$pid"
+}
+
+# tb_wait_sock KIND NS ADDR PORT TIMEOUT: poll ss inside NS.
+tb_wait_sock() {
+	local kind=$1 ns addr=$3 port=$4 t=${5:-10} i=0 n
+	ns=$(tb_ns "$2")
+	n=$((t * 20))
+	while [ "$i" -lt "$n" ]; do
+		if ip netns exec "$ns" ss -Hn "-l$kind" "sport = :$port" 2>/dev/null |
+			awk -v a="$addr" -v p="$port" '
+				{ l = $4; sub(/%[^:]*:/, ":", l)
+				  if (l == a ":" p || l == "[" a "]:" p || l == "0.0.0.0:" p ||
+				      l == "*:" p || l == "[::]:" p) found = 1 }
+				END { exit !found }'; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "tb_wait: nothing listening on $addr:$port ($kind) in $ns after ${t}s" >&2
+	return 1
+}
+
+tb_wait_tcp() { tb_wait_sock t "$@"; }
+tb_wait_udp() { tb_wait_sock u "$@"; }
+
+# ---------------------------------------------------------------- setup
+
+tb_teardown() {
+	local pid ns i
+	[ "$TB_ACTIVE" = 1 ] || return 0
+	TB_ACTIVE=0
+	if [ -f "$TB_TMP/pids" ]; then
+		while read -r pid; do
+			[ -n "$pid" ] || continue
+			kill -TERM -- "-$pid" 2>/dev/null
+			kill -TERM "$pid" 2>/dev/null
+		done <"$TB_TMP/pids"
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			local alive=0
+			while read -r pid; do
+				[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && alive=1
+			done <"$TB_TMP/pids"
+			[ "$alive" = 0 ] && break
+			sleep 0.1
+		done
+		while read -r pid; do
+			[ -n "$pid" ] || continue
+			kill -KILL -- "-$pid" 2>/dev/null
+			kill -KILL "$pid" 2>/dev/null
+		done <"$TB_TMP/pids"
+	fi
+	for ns in $TB_CLIENT $TB_GW $TB_SERVER; do
+		tb_ns_exists "$ns" || continue
+		# Leftovers can only be processes this run started inside the
+		# namespaces it created (children of recorded pids, e.g. sshd's).
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "${TB_TMP:-}" ] && [ -d "$TB_TMP" ] && [ -z "${TB_KEEP:-}" ]; then
+		rm -rf "$TB_TMP"
+	fi
+	return 0
+}
+
+tb_setup_fail() {
+	fail "$TB_NAME/setup" "$1"
+	[ -f "${TB_TMP:-/nonexistent}/tayga.log" ] && sed 's/^/# tayga: /' "$TB_TMP/tayga.log" >&2
+	exit 1
+}
+
+tb_setup() {
+	local why="" base p
+	[ "$(id -u)" = 0 ] || why="not root"
+	[ -z "$why" ] && ! command -v ip >/dev/null && why="ip (iproute2) not installed"
+	[ -z "$why" ] && ! command -v tayga >/dev/null && why="tayga not installed"
+	[ -z "$why" ] && ! command -v python3 >/dev/null && why="python3 not installed"
+	[ -z "$why" ] && [ ! -c /dev/net/tun ] && why="no /dev/net/tun"
+	[ -z "$why" ] && ! ip netns list >/dev/null 2>&1 && why="ip netns not usable"
+	if [ -n "$why" ]; then
+		skip "$TB_NAME" "$why"
+		exit 0
+	fi
+
+	tb_teardown
+	TB_PREFIX=${TB_PREFIX:-2001:db8:64::/96}
+	TB_SERVER4=198.51.100.10
+	TB_SERVER4B=198.51.100.11
+	TB_SERVER6=$(tb_synth "$TB_PREFIX" "$TB_SERVER4") ||
+		tb_setup_fail "bad TB_PREFIX '$TB_PREFIX'"
+	TB_SEQ=$((TB_SEQ + 1))
+	base=tnat64-$$-$TB_SEQ
+	TB_CLIENT=$base-client
+	TB_GW=$base-gw
+	TB_SERVER=$base-server
+	TB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-tb.XXXXXX") ||
+		tb_setup_fail "mktemp failed"
+	: >"$TB_TMP/pids"
+	TB_ACTIVE=1
+	trap tb_teardown EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+
+	TB_PRELOAD_EXTRA=
+	if [ "${SANITIZE:-}" = 1 ]; then
+		TB_PRELOAD_EXTRA=$(${TB_CC:-gcc} -print-file-name=libasan.so)
+		case $TB_PRELOAD_EXTRA in
+		/*) ;;
+		*) tb_setup_fail "SANITIZE=1 but no libasan.so found" ;;
+		esac
+		export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:verify_asan_link_order=0}
+	fi
+	export TB_PREFIX TB_SERVER4 TB_SERVER4B TB_SERVER6 TB_CLIENT TB_GW \
+		TB_SERVER TB_TMP TB_PRELOAD_EXTRA
+
+	# Client address: 2001:db8:1::2 unless the prefix covers it.
+	local c6=2001:db8:1::2 cnet=2001:db8:1::/64 overlap=0
+	if tb_in_prefix "$TB_PREFIX" "$c6"; then
+		overlap=1
+		c6=$(tb_synth "$TB_PREFIX" 192.0.2.2)
+		cnet=$c6/64
+	fi
+	TB_CLIENT6=$c6
+	export TB_CLIENT6
+
+	for p in "$TB_CLIENT" "$TB_GW" "$TB_SERVER"; do
+		ip netns add "$p" || tb_setup_fail "ip netns add $p failed"
+	done
+	for p in "$TB_CLIENT" "$TB_GW" "$TB_SERVER"; do
+		tb_ns_exists "$p" || tb_setup_fail "namespace $p missing after creation"
+	done
+
+	local c=(ip -n "$TB_CLIENT") g=(ip -n "$TB_GW") s=(ip -n "$TB_SERVER")
+	{
+		"${g[@]}" link add gw-c type veth peer name eth0 netns "$TB_CLIENT" &&
+		"${g[@]}" link add gw-s type veth peer name eth0 netns "$TB_SERVER" &&
+		"${c[@]}" link set lo up && "${g[@]}" link set lo up &&
+		"${s[@]}" link set lo up
+	} || tb_setup_fail "creating veth pairs failed"
+
+	# client: IPv6 only
+	{
+		ip netns exec "$TB_CLIENT" sysctl -qw net.ipv6.conf.all.accept_ra=0 \
+			net.ipv6.conf.default.accept_ra=0 &&
+		"${c[@]}" link set eth0 up &&
+		"${c[@]}" -6 addr add "$c6/64" dev eth0 nodad &&
+		if [ "$overlap" = 1 ]; then
+			"${c[@]}" -6 route add 2001:db8:1::1/128 dev eth0 &&
+			"${c[@]}" -6 route add default via 2001:db8:1::1 dev eth0
+		else
+			"${c[@]}" -6 route add default via 2001:db8:1::1 dev eth0
+		fi
+	} || tb_setup_fail "client network setup failed"
+
+	# server: IPv4 only (IPv6 left on lo only)
+	{
+		ip netns exec "$TB_SERVER" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 &&
+		"${s[@]}" link set eth0 up &&
+		"${s[@]}" addr add 198.51.100.10/24 dev eth0 &&
+		"${s[@]}" addr add 198.51.100.11/24 dev eth0 &&
+		"${s[@]}" route add default via 198.51.100.1
+	} || tb_setup_fail "server network setup failed"
+
+	# gateway
+	{
+		ip netns exec "$TB_GW" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1 &&
+		"${g[@]}" link set gw-c up && "${g[@]}" link set gw-s up &&
+		"${g[@]}" -6 addr add 2001:db8:1::1/64 dev gw-c nodad &&
+		"${g[@]}" addr add 198.51.100.1/24 dev gw-s &&
+		if [ "$overlap" = 1 ]; then
+			"${g[@]}" -6 route add "$cnet" dev gw-c
+		fi
+	} || tb_setup_fail "gateway network setup failed"
+
+	mkdir -p "$TB_TMP/tayga" || tb_setup_fail "mkdir failed"
+	cat >"$TB_TMP/tayga.conf" <<EOF
+tun-device nat64
+ipv4-addr 192.0.2.1
+prefix $TB_PREFIX
+dynamic-pool 192.0.2.128/25
+data-dir $TB_TMP/tayga
+EOF
+	ip netns exec "$TB_GW" tayga -c "$TB_TMP/tayga.conf" --mktun \
+		>"$TB_TMP/tayga.log" 2>&1 ||
+		tb_setup_fail "tayga --mktun failed (prefix $TB_PREFIX)"
+	{
+		"${g[@]}" link set nat64 up &&
+		"${g[@]}" -6 route add "$TB_PREFIX" dev nat64 &&
+		"${g[@]}" route add 192.0.2.0/24 dev nat64
+	} || tb_setup_fail "tun setup failed"
+	TB_TAYGA_PID=$(tb_bg gw tayga -c "$TB_TMP/tayga.conf" --nodetach -d) ||
+		tb_setup_fail "starting tayga failed"
+	# tayga attached to the tun: carrier up
+	local i=0
+	while ! "${g[@]}" link show nat64 2>/dev/null | grep -q LOWER_UP; do
+		i=$((i + 1))
+		if [ "$i" -gt 200 ] || ! kill -0 "$TB_TAYGA_PID" 2>/dev/null; then
+			cat "$TB_TMP/bg.$TB_TAYGA_PID.log" >>"$TB_TMP/tayga.log" 2>/dev/null
+			tb_setup_fail "tayga did not come up (prefix $TB_PREFIX)"
+		fi
+		sleep 0.05
+	done
+	export TB_TAYGA_PID
+
+	TB_CONF=$TB_TMP/tnat64.conf
+	printf '# generated by tests/integration/lib.sh\nnat64_prefix = %s\n' \
+		"$TB_PREFIX" >"$TB_CONF"
+	export TB_CONF
+	tb_log "testbed $base: prefix $TB_PREFIX, server $TB_SERVER4 = $TB_SERVER6, client $TB_CLIENT6, tmp $TB_TMP"
+}
