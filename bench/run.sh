@@ -242,3 +242,6 @@ awk -v r1="$rx" -v r2="$rl" 'BEGIN {
 	printf "median per-round ratio translated/native  %.3f  (goal <= 1.03: %s)\n", r1, r1 <= 1.03 ? "met" : "NOT met"
 	printf "median per-round ratio 127 with/without   %.3f  (goal <= 1.01: %s)\n", r2, r2 <= 1.01 ? "met" : "NOT met"
 }'
+
+# UDP datagrams per second (bench/run_udp.sh, its own namespaces), after the TCP part.
+B="$B" sh "$ROOT/bench/run_udp.sh"

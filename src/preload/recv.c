@@ -120,6 +120,11 @@ ssize_t tn_recvfrom(int fd, void *buf, size_t n, int flags,
 }
 
 #define MMSG_BATCH 16
+/* Control buffers handed to the kernel for one recvmmsg batch: each
+ * message gets its program's size plus room for the IPv6 forms (larger
+ * IPV6_PKTINFO) and for both forms of an IPv4 datagram, as recvmsg does. */
+#define MMSG_CTL_ARENA 4096
+#define MMSG_CTL_EXTRA 256
 
 int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 		struct timespec *timeout)
@@ -127,7 +132,8 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 	struct fdrec *rec = fdtab_get(fd, 0);
 	struct mmsghdr mv[MMSG_BATCH];
 	struct sockaddr_in6 names[MMSG_BATCH];
-	size_t caps[MMSG_BATCH];
+	size_t caps[MMSG_BATCH], used = 0;
+	char arena[MMSG_CTL_ARENA] __attribute__((aligned(sizeof(size_t))));
 	int r;
 
 	if (fdrec_kind(rec) != FD_EMU || !vec || !n) {
@@ -142,6 +148,20 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 		caps[i] = vec[i].msg_hdr.msg_controllen;
 		mv[i].msg_hdr.msg_name = &names[i];
 		mv[i].msg_hdr.msg_namelen = sizeof(names[i]);
+		if (vec[i].msg_hdr.msg_control && caps[i]) {
+			size_t want = CMSG_ALIGN(caps[i] + MMSG_CTL_EXTRA);
+
+			if (want <= sizeof(arena) - used) {
+				mv[i].msg_hdr.msg_control = arena + used;
+				mv[i].msg_hdr.msg_controllen = want;
+				used += want;
+			} else if (i > 0) {
+				n = i; /* the others in the next call */
+				break;
+			}
+			/* else a huge buffer, first of the batch: the kernel
+			 * writes to it, rewritten in place below */
+		}
 	}
 	r = real.recvmmsg(fd, mv, n, flags, timeout);
 	if (r < 0)
@@ -153,7 +173,17 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 		vec[i].msg_len = mv[i].msg_len;
 		out->msg_flags = in->msg_flags;
 		out->msg_controllen = in->msg_controllen;
-		if (in->msg_control && in->msg_controllen) {
+		if (in->msg_control && in->msg_controllen &&
+		    in->msg_control != out->msg_control) {
+			int trunc;
+
+			out->msg_controllen = msgconv_cmsg_to_v4(
+				in->msg_control, in->msg_controllen,
+				out->msg_control, caps[i], rec->bound_v4,
+				&trunc);
+			if (trunc)
+				out->msg_flags |= MSG_CTRUNC;
+		} else if (in->msg_control && in->msg_controllen) {
 			/* Rewrite in place through a copy: IPv4 forms are
 			 * never longer than the IPv6 ones. */
 			char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));

@@ -145,7 +145,7 @@ static void copy_options(int from, int to, unsigned int optmask, int type)
 
 int tn_replace(int fd, struct fdrec *rec, int family)
 {
-	int fl, fdfl, s2, type, proto, r, off = 0;
+	int fl, fdfl, s2, type, proto, r, off = 0, autoport = 0;
 	unsigned int optmask;
 	uint16_t port = 0;
 	uint32_t bound = 0, kind = fdrec_kind(rec);
@@ -181,6 +181,19 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		 * on purpose; its traffic is never translated. */
 		if (bound != htonl(INADDR_ANY))
 			return -ENETUNREACH;
+	} else if (family == AF_INET6 && type == SOCK_DGRAM) {
+		/* Never bound by the program, but the kernel bound it on its
+		 * first send (to a local peer, say): local peers keep
+		 * reaching it at that port if the port can be had. */
+		struct sockaddr_in sin;
+		socklen_t l = sizeof(sin);
+
+		if (real.getsockname(fd, (struct sockaddr *)&sin, &l) == 0 &&
+		    sin.sin_family == AF_INET &&
+		    sin.sin_addr.s_addr == htonl(INADDR_ANY)) {
+			port = sin.sin_port;
+			autoport = 1;
+		}
 	}
 	s2 = real.socket(family, type | SOCK_CLOEXEC |
 			 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0), proto);
@@ -219,6 +232,12 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 					    .sin6_port = port };
 		if (real.bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0) {
 			r = neg_errno();
+			if (autoport) {
+				/* Only the kernel's choice: take another. */
+				if (rec)
+					rec->bound_port = 0;
+				return 0;
+			}
 			log_msg(LOG_WARN, "fd %d: cannot keep local port %u "
 				"after translation (errno %d)", fd,
 				(unsigned)ntohs(port), -r);
