@@ -17,3 +17,6 @@ EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	tn_ensure_init();
 	return tn_ret(tn_accept(fd, addr, len, flags, 1), saved);
 }
+
+TN_SELF(accept)
+TN_SELF(accept4)

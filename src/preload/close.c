@@ -11,3 +11,5 @@ EXPORT int close(int fd)
 	tn_ensure_init();
 	return tn_ret(tn_close(fd), saved);
 }
+
+TN_SELF(close)

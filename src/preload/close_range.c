@@ -17,3 +17,6 @@ EXPORT void closefrom(int lowfd)
 	tn_ensure_init();
 	tn_closefrom(lowfd);
 }
+
+TN_SELF(close_range)
+TN_SELF(closefrom)

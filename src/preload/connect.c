@@ -8,3 +8,5 @@ EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	tn_ensure_init();
 	return tn_ret(tn_connect(fd, addr, len), saved);
 }
+
+TN_SELF(connect)

@@ -27,3 +27,7 @@ EXPORT int dup3(int oldfd, int newfd, int flags)
 	tn_ensure_init();
 	return tn_ret(tn_dup3(oldfd, newfd, flags, 1), saved);
 }
+
+TN_SELF(dup)
+TN_SELF(dup2)
+TN_SELF(dup3)

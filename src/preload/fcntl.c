@@ -32,3 +32,6 @@ EXPORT int fcntl64(int fd, int cmd, ...)
 	tn_ensure_init();
 	return tn_ret(tn_fcntl(fd, cmd, arg, 1), saved);
 }
+
+TN_SELF(fcntl)
+TN_SELF(fcntl64)

@@ -29,15 +29,22 @@ static int emu_socket(int type, int proto)
 	return fd;
 }
 
+/* A datagram socket on a host without IPv4 is born dual-stack even
+ * before NAT64 has been used: one socket may talk to local IPv4 peers and
+ * to translated ones in turn, and replacing it later would lose the
+ * datagrams already queued on it.  (Stream sockets wait until NAT64 has
+ * worked: until then an AF_INET one costs nothing extra.) */
 int tn_socket(int domain, int type, int proto)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int emu = 0, fd = -1;
 	struct fdrec *rec;
 
-	if (domain == AF_INET && tn_nat64_in_use() &&
-	    ((base == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP)) ||
-	     (base == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP)))) {
+	if (domain == AF_INET &&
+	    ((base == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP) &&
+	      tn_nat64_in_use()) ||
+	     (base == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP) &&
+	      (tn_nat64_in_use() || tn_ipv6_only_host())))) {
 		int saved = errno;
 
 		fd = emu_socket(type, proto);
@@ -62,6 +69,7 @@ int tn_socket(int domain, int type, int proto)
 		rec->peer_port = 0;
 		rec->bound_v4 = 0;
 		rec->bound_port = 0;
+		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
 		atomic_store_explicit(&rec->kind, emu ? FD_EMU : FD_PLAIN,
 				      memory_order_release);
 	} else if (emu) {

@@ -92,5 +92,6 @@ void fdtab_copy(int oldfd, int newfd)
 	dst->bound_port = src->bound_port;
 	dst->bound_v4 = src->bound_v4;
 	dst->proto = src->proto;
+	atomic_store_explicit(&dst->dst_seq, 0, memory_order_relaxed);
 	atomic_store_explicit(&dst->kind, kind, memory_order_release);
 }

@@ -40,6 +40,15 @@ struct fdrec {
 	uint16_t bound_port;     /* network order */
 	uint32_t bound_v4;       /* network order */
 	int proto;
+	/* FD_EMU datagram sockets: the last IPv4 destination named in a send
+	 * and the IPv6 address it went to, so that a stream of datagrams to
+	 * one peer skips the lookup.  A seqlock: dst_seq is odd while being
+	 * written and 0 when empty; a reader that sees it change falls back
+	 * to the full path.  See send.c. */
+	_Atomic uint32_t dst_seq;
+	_Atomic uint32_t dst_v4;
+	_Atomic uint32_t dst_port_pfx; /* port (network order) << 16 | pfx + 1 */
+	_Atomic uint32_t dst6[4];
 };
 
 /* The record of fd, allocating its chunk if create (NULL if fd is out of

@@ -7,3 +7,5 @@ EXPORT int getaddrinfo(const char *node, const char *service,
 	tn_ensure_init();
 	return tn_getaddrinfo(node, service, hints, res);
 }
+
+TN_SELF(getaddrinfo)

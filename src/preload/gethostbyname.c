@@ -35,3 +35,8 @@ EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *ret,
 	tn_fix_resolver();
 	return real.gethostbyname2_r(name, af, ret, buf, len, result, h_errnop);
 }
+
+TN_SELF(gethostbyname)
+TN_SELF(gethostbyname2)
+TN_SELF(gethostbyname_r)
+TN_SELF(gethostbyname2_r)

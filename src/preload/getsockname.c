@@ -8,3 +8,5 @@ EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 	tn_ensure_init();
 	return tn_ret(tn_getsockname(fd, addr, len), saved);
 }
+
+TN_SELF(getsockname)

@@ -8,3 +8,5 @@ EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	tn_ensure_init();
 	return tn_ret(tn_getsockopt(fd, level, name, val, len), saved);
 }
+
+TN_SELF(getsockopt)

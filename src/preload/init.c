@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -277,4 +278,39 @@ int tn_bindv6only(void)
 		atomic_store_explicit(&v, r, memory_order_relaxed);
 	}
 	return r;
+}
+
+bool tn_nat64_configured(void)
+{
+	const struct config *c = tn_config();
+
+	return c && (c->has_default || c->nsubnets > 0);
+}
+
+bool tn_ipv6_only_host(void)
+{
+	/* 0 unknown, 1 IPv4 routed, 2 IPv6-only */
+	static _Atomic int state;
+	int s = atomic_load_explicit(&state, memory_order_relaxed);
+
+	if (!s) {
+		int saved = errno;
+		int fd = real.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		/* Any global address: only the route lookup matters. */
+		struct sockaddr_in probe = { .sin_family = AF_INET,
+					     .sin_port = htons(53),
+					     .sin_addr.s_addr = htonl(0xc0000201) };
+
+		s = 1;
+		if (fd >= 0) {
+			if (real.connect(fd, (struct sockaddr *)&probe,
+					 sizeof(probe)) < 0 &&
+			    errno == ENETUNREACH)
+				s = 2;
+			real.close(fd);
+		}
+		errno = saved;
+		atomic_store_explicit(&state, s, memory_order_relaxed);
+	}
+	return s == 2 && tn_nat64_configured();
 }

@@ -9,3 +9,5 @@ EXPORT int listen(int fd, int backlog)
 	tn_ensure_init();
 	return tn_ret(tn_listen(fd, backlog), saved);
 }
+
+TN_SELF(listen)

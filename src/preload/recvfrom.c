@@ -9,3 +9,5 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
 	tn_ensure_init();
 	return tn_sret(tn_recvfrom(fd, buf, n, flags, addr, len), saved);
 }
+
+TN_SELF(recvfrom)

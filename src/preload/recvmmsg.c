@@ -9,3 +9,5 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 	tn_ensure_init();
 	return tn_ret(tn_recvmmsg(fd, vec, n, flags, timeout), saved);
 }
+
+TN_SELF(recvmmsg)

@@ -8,3 +8,5 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	tn_ensure_init();
 	return tn_sret(tn_recvmsg(fd, msg, flags), saved);
 }
+
+TN_SELF(recvmsg)

@@ -24,14 +24,6 @@
 #include "log.h"
 #include "tnat64.h"
 
-/* A prefix applies when there is a default one or any path. */
-static int nat64_configured(void)
-{
-	const struct config *c = tn_config();
-
-	return c && (c->has_default || c->nsubnets > 0);
-}
-
 /* Can v4 be reached directly?  Connecting a datagram socket only looks
  * the route up; nothing is sent. */
 static int ipv4_routable(const struct sockaddr_in *sin)
@@ -52,7 +44,7 @@ void tn_fix_resolver(void)
 	int saved = errno;
 	res_state st;
 
-	if (!nat64_configured())
+	if (!tn_nat64_configured())
 		return;
 	st = __res_state();
 	if (!st || (!(st->options & RES_INIT) && res_init() < 0)) {
@@ -87,7 +79,7 @@ int tn_getaddrinfo(const char *node, const char *service,
 {
 	struct addrinfo h;
 
-	if (!nat64_configured())
+	if (!tn_nat64_configured())
 		return real.getaddrinfo(node, service, hints, res);
 	tn_fix_resolver();
 	if (hints) {

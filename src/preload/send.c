@@ -72,6 +72,60 @@ static ssize_t send_nat64(int fd, const struct msghdr *msg, int flags,
 	return r;
 }
 
+/* The per-socket destination cache (struct fdrec, dst_*).  Lock-free and
+ * async-signal-safe: a writer claims the record by making dst_seq odd;
+ * readers that see an odd or changed dst_seq take the full path. */
+static int dst_get(struct fdrec *rec, const struct sockaddr_in *sin,
+		   struct sockaddr_in6 *out)
+{
+	uint32_t seq = atomic_load_explicit(&rec->dst_seq, memory_order_acquire);
+	uint32_t v4, pp, a[4];
+	int pfx;
+
+	if (!seq || (seq & 1))
+		return 0;
+	v4 = atomic_load_explicit(&rec->dst_v4, memory_order_relaxed);
+	pp = atomic_load_explicit(&rec->dst_port_pfx, memory_order_relaxed);
+	for (int i = 0; i < 4; i++)
+		a[i] = atomic_load_explicit(&rec->dst6[i], memory_order_relaxed);
+	atomic_thread_fence(memory_order_acquire);
+	if (atomic_load_explicit(&rec->dst_seq, memory_order_relaxed) != seq ||
+	    v4 != sin->sin_addr.s_addr || (uint16_t)(pp >> 16) != sin->sin_port)
+		return 0;
+	pfx = (int)(pp & 0xff) - 1;
+	/* A NAT64 destination holds while its prefix is known to work. */
+	if (pfx >= 0 && tn_cache_get(pfx) != CACHE_NAT64_WORKS)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->sin6_family = AF_INET6;
+	out->sin6_port = sin->sin_port;
+	memcpy(out->sin6_addr.s6_addr, a, 16);
+	return 1;
+}
+
+static void dst_put(struct fdrec *rec, const struct sockaddr_in *sin, int pfx,
+		    const struct sockaddr_in6 *s6)
+{
+	uint32_t seq = atomic_load_explicit(&rec->dst_seq, memory_order_relaxed);
+	uint32_t a[4];
+
+	if ((seq & 1) || !atomic_compare_exchange_strong_explicit(&rec->dst_seq,
+			&seq, seq + 1, memory_order_acquire, memory_order_relaxed))
+		return; /* someone else is writing: skip, it is only a cache */
+	atomic_thread_fence(memory_order_release);
+	memcpy(a, s6->sin6_addr.s6_addr, 16);
+	atomic_store_explicit(&rec->dst_v4, sin->sin_addr.s_addr,
+			      memory_order_relaxed);
+	atomic_store_explicit(&rec->dst_port_pfx,
+			      (uint32_t)sin->sin_port << 16 | (uint32_t)(pfx + 1),
+			      memory_order_relaxed);
+	for (int i = 0; i < 4; i++)
+		atomic_store_explicit(&rec->dst6[i], a[i], memory_order_relaxed);
+	/* Never 0 again once used: 0 means empty. */
+	atomic_store_explicit(&rec->dst_seq, seq + 2 ? seq + 2 : 2,
+			      memory_order_release);
+}
+
 /* sendmsg() on an FD_EMU socket with an IPv4 destination. */
 static ssize_t emu_sendmsg(int fd, struct fdrec *rec, const struct msghdr *msg,
 			   int flags, const struct sockaddr_in *sin,
@@ -88,20 +142,30 @@ static ssize_t emu_sendmsg(int fd, struct fdrec *rec, const struct msghdr *msg,
 		r = tn_unfresh(fd, rec);
 		return r < 0 ? r : do_sendmsg(fd, msg, flags);
 	}
-	rec->opts &= (uint8_t)~OPT_FRESH;
+	if (rec->opts & OPT_FRESH)
+		rec->opts &= (uint8_t)~OPT_FRESH;
 	nat = tn_route(v4, sin->sin_port, &pfx);
 	if (nat && tn_cache_get(pfx) == CACHE_NAT64_WORKS) {
 		rec->peer_prefix = (uint8_t)pfx;
-		return send_nat64(fd, msg, flags, pfx, sin, own_iov);
+		r = send_nat64(fd, msg, flags, pfx, sin, own_iov);
+		goto sent_nat64;
 	}
 	msgconv_v4_to_mapped(sin, &m6);
 	m.msg_name = &m6;
 	m.msg_namelen = sizeof(m6);
 	r = send_rewritten(fd, &m, flags, own_iov);
+	if (!nat && r >= 0 && rec->type == SOCK_DGRAM)
+		dst_put(rec, sin, -1, &m6); /* local for good: config is fixed */
 	if (r != -ENETUNREACH || !nat)
 		return r;
 	rec->peer_prefix = (uint8_t)pfx;
-	return send_nat64(fd, msg, flags, pfx, sin, own_iov);
+	r = send_nat64(fd, msg, flags, pfx, sin, own_iov);
+sent_nat64:
+	if (r >= 0 && rec->type == SOCK_DGRAM) {
+		tn_synth(pfx, v4, sin->sin_port, &m6);
+		dst_put(rec, sin, pfx, &m6);
+	}
+	return r;
 }
 
 /* own_iov: msg and its single iovec were built by tn_sendto. */
@@ -130,7 +194,7 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 	if (kind == FD_PLAIN) {
 		type = rec->type;
 		domain = rec->domain;
-		if (domain != AF_INET ||
+		if (domain != AF_INET || !tn_xlat_proto(type, rec->proto) ||
 		    !(type == SOCK_DGRAM || (type == SOCK_STREAM &&
 					     (flags & MSG_FASTOPEN))))
 			return do_sendmsg(fd, msg, flags);
@@ -154,6 +218,10 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 		if (real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &l) < 0)
 			return -ENETUNREACH;
 		type = v;
+		l = sizeof(v);
+		if (real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &l) < 0 ||
+		    !tn_xlat_proto(type, v))
+			return -ENETUNREACH;
 	}
 	if (domain != AF_INET ||
 	    !(type == SOCK_DGRAM || (type == SOCK_STREAM &&
@@ -187,9 +255,8 @@ ssize_t tn_sendmsg(int fd, const struct msghdr *msg, int flags)
 ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
 		  const struct sockaddr *addr, socklen_t len)
 {
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = n };
-	struct msghdr m = { .msg_name = (void *)addr, .msg_namelen = len,
-			    .msg_iov = &iov, .msg_iovlen = 1 };
+	struct sockaddr_in6 s6;
+	struct fdrec *rec;
 	ssize_t r;
 
 	if (!addr || len < (socklen_t)sizeof(struct sockaddr_in) ||
@@ -197,7 +264,28 @@ ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
 		r = real.sendto(fd, buf, n, flags, addr, len);
 		return r < 0 ? neg_errno() : r;
 	}
-	return sendmsg_any(fd, &m, flags, 1);
+	/* The same peer as last time on a stand-in datagram socket. */
+	rec = fdtab_get(fd, 0);
+	if (fdrec_kind(rec) == FD_EMU &&
+	    dst_get(rec, (const struct sockaddr_in *)(const void *)addr, &s6)) {
+		r = real.sendto(fd, buf, n, flags, (struct sockaddr *)&s6,
+				sizeof(s6));
+		if (r >= 0)
+			return r;
+		r = neg_errno();
+		if (r != -ENETUNREACH && r != -EHOSTUNREACH &&
+		    r != -EADDRNOTAVAIL)
+			return r;
+		/* The way there is gone: decide again. */
+	}
+	{
+		struct iovec iov = { .iov_base = (void *)buf, .iov_len = n };
+		struct msghdr m = { .msg_name = (void *)addr,
+				    .msg_namelen = len, .msg_iov = &iov,
+				    .msg_iovlen = 1 };
+
+		return sendmsg_any(fd, &m, flags, 1);
+	}
 }
 
 /* sendmmsg: untouched unless a message has an IPv4 destination that

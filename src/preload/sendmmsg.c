@@ -8,3 +8,5 @@ EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags)
 	tn_ensure_init();
 	return tn_ret(tn_sendmmsg(fd, vec, n, flags), saved);
 }
+
+TN_SELF(sendmmsg)

@@ -8,3 +8,5 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 	tn_ensure_init();
 	return tn_sret(tn_sendmsg(fd, msg, flags), saved);
 }
+
+TN_SELF(sendmsg)

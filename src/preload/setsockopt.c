@@ -9,3 +9,5 @@ EXPORT int setsockopt(int fd, int level, int name, const void *val,
 	tn_ensure_init();
 	return tn_ret(tn_setsockopt(fd, level, name, val, len), saved);
 }
+
+TN_SELF(setsockopt)

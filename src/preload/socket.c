@@ -8,3 +8,5 @@ EXPORT int socket(int domain, int type, int protocol)
 	tn_ensure_init();
 	return tn_ret(tn_socket(domain, type, protocol), saved);
 }
+
+TN_SELF(socket)

@@ -9,3 +9,5 @@ EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
 	tn_ensure_init();
 	return tn_ret(tn_socketpair(domain, type, protocol, sv), saved);
 }
+
+TN_SELF(socketpair)

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "config.h"
@@ -13,6 +14,18 @@
 #include "real.h"
 
 #define EXPORT __attribute__((visibility("default")))
+
+/* A hidden alias of a hook, placed after its definition: its address is
+ * always our own function, whatever the symbol lookup order, so that
+ * real_resolve can tell a lookup that came back to us. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define TN_COPY_ATTRS(name) __attribute__((copy(name)))
+#else
+#define TN_COPY_ATTRS(name)
+#endif
+#define TN_SELF(name) \
+	__typeof(name) tn_self_##name TN_COPY_ATTRS(name) \
+		__attribute__((alias(#name), visibility("hidden")));
 
 /* Set once everything in real is resolved. */
 extern atomic_bool tn_ready;
@@ -65,6 +78,13 @@ static inline int tn_xlat_type(int type)
 	return type == SOCK_STREAM || type == SOCK_DGRAM;
 }
 
+/* ... and protocols: TCP and UDP (0 is the default of the type). */
+static inline int tn_xlat_proto(int type, int proto)
+{
+	return (type == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP)) ||
+	       (type == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP));
+}
+
 /* Replace the socket behind fd by a new one of family AF_INET6 (the
  * record becomes FD_EMU) or AF_INET (back to FD_PLAIN), keeping type,
  * protocol, status flags, close-on-exec, the options the program set and
@@ -75,6 +95,11 @@ int tn_replace(int fd, struct fdrec *rec, int family);
  * hands out dual-stack AF_INET6 sockets for AF_INET TCP requests, so a
  * translated connect needs no second socket. */
 bool tn_nat64_in_use(void);
+/* A NAT64 prefix is configured (a default one or any path). */
+bool tn_nat64_configured(void);
+/* True when a prefix is configured and IPv4 has no default route here
+ * (probed once per process, lazily: a route lookup, nothing sent). */
+bool tn_ipv6_only_host(void);
 /* 1 if net.ipv6.bindv6only is set (new AF_INET6 sockets are v6-only). */
 int tn_bindv6only(void);
 

@@ -222,6 +222,7 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		rec->peer_prefix = 0xff;
 		rec->peer_v4 = 0;
 		rec->peer_port = 0;
+		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
 		atomic_store_explicit(&rec->kind,
 				      family == AF_INET6 ? FD_EMU : FD_PLAIN,
 				      memory_order_release);
@@ -296,21 +297,29 @@ static void set_peer(struct fdrec *rec, int pfx, uint32_t v4, uint16_t port)
 /* Type of the socket behind fd, from our record or the kernel. */
 static int socket_type(int fd, const struct fdrec *rec, int *domain)
 {
-	int v;
+	int v, type, proto;
 	socklen_t l = sizeof(v);
 	uint32_t k = fdrec_kind(rec);
 
 	if (k == FD_PLAIN || k == FD_V6MAP) {
 		*domain = rec->domain;
-		return rec->type;
+		type = rec->type;
+		proto = rec->proto;
+	} else {
+		if (real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0)
+			return -1;
+		*domain = v;
+		l = sizeof(v);
+		if (real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0)
+			return -1;
+		l = sizeof(v);
+		if (real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l) < 0)
+			return -1;
 	}
-	if (real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0)
+	/* TCP and UDP only: not ping sockets, SCTP, DCCP... */
+	if (!tn_xlat_proto(type, proto))
 		return -1;
-	*domain = v;
-	l = sizeof(v);
-	if (real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &l) < 0)
-		return -1;
-	return v;
+	return type;
 }
 
 /* A socket bound to an interface with SO_BINDTODEVICE takes any IPv4
@@ -386,6 +395,10 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		port = sin->sin_port;
 		/* The common untranslated cases cost no system call. */
 		if (!tn_route(v4, port, &pfx))
+			return do_connect(fd, addr, len);
+		/* Bound to one local IPv4 address: IPv4 on purpose. */
+		if (kind == FD_PLAIN && (rec->opts & OPT_BOUND) &&
+		    rec->bound_v4 != htonl(INADDR_ANY))
 			return do_connect(fd, addr, len);
 		type = socket_type(fd, rec, &domain);
 		if (!tn_xlat_type(type) || domain != AF_INET)

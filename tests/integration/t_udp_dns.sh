@@ -39,7 +39,7 @@ cleanup_udp_dns() {
 }
 trap cleanup_udp_dns EXIT
 
-for p in t_udp udpecho; do
+for p in t_udp t_fortify udpecho; do
 	if [ ! -x "$P/$p" ]; then
 		fail udp/build "$P/$p not built (run make tests)"
 		tb_summary
@@ -157,6 +157,14 @@ lib_and_control() {
 			"succeeded without the library: $(printf '%s' "$out" | tr '\n' ' ' | cut -c1-200)"
 	fi
 }
+
+# ---------------------------------------------------------------- fortify
+# A _FORTIFY_SOURCE program receives through __recvfrom_chk.
+out=$TB_TMP/t_fortify.out
+tb_tnat64 "$P/t_fortify" "$TB_SERVER4" "$ECHO_PORT" >"$out" 2>&1 </dev/null
+rc=$?
+forward t_fortify "$out"
+grep -q '^PASS: ' "$out" || fail progs/t_fortify "exit status $rc without a PASS line"
 
 # ---------------------------------------------------------------- t_udp
 
