@@ -7,30 +7,35 @@
 
 /* Every fcntl command takes at most one argument, an int or a pointer;
  * passing it on as a pointer-sized value is what libc does itself. */
-EXPORT int fcntl(int fd, int cmd, ...)
+static int hook(int fd, int cmd, va_list ap, int use64)
 {
 	int saved = errno;
+	void *arg = va_arg(ap, void *);
+
+	tn_ensure_init();
+	return tn_ret(tn_fcntl(fd, cmd, arg, use64), saved);
+}
+
+EXPORT int fcntl(int fd, int cmd, ...)
+{
 	va_list ap;
-	void *arg;
+	int r;
 
 	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
+	r = hook(fd, cmd, ap, 0);
 	va_end(ap);
-	tn_ensure_init();
-	return tn_ret(tn_fcntl(fd, cmd, arg, 0), saved);
+	return r;
 }
 
 EXPORT int fcntl64(int fd, int cmd, ...)
 {
-	int saved = errno;
 	va_list ap;
-	void *arg;
+	int r;
 
 	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
+	r = hook(fd, cmd, ap, 1);
 	va_end(ap);
-	tn_ensure_init();
-	return tn_ret(tn_fcntl(fd, cmd, arg, 1), saved);
+	return r;
 }
 
 TN_SELF(fcntl)

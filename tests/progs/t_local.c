@@ -21,9 +21,11 @@ static long raw_name(int fd, int peer, void *sa, socklen_t *len)
 }
 
 /* libc getsockname/getpeername gives the same bytes and length as the
- * kernel; name is reported only on failure. */
-static bool same_as_kernel(const char *name, int fd, int peer, void *out,
-			   socklen_t *outlen)
+ * kernel (or, with allow_mapped, the exact IPv4 form of the kernel's
+ * ::ffff: address); name is reported only on failure. */
+static bool same_as_kernel_or_mapped(const char *name, int fd, int peer,
+				     void *out, socklen_t *outlen,
+				     int allow_mapped)
 {
 	struct sockaddr_storage a, k;
 	socklen_t al = sizeof a, kl = sizeof k;
@@ -42,6 +44,26 @@ static bool same_as_kernel(const char *name, int fd, int peer, void *out,
 		     strerror(errno));
 		return false;
 	}
+	if (allow_mapped && k.ss_family == AF_INET6 && al == sizeof(struct sockaddr_in)) {
+		/* A dual-stack stand-in (UDP on an IPv6-only host): the
+		 * kernel shows ::ffff:a.b.c.d, the program must see exactly
+		 * the IPv4 form of it. */
+		const struct sockaddr_in6 *k6 = (const void *)&k;
+		const struct sockaddr_in *a4 = (const void *)&a;
+		static const unsigned char pre[12] = { 0, 0, 0, 0, 0, 0, 0, 0,
+						       0, 0, 0xff, 0xff };
+
+		if (kl == sizeof(*k6) && a4->sin_family == AF_INET &&
+		    !memcmp(k6->sin6_addr.s6_addr, pre, 12) &&
+		    !memcmp(k6->sin6_addr.s6_addr + 12, &a4->sin_addr, 4) &&
+		    k6->sin6_port == a4->sin_port) {
+			if (out) {
+				memcpy(out, &a, al < *outlen ? al : *outlen);
+				*outlen = al;
+			}
+			return true;
+		}
+	}
 	if (al != kl || memcmp(&a, &k, sizeof a)) {
 		fail(name, "%s: libc gives %s, kernel %s",
 		     peer ? "getpeername" : "getsockname",
@@ -54,6 +76,12 @@ static bool same_as_kernel(const char *name, int fd, int peer, void *out,
 		*outlen = al;
 	}
 	return true;
+}
+
+static bool same_as_kernel(const char *name, int fd, int peer, void *out,
+			   socklen_t *outlen)
+{
+	return same_as_kernel_or_mapped(name, fd, peer, out, outlen, 0);
 }
 
 static bool sa4_is(const struct sockaddr_in *s, socklen_t len,
@@ -305,8 +333,8 @@ static void udp_loopback(unsigned port)
 		goto out;
 	}
 	len = sizeof self;
-	if (!same_as_kernel(name, sfd, 0, &self, &len) ||
-	    !same_as_kernel(name, sfd, 1, NULL, NULL))
+	if (!same_as_kernel_or_mapped(name, sfd, 0, &self, &len, 1) ||
+	    !same_as_kernel_or_mapped(name, sfd, 1, NULL, NULL, 1))
 		goto out;
 	if (!sa4_is(&from, sizeof from, "127.0.0.1", 0) ||
 	    from.sin_port != self.sin_port) {
