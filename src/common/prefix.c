@@ -145,18 +145,28 @@ void nat64_synth(const struct nat64_prefix *p, uint32_t v4, uint8_t out[16])
 	const uint8_t *b = (const uint8_t *)&v4; /* network order bytes */
 	unsigned pos[4];
 
+	uint64_t sfx[2];
+
 	memcpy(out, p->addr, 16);
 	/* the prefix has no bits past len, but be robust against a
 	 * hand-built one */
 	memset(out + p->len / 8, 0, 16 - p->len / 8);
-	v4_positions(p->len, pos);
-	for (int i = 0; i < 4; i++)
-		out[pos[i]] = b[i];
-	out[U_OCTET] = 0;
-	for (int i = 0; i < 16; i++)
-		out[i] |= p->suffix[i];
-	/* never let a stray suffix bit leak into the u-octet */
-	out[U_OCTET] = 0;
+	if (p->len == 96) {
+		/* the common case, on every translated connect */
+		memcpy(out + 12, b, 4);
+	} else {
+		v4_positions(p->len, pos);
+		for (int i = 0; i < 4; i++)
+			out[pos[i]] = b[i];
+		out[U_OCTET] = 0;
+	}
+	memcpy(sfx, p->suffix, 16);
+	if (sfx[0] | sfx[1]) {
+		for (int i = 0; i < 16; i++)
+			out[i] |= p->suffix[i];
+		/* never let a stray suffix bit leak into the u-octet */
+		out[U_OCTET] = 0;
+	}
 }
 
 bool nat64_extract(const struct nat64_prefix *p, const uint8_t in[16],
