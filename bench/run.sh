@@ -245,3 +245,77 @@ awk -v r1="$rx" -v r2="$rl" 'BEGIN {
 
 # UDP datagrams per second (bench/run_udp.sh, its own namespaces), after the TCP part.
 B="$B" sh "$ROOT/bench/run_udp.sh"
+
+# ------------------------------------------------------------ seccomp mode
+# tnat64-seccomp (doc/seccomp.md), in the same namespaces: SV_ROUNDS
+# rounds (default 10) of
+#   - SV_CYCLES (default 2000) blocking connect-and-close cycles of
+#     bench/cycle to 198.51.100.10 under the supervisor, against native
+#     [SERVER6]: wall time per cycle (the supervisor's work happens in
+#     another process, so CPU time of the program would hide it);
+#     goal: ratio <= 1.5;
+#   - bench/seccomp_rw, RW_ITERS (default 200000) write+read iterations
+#     on a loopback TCP connection, with and without the supervisor
+#     (read and write are not trapped): CPU time of the program per
+#     iteration (a CPU-bound loop; less disturbed by other load than wall
+#     time); goal: throughput ratio >= 0.99.
+SV=$B/tnat64-seccomp
+RW=$B/bench/seccomp_rw
+SV_ROUNDS=${SV_ROUNDS:-10}
+SV_CYCLES=${SV_CYCLES:-2000}
+RW_ITERS=${RW_ITERS:-200000}
+if [ -x "$SV" ] && [ -x "$RW" ] && "$SV" --check 2>/dev/null; then
+	sv_one() { # MODE: wall ns per cycle / iteration
+		case $1 in
+		sv) set -- env TNAT64_CONF_FILE="$TMP/tnat64.conf" "$SV" \
+			"$CYCLE" "$SERVER4" "$PORT6" "$SV_CYCLES" 200 ;;
+		native) set -- "$CYCLE" "$SERVER6" "$PORT6" "$SV_CYCLES" 200 ;;
+		rw-sv) set -- env TNAT64_CONF_FILE="$TMP/tnat64.conf" "$SV" \
+			"$RW" "$RW_ITERS" 10000 ;;
+		rw) set -- "$RW" "$RW_ITERS" 10000 ;;
+		esac
+		case $1 in
+		rw*) what=cpu ;;
+		*) what=wall ;;
+		esac
+		# shellcheck disable=SC2086
+		ip netns exec "$C" $CPU_C env -u LD_PRELOAD -u TNAT64_DEBUG "$@" \
+			2>"$TMP/err" |
+			sed -n "s/.*${what}_ns_per_[a-z]*=\([0-9.]*\).*/\1/p"
+	}
+	echo
+	echo "# seccomp mode: $SV_ROUNDS rounds; $SV_CYCLES connect-and-close cycles (wall ns), $RW_ITERS write+read iterations (CPU ns)"
+	: >"$TMP/sv.ratio.c"
+	: >"$TMP/sv.ratio.rw"
+	r=1
+	while [ "$r" -le "$SV_ROUNDS" ]; do
+		if [ $((r % 2)) = 1 ]; then
+			order="sv native rw-sv rw"
+		else
+			order="rw rw-sv native sv"
+		fi
+		line="# round $r:"
+		for m in $order; do
+			v=$(sv_one "$m")
+			[ -n "$v" ] || die "seccomp mode: no result for $m: $(cat "$TMP/err")"
+			eval "sv_$(echo "$m" | tr -c 'a-z\n' '_')=$v"
+			line="$line $m=$v"
+		done
+		# shellcheck disable=SC2154
+		awk -v a="$sv_sv" -v b="$sv_native" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.c"
+		# throughput with / without = time without / time with
+		# shellcheck disable=SC2154
+		awk -v a="$sv_rw" -v b="$sv_rw_sv" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.rw"
+		echo "$line"
+		r=$((r + 1))
+	done
+	set -- $(stats "$TMP/sv.ratio.c")
+	rc=$1 rcmin=$2 rcmax=$3
+	set -- $(stats "$TMP/sv.ratio.rw")
+	awk -v c="$rc" -v cmin="$rcmin" -v cmax="$rcmax" -v w="$1" -v wmin="$2" -v wmax="$3" 'BEGIN {
+		printf "median per-round ratio seccomp connect/native  %.3f  (min %.3f max %.3f; goal <= 1.5: %s)\n", c, cmin, cmax, (c <= 1.5 ? "met" : "NOT met")
+		printf "median per-round throughput ratio rw seccomp/plain  %.3f  (min %.3f max %.3f; goal >= 0.99: %s)\n", w, wmin, wmax, (w >= 0.99 ? "met" : "NOT met")
+	}'
+else
+	echo "# seccomp mode: skipped ($SV or $RW missing, or no kernel support)"
+fi

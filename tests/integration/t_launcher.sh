@@ -106,6 +106,26 @@ sed "s|'$INSTLIB'|'$T/none/libtnat64.so'|" "$LAUNCHER" >"$LM" && chmod 755 "$LM"
 LB=$T/build/tnat64
 cp "$LAUNCHER" "$LB" && chmod 755 "$LB"
 
+# A fake seccomp supervisor beside the launcher: --check and --want answer
+# as the real one does (FAKE_SV_NOCHECK: a kernel that cannot), a run
+# prints what it was given.  "static-prog" stands for a static binary.
+cat >"$T/bin/tnat64-seccomp" <<'SVEOF'
+#!/bin/sh
+case $1 in
+--check)
+	if [ -n "${FAKE_SV_NOCHECK:-}" ]; then
+		echo "tnat64-seccomp: kernel too old" >&2
+		exit 1
+	fi
+	exit 0 ;;
+--want) case $2 in */static-prog) exit 0 ;; *) exit 1 ;; esac ;;
+--) shift; printf 'SV:%s|%s|%s' "$*" "${LD_PRELOAD-unset}" "${TNAT64_DEBUG-unset}"; exit 0 ;;
+esac
+exit 3
+SVEOF
+chmod 755 "$T/bin/tnat64-seccomp"
+cp /bin/true "$T/path/static-prog"
+
 # A program called "show" for the "--" test, and a fake user shell.
 printf '#!/bin/sh\necho "program show $#"\n' >"$T/path/show"
 printf '#!/bin/sh\nprintf "%%s args=%%s\\n" "${LD_PRELOAD-unset}" "$#"\n' >"$T/fakeshell"
@@ -308,16 +328,26 @@ for I in $INTERPS; do
 		sh -c 'printf "%s|%s|%s|%s|%s" "$TNAT64_CONF_FILE" "$TNAT64_NAT64_PREFIX" "$TNAT64_DEBUG" "$TNAT64_DEBUG_FILE" "$LD_PRELOAD"'
 	expect "$N/opt-all" 0 "$T/work/my.conf|2001:db8:64::/64|3|$T/work/l|$LIB"
 
-	run "$I" "$L" --seccomp sh -c true
+	run env -u LD_PRELOAD "$I" "$L" --seccomp sh -c true
+	expect "$N/opt-seccomp" 0 "SV:sh -c true|unset|unset"
+	run env -u LD_PRELOAD "$I" "$L" -d 2 -s sh -c "x y"
+	expect "$N/opt-seccomp-later" 0 "SV:sh -c x y|unset|2"
+	run env -u LD_PRELOAD PATH="$T/path:$PATH" "$I" "$L" static-prog a
+	expect "$N/seccomp-auto-static" 0 "SV:static-prog a|unset|unset"
+	run env -u LD_PRELOAD PATH="$T/path:$PATH" "$I" "$L" -P static-prog a
+	expect "$N/seccomp-preload-forced" 0 ""
+	run env -u LD_PRELOAD FAKE_SV_NOCHECK=1 PATH="$T/path:$PATH" "$I" "$L" static-prog
 	result
-	if [ "$rc" = 1 ] && [ "$(cat "$T/err")" = "tnat64: --seccomp is not available in this build" ] &&
-		[ -z "$out" ]; then
-		pass "$N/opt-seccomp"
+	if [ "$rc" = 0 ] && grep -q "kernel too old" "$T/err" &&
+		grep -q "with the library anyway" "$T/err"; then
+		pass "$N/seccomp-auto-fallback"
 	else
-		fail "$N/opt-seccomp" "status $rc, stderr [$(cat "$T/err")]"
+		fail "$N/seccomp-auto-fallback" "status $rc, stderr [$(cat "$T/err")]"
 	fi
-	run "$I" "$L" -d 2 --seccomp sh -c true
-	expect_err "$N/opt-seccomp-later" 1 "not available"
+	run env -u LD_PRELOAD "$I" "$L" sh -c 'printf "%s" "$LD_PRELOAD"'
+	expect "$N/seccomp-auto-dynamic" 0 "$LIB"
+	run "$I" "$L" --seccomp show
+	expect_err "$N/seccomp-show" 2 "does not go with"
 
 	run "$I" "$L" -x true
 	expect_err "$N/opt-unknown" 2 "unknown option"
@@ -456,7 +486,7 @@ for S in $INTERPS; do
 	fi
 
 	run "$S" -c "$SCRIPT_ERRS" s "$L"
-	expect "$N/errors-and-options" 0 "cmd=2|none=2|seccomp=1|bad=2|badpfx=2|extra=2|help=0|unset|on=0|$LIB|2001:db8:64::/96|2|LD_PRELOAD=\"$LIB\"|alive"
+	expect "$N/errors-and-options" 0 "cmd=2|none=2|seccomp=2|bad=2|badpfx=2|extra=2|help=0|unset|on=0|$LIB|2001:db8:64::/96|2|LD_PRELOAD=\"$LIB\"|alive"
 done
 
 # ---------------------------------------------------------------- lint

@@ -1,0 +1,1338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the supervisor does with each trapped call.
+ *
+ * Rules:
+ * - An address in the program's memory is read once, into our own copy,
+ *   and the call is then made by us, on our duplicate of the program's
+ *   socket (pidfd_getfd), with that copy.  SECCOMP_USER_NOTIF_FLAG_CONTINUE
+ *   (the kernel runs the program's call itself, re-reading its memory) is
+ *   used only when the decision depends on no memory contents: the socket
+ *   is not an IPv4/IPv6 one, it is a stream socket (the kernel ignores the
+ *   address of sendto/recvfrom there), or it is a socket we never touched
+ *   asked for a name or a received datagram's source.
+ * - An AF_INET socket whose destination needs NAT64 is replaced, in the
+ *   program's descriptor table, by an AF_INET6 socket of ours
+ *   (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD), with the
+ *   same type, protocol, status flags, close-on-exec flag, the options the
+ *   program changed and its local port.  We remember it by inode number and
+ *   show the program IPv4 addresses for it from then on.
+ * - The decision rule is the library's: direct IPv4 first; on "network
+ *   unreachable", NAT64; once NAT64 worked for a prefix, NAT64 at once;
+ *   when NAT64 itself turns out unreachable, direct first again. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "log.h"
+#include "prefix.h"
+#include "sv.h"
+
+#define NOT_INSPECTABLE (-100000)
+#define RECV_MAX (1u << 20)    /* largest buffer we receive into */
+#define SEND_MAX (4u << 20)    /* largest message we copy to send */
+#define CTL_MAX 65536
+#define MMSG_MAX 1024          /* UIO_MAXIOV, the kernel's vlen cap */
+
+struct sockinfo {
+	int fd;                /* the program's descriptor number */
+	int d;                 /* our duplicate of its socket */
+	uint64_t ino;
+	int domain, type, proto;
+	bool have_x;
+	struct xsock x;
+};
+
+/* ---------------------------------------------------------- helpers */
+
+static int nat64_unreachable(int err)
+{
+	return err == -ENETUNREACH || err == -EHOSTUNREACH ||
+	       err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT;
+}
+
+static void sock_close(struct sockinfo *si)
+{
+	if (si->d >= 0)
+		close(si->d);
+	si->d = -1;
+}
+
+static int sockopt_int(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t l = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &l) < 0)
+		return -1;
+	return v;
+}
+
+/* Duplicate the program's fd and find out what it is.  Returns 0,
+ * -errno, or NOT_INSPECTABLE when the kernel does not let us look
+ * (a process that made itself non-dumpable). */
+static int sock_open(struct call *c, int fd, struct sockinfo *si)
+{
+	struct stat st;
+	int d;
+
+	memset(si, 0, sizeof(*si));
+	si->fd = fd;
+	si->d = -1;
+	d = sv_getfd(c, fd);
+	if (d == -EPERM || d == -EACCES) {
+		static atomic_int warned;
+
+		if (!atomic_exchange(&warned, 1))
+			log_msg(LOG_WARN, "pid %d: cannot look at its sockets "
+				"(not dumpable?); its calls run untranslated",
+				(int)c->tid);
+		return NOT_INSPECTABLE;
+	}
+	if (d < 0)
+		return d;
+	si->d = d;
+	if (fstat(d, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		sock_close(si);
+		return -ENOTSOCK;
+	}
+	si->ino = (uint64_t)st.st_ino;
+	si->domain = sockopt_int(d, SOL_SOCKET, SO_DOMAIN);
+	if (si->domain != AF_INET && si->domain != AF_INET6)
+		return 0;
+	si->type = sockopt_int(d, SOL_SOCKET, SO_TYPE);
+	si->proto = sockopt_int(d, SOL_SOCKET, SO_PROTOCOL);
+	if (socktab_get(si->ino, &si->x)) {
+		if (si->domain == AF_INET6)
+			si->have_x = true;
+		else
+			socktab_del(si->ino);  /* stale */
+	}
+	return 0;
+}
+
+static bool is_inet(const struct sockinfo *si)
+{
+	return si->domain == AF_INET || si->domain == AF_INET6;
+}
+
+/* Sockets whose IPv4 traffic we translate: TCP (and MPTCP) streams, UDP
+ * datagrams.  ICMP "ping" sockets, raw sockets, SCTP... go untouched. */
+static bool translatable(const struct sockinfo *si)
+{
+	if (si->type == SOCK_STREAM)
+		return si->proto == IPPROTO_TCP || si->proto == 0 ||
+		       si->proto == IPPROTO_MPTCP;
+	if (si->type == SOCK_DGRAM)
+		return si->proto == IPPROTO_UDP || si->proto == 0 ||
+		       si->proto == IPPROTO_UDPLITE;
+	return false;
+}
+
+static void make_mapped(uint32_t v4, uint16_t port, struct sockaddr_in6 *s6)
+{
+	memset(s6, 0, sizeof(*s6));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = port;
+	ipv6_make_v4mapped(v4, s6->sin6_addr.s6_addr);
+}
+
+static int read_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulen,
+			 struct sockaddr_storage *ss, socklen_t *len)
+{
+	int r;
+
+	memset(ss, 0, sizeof(*ss));
+	if ((int)ulen < 0 || ulen > sizeof(*ss))
+		return -EINVAL;
+	*len = (socklen_t)ulen;
+	if (!*len)
+		return 0;
+	r = sv_read(c, uaddr, ss, *len);
+	return r == -ENOENT ? -ENOENT : (r < 0 ? -EFAULT : 0);
+}
+
+/* getsockname-style output: at most *ulen bytes of sa, then *ulen = len. */
+static int write_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulenp,
+			  const void *sa, socklen_t len)
+{
+	int ulen, r;
+
+	if (!ulenp)
+		return -EFAULT;
+	r = sv_read(c, ulenp, &ulen, sizeof(ulen));
+	if (r < 0)
+		return r == -ENOENT ? r : -EFAULT;
+	if (ulen < 0)
+		return -EINVAL;
+	if (ulen > 0 && len > 0) {
+		r = sv_write(c, uaddr, sa, (size_t)ulen < len ? (size_t)ulen
+							     : len);
+		if (r < 0)
+			return r;
+	}
+	ulen = (int)len;
+	return sv_write(c, ulenp, &ulen, sizeof(ulen));
+}
+
+/* ---------------------------------------------------------- options */
+
+struct optdesc {
+	int level, name;
+	bool stream_only;
+};
+
+static const struct optdesc carried[] = {
+	{ SOL_SOCKET, SO_REUSEADDR, false },
+	{ SOL_SOCKET, SO_REUSEPORT, false },
+	{ SOL_SOCKET, SO_KEEPALIVE, false },
+	{ SOL_SOCKET, SO_SNDBUF, false },
+	{ SOL_SOCKET, SO_RCVBUF, false },
+	{ SOL_SOCKET, SO_RCVTIMEO, false },
+	{ SOL_SOCKET, SO_SNDTIMEO, false },
+	{ SOL_SOCKET, SO_LINGER, false },
+	{ SOL_SOCKET, SO_PRIORITY, false },
+	{ SOL_SOCKET, SO_MARK, false },
+	{ SOL_SOCKET, SO_OOBINLINE, false },
+	{ SOL_SOCKET, SO_BROADCAST, false },
+	{ SOL_SOCKET, SO_RCVLOWAT, false },
+	{ SOL_SOCKET, SO_TIMESTAMP, false },
+	{ SOL_SOCKET, SO_TIMESTAMPNS, false },
+	{ SOL_SOCKET, SO_BINDTODEVICE, false },
+	{ SOL_TCP, TCP_NODELAY, true },
+	{ SOL_TCP, TCP_KEEPIDLE, true },
+	{ SOL_TCP, TCP_KEEPINTVL, true },
+	{ SOL_TCP, TCP_KEEPCNT, true },
+	{ SOL_TCP, TCP_USER_TIMEOUT, true },
+	{ SOL_TCP, TCP_MAXSEG, true },
+	{ SOL_TCP, TCP_CONGESTION, true },
+	{ SOL_TCP, TCP_NOTSENT_LOWAT, true },
+	{ SOL_TCP, TCP_SYNCNT, true },
+	{ SOL_TCP, TCP_WINDOW_CLAMP, true },
+	{ SOL_TCP, TCP_QUICKACK, true },
+	{ SOL_IP, IP_TOS, false },
+	{ SOL_IP, IP_TTL, false },
+	{ SOL_IP, IP_FREEBIND, false },
+	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, false },
+};
+#define NCARRIED (sizeof(carried) / sizeof(carried[0]))
+
+union optval {
+	int i;
+	struct timeval tv;
+	struct linger l;
+	char s[IFNAMSIZ + 16];
+};
+
+/* Defaults of a fresh AF_INET socket, per type (0 stream, 1 dgram). */
+static union optval defaults[2][NCARRIED];
+static socklen_t default_len[2][NCARRIED];
+static bool default_ok[2][NCARRIED];
+
+void sv_handle_init(void)
+{
+	for (int t = 0; t < 2; t++) {
+		int s = socket(AF_INET, (t ? SOCK_DGRAM : SOCK_STREAM) |
+			       SOCK_CLOEXEC, 0);
+
+		if (s < 0)
+			continue;
+		for (size_t i = 0; i < NCARRIED; i++) {
+			default_len[t][i] = sizeof(defaults[t][i]);
+			default_ok[t][i] = getsockopt(s, carried[i].level,
+				carried[i].name, &defaults[t][i],
+				&default_len[t][i]) == 0;
+		}
+		close(s);
+	}
+}
+
+static void copy_options(int from, int to, int type)
+{
+	int t = type == SOCK_STREAM ? 0 : 1;
+
+	for (size_t i = 0; i < NCARRIED; i++) {
+		const struct optdesc *o = &carried[i];
+		union optval v;
+		socklen_t len = sizeof(v);
+
+		if (o->stream_only && type != SOCK_STREAM)
+			continue;
+		memset(&v, 0, sizeof(v));
+		if (getsockopt(from, o->level, o->name, &v, &len) < 0)
+			continue;
+		if (default_ok[t][i] && default_len[t][i] == len &&
+		    memcmp(&v, &defaults[t][i], len) == 0)
+			continue;
+		if (o->level == SOL_SOCKET &&
+		    (o->name == SO_SNDBUF || o->name == SO_RCVBUF))
+			v.i /= 2; /* the kernel doubles what it is given */
+		if (o->level == SOL_SOCKET && o->name == SO_BINDTODEVICE)
+			len = (socklen_t)strnlen(v.s, sizeof(v.s));
+		setsockopt(to, o->level, o->name, &v, len);
+		if (o->level == SOL_IP && o->name == IP_TOS) {
+			int tc = v.i & 0xff;
+
+			setsockopt(to, SOL_IPV6, IPV6_TCLASS, &tc, sizeof(tc));
+		} else if (o->level == SOL_IP && o->name == IP_TTL) {
+			setsockopt(to, SOL_IPV6, IPV6_UNICAST_HOPS, &v.i,
+				   sizeof(v.i));
+		}
+	}
+}
+
+/* Replace the program's AF_INET socket (si->d) by a new AF_INET6 one.
+ * On success si describes the new socket (si->d is ours, installed as
+ * the program's si->fd, still O_NONBLOCK for our connect), *flags holds
+ * the program's status flags to restore and the old socket is released. */
+static int replace_socket(struct call *c, struct sockinfo *si, int *flags)
+{
+	struct sockaddr_in bound;
+	socklen_t bl = sizeof(bound);
+	struct stat st;
+	int n, off = 0, on = 1, r;
+	uint16_t port = 0;
+	uint32_t bound_v4 = 0;
+
+	*flags = fcntl(si->d, F_GETFL);
+	if (*flags < 0)
+		return -errno;
+	if (getsockname(si->d, (struct sockaddr *)&bound, &bl) == 0 &&
+	    bound.sin_family == AF_INET) {
+		port = bound.sin_port;
+		bound_v4 = bound.sin_addr.s_addr;
+	}
+	n = socket(AF_INET6, si->type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		   si->proto);
+	if (n < 0)
+		return -errno;
+	setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	copy_options(si->d, n, si->type);
+	if (fstat(n, &st) < 0) {
+		r = -errno;
+		close(n);
+		return r;
+	}
+	r = sv_install(c, n, si->fd);
+	if (r < 0) {
+		close(n);
+		return r;
+	}
+	sock_close(si);           /* the old socket goes away with this */
+	si->d = n;
+	si->domain = AF_INET6;
+	si->ino = (uint64_t)st.st_ino;
+	si->have_x = true;
+	memset(&si->x, 0, sizeof(si->x));
+	si->x.ino = si->ino;
+	si->x.type = si->type;
+	si->x.pfx = -1;
+	si->x.bound_v4 = ipv4_always_local(bound_v4) ? bound_v4 : 0;
+	if (port) {
+		struct sockaddr_in6 any = { .sin6_family = AF_INET6,
+					    .sin6_port = port };
+
+		if (bind(n, (struct sockaddr *)&any, sizeof(any)) < 0 &&
+		    errno == EADDRINUSE) {
+			/* Someone else still holds the old socket. */
+			setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+			if (bind(n, (struct sockaddr *)&any, sizeof(any)) < 0)
+				log_msg(LOG_WARN, "pid %d fd %d: cannot keep "
+					"local port %u (errno %d)", (int)c->tid,
+					si->fd, (unsigned)ntohs(port), errno);
+		}
+	}
+	socktab_put(&si->x);
+	return 0;
+}
+
+/* ---------------------------------------------------------- connect */
+
+/* A call on the program's socket d that may wait: blocking socket, no
+ * MSG_DONTWAIT, and (events != 0) not ready now. */
+static void maybe_pass_turn(struct call *c, int d, int flags, short events)
+{
+	int fl;
+
+	if (flags & MSG_DONTWAIT)
+		return;
+	fl = fcntl(d, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		return;
+	if (events) {
+		struct pollfd p = { .fd = d, .events = events };
+
+		if (poll(&p, 1, 0) == 1)
+			return;
+	}
+	sv_pass_turn(c);
+}
+
+static int do_connect(struct call *c, int d, const void *sa, socklen_t len)
+{
+	int r;
+
+	maybe_pass_turn(c, d, 0, 0);
+	sv_block_begin(c);
+	r = connect(d, (const struct sockaddr *)sa, len) == 0 ? 0 : -errno;
+	sv_block_end(c);
+	return r;
+}
+
+static void sndtimeo_deadline(int d, struct timespec *dl, bool *has)
+{
+	struct timeval tv;
+	socklen_t l = sizeof(tv);
+
+	*has = false;
+	if (getsockopt(d, SOL_SOCKET, SO_SNDTIMEO, &tv, &l) == 0 &&
+	    (tv.tv_sec || tv.tv_usec)) {
+		clock_gettime(CLOCK_MONOTONIC, dl);
+		dl->tv_sec += tv.tv_sec;
+		dl->tv_nsec += tv.tv_usec * 1000L;
+		if (dl->tv_nsec >= 1000000000L) {
+			dl->tv_sec++;
+			dl->tv_nsec -= 1000000000L;
+		}
+		*has = true;
+	}
+}
+
+/* The program's blocking connect on our socket d, started non-blocking:
+ * wait like the kernel would (SO_SNDTIMEO -> EINPROGRESS). */
+static int wait_connected(struct call *c, int d, int pfx)
+{
+	struct timespec dl;
+	bool has_dl;
+	int r = -EINPROGRESS;
+
+	sndtimeo_deadline(d, &dl, &has_dl);
+	{
+		/* Most connects finish within a moment: wait that long
+		 * keeping our turn to receive. */
+		struct pollfd p = { .fd = d, .events = POLLOUT };
+
+		if (poll(&p, 1, SV_RECEIVER_MS) == 1) {
+			int e = sockopt_int(d, SOL_SOCKET, SO_ERROR);
+
+			r = e > 0 ? -e : 0;
+			if (nat64_unreachable(r))
+				sv_cache_set(pfx, SV_DIRECT_FIRST);
+			return r;
+		}
+	}
+	sv_pass_turn(c);
+	sv_block_begin(c);
+	for (;;) {
+		struct pollfd p = { .fd = d, .events = POLLOUT };
+		int ms = -1, n;
+
+		if (has_dl) {
+			struct timespec now;
+			long long left;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = (dl.tv_sec - now.tv_sec) * 1000LL +
+			       (dl.tv_nsec - now.tv_nsec) / 1000000L;
+			if (left <= 0)
+				break;
+			ms = left > INT_MAX ? INT_MAX : (int)left;
+		}
+		if (sv_cancelled(c)) {
+			r = -EINTR;
+			break;
+		}
+		n = poll(&p, 1, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0) {
+			int e = sockopt_int(d, SOL_SOCKET, SO_ERROR);
+
+			r = e > 0 ? -e : 0;
+			break;
+		}
+	}
+	sv_block_end(c);
+	if (nat64_unreachable(r))
+		sv_cache_set(pfx, SV_DIRECT_FIRST);
+	return r;
+}
+
+static void log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
+		     uint16_t port, const struct sockaddr_in6 *s6, int r)
+{
+	log_msg(LOG_INFO, "pid %d fd %d: %s %A:%u -> [%B]:%u%s%d", (int)c->tid,
+		fd, what, v4, (unsigned)ntohs(port), s6->sin6_addr.s6_addr,
+		(unsigned)ntohs(s6->sin6_port),
+		r == -EINPROGRESS ? " in progress " : r < 0 ? " failed, errno "
+		: " ok ", r < 0 ? -r : 0);
+}
+
+/* connect() of an AF_INET socket. */
+static int connect_v4(struct call *c, struct sockinfo *si,
+		      const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr_in *sin = (const void *)ss;
+	struct sockaddr_in6 s6;
+	uint32_t v4;
+	uint16_t port;
+	int pfx, r, flags;
+	bool tried_direct = false;
+
+	if (len < sizeof(*sin) || ss->ss_family != AF_INET ||
+	    !translatable(si))
+		return do_connect(c, si->d, ss, len);
+	v4 = sin->sin_addr.s_addr;
+	port = sin->sin_port;
+	if (!sv_route(v4, port, &pfx))
+		return do_connect(c, si->d, ss, len);
+	if (sv_cache_get(pfx) != SV_NAT64_WORKS) {
+		r = do_connect(c, si->d, ss, len);
+		if (r != -ENETUNREACH)
+			return r;
+		tried_direct = true;
+	}
+	r = replace_socket(c, si, &flags);
+	if (r < 0)
+		return r;
+	sv_synth(pfx, v4, port, &s6);
+	r = connect(si->d, (struct sockaddr *)&s6, sizeof(s6)) == 0 ? 0
+									: -errno;
+	log_xlat("connect", c, si->fd, v4, port, &s6, r);
+	if (nat64_unreachable(r)) {
+		sv_cache_set(pfx, SV_DIRECT_FIRST);
+		if (!tried_direct) {
+			/* NAT64 unreachable: back to direct, through the
+			 * dual-stack socket. */
+			make_mapped(v4, port, &s6);
+			r = connect(si->d, (struct sockaddr *)&s6,
+				    sizeof(s6)) == 0 ? 0 : -errno;
+			pfx = -1;
+		}
+	} else if (r == 0 || r == -EINPROGRESS) {
+		sv_cache_set(pfx, SV_NAT64_WORKS);
+	}
+	si->x.pfx = pfx;
+	si->x.peer_v4 = v4;
+	si->x.peer_port = port;
+	si->x.connected = r == 0 || r == -EINPROGRESS;
+	socktab_put(&si->x);
+	if (!(flags & O_NONBLOCK))
+		fcntl(si->d, F_SETFL, flags);
+	if (r == -EINPROGRESS && !(flags & O_NONBLOCK))
+		r = wait_connected(c, si->d, pfx);
+	return r;
+}
+
+/* Destination for an IPv4 address on one of our AF_INET6 sockets. */
+static bool dest_on_x(uint32_t v4, uint16_t port, struct sockaddr_in6 *s6,
+		      int *pfx)
+{
+	bool nat = sv_route(v4, port, pfx);
+
+	if (nat && sv_cache_get(*pfx) == SV_NAT64_WORKS) {
+		sv_synth(*pfx, v4, port, s6);
+		return false;
+	}
+	make_mapped(v4, port, s6);
+	return nat;  /* direct first, NAT64 on ENETUNREACH */
+}
+
+/* connect() of a socket we translated before (a UDP re-connect, a TCP
+ * connect repeated after EINTR or to poll its progress). */
+static int connect_x(struct call *c, struct sockinfo *si,
+		     struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr_in *sin = (const void *)ss;
+	struct sockaddr_in6 s6;
+	int pfx, r;
+	bool direct_first;
+
+	if (si->x.v6map || len < sizeof(*sin) || ss->ss_family != AF_INET) {
+		r = do_connect(c, si->d, ss, len);
+		if (r == 0 && ss->ss_family == AF_UNSPEC) {
+			si->x.connected = false;
+			si->x.peer_v4 = 0;
+			si->x.peer_port = 0;
+			socktab_put(&si->x);
+		}
+		return r;
+	}
+	direct_first = dest_on_x(sin->sin_addr.s_addr, sin->sin_port, &s6,
+				 &pfx);
+	r = do_connect(c, si->d, &s6, sizeof(s6));
+	if (r == -ENETUNREACH && direct_first) {
+		sv_synth(pfx, sin->sin_addr.s_addr, sin->sin_port, &s6);
+		r = do_connect(c, si->d, &s6, sizeof(s6));
+		sv_cache_set(pfx, nat64_unreachable(r) ? SV_DIRECT_FIRST
+						       : SV_NAT64_WORKS);
+	} else if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr) &&
+		   nat64_unreachable(r)) {
+		sv_cache_set(pfx, SV_DIRECT_FIRST);
+	}
+	if (r == 0 || r == -EINPROGRESS || r == -EALREADY || r == -EISCONN) {
+		si->x.pfx = IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr) ? -1 : pfx;
+		si->x.peer_v4 = sin->sin_addr.s_addr;
+		si->x.peer_port = sin->sin_port;
+		si->x.connected = true;
+		socktab_put(&si->x);
+	}
+	return r;
+}
+
+/* connect() of an AF_INET6 socket: only ::ffff:a.b.c.d needs us. */
+static int connect_v6(struct call *c, struct sockinfo *si,
+		      const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+	struct sockaddr_in6 s6;
+	uint32_t v4;
+	int pfx, r;
+
+	if (len < sizeof(*in6) || ss->ss_family != AF_INET6 ||
+	    !ipv6_is_v4mapped(in6->sin6_addr.s6_addr) || !translatable(si))
+		return do_connect(c, si->d, ss, len);
+	memcpy(&v4, &in6->sin6_addr.s6_addr[12], 4);
+	if (!sv_route(v4, in6->sin6_port, &pfx))
+		return do_connect(c, si->d, ss, len);
+	if (sv_cache_get(pfx) != SV_NAT64_WORKS) {
+		r = do_connect(c, si->d, ss, len);
+		if (r != -ENETUNREACH)
+			return r;
+	}
+	sv_synth(pfx, v4, in6->sin6_port, &s6);
+	/* Recorded first: getpeername may come before connect returns. */
+	memset(&si->x, 0, sizeof(si->x));
+	si->x.ino = si->ino;
+	si->x.type = si->type;
+	si->x.pfx = pfx;
+	si->x.peer_v4 = v4;
+	si->x.peer_port = in6->sin6_port;
+	si->x.connected = true;
+	si->x.v6map = true;
+	socktab_put(&si->x);
+	r = do_connect(c, si->d, &s6, sizeof(s6));
+	log_xlat("connect", c, si->fd, v4, in6->sin6_port, &s6, r);
+	sv_cache_set(pfx, nat64_unreachable(r) ? SV_DIRECT_FIRST
+					       : SV_NAT64_WORKS);
+	return r;
+}
+
+static int64_t h_connect(struct call *c)
+{
+	struct sockinfo si;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int r = sock_open(c, (int)c->args[0], &si);
+
+	if (r == NOT_INSPECTABLE)
+		return SV_CONTINUE;
+	if (r < 0)
+		return r;
+	if (!is_inet(&si)) {
+		sock_close(&si);
+		return SV_CONTINUE;
+	}
+	r = read_sockaddr(c, c->args[1], c->args[2], &ss, &len);
+	if (r == 0) {
+		if (si.have_x)
+			r = connect_x(c, &si, &ss, len);
+		else if (si.domain == AF_INET)
+			r = connect_v4(c, &si, &ss, len);
+		else
+			r = connect_v6(c, &si, &ss, len);
+	}
+	sock_close(&si);
+	return r;
+}
+
+/* ---------------------------------------------------------- send */
+
+struct lmsg {
+	struct sockaddr_storage name;
+	socklen_t namelen;
+	struct iovec iov;
+	void *ctl;
+	size_t ctllen;
+};
+
+static void lmsg_free(struct lmsg *m)
+{
+	free(m->iov.iov_base);
+	free(m->ctl);
+	m->iov.iov_base = m->ctl = NULL;
+}
+
+/* Copy the iovec list at riov_addr (n entries) into one buffer. */
+static int read_iov_list(struct call *c, uint64_t riov_addr, size_t n,
+			 struct iovec **out, size_t *total)
+{
+	struct iovec *v;
+	size_t t = 0;
+	int r;
+
+	*out = NULL;
+	*total = 0;
+	if (n == 0)
+		return 0;
+	if (n > MMSG_MAX)
+		return -EMSGSIZE;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	r = sv_read(c, riov_addr, v, n * sizeof(*v));
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((ssize_t)v[i].iov_len < 0 || t + v[i].iov_len < t) {
+			free(v);
+			return -EINVAL;
+		}
+		t += v[i].iov_len;
+	}
+	*out = v;
+	*total = t;
+	return 0;
+}
+
+/* The program's struct msghdr at um, for sending: everything copied. */
+static int read_send_msg(struct call *c, const struct msghdr *m,
+			 struct lmsg *lm)
+{
+	struct iovec *riov;
+	size_t total;
+	ssize_t n;
+	int r;
+
+	memset(lm, 0, sizeof(*lm));
+	if (m->msg_name && m->msg_namelen) {
+		r = read_sockaddr(c, (uintptr_t)m->msg_name, m->msg_namelen,
+				  &lm->name, &lm->namelen);
+		if (r < 0)
+			return r;
+	}
+	r = read_iov_list(c, (uintptr_t)m->msg_iov, m->msg_iovlen, &riov,
+			  &total);
+	if (r < 0)
+		return r;
+	if (total > SEND_MAX) {
+		free(riov);
+		return -EMSGSIZE;
+	}
+	lm->iov.iov_base = malloc(total ? total : 1);
+	lm->iov.iov_len = total;
+	if (!lm->iov.iov_base) {
+		free(riov);
+		return -ENOMEM;
+	}
+	n = sv_readv(c, lm->iov.iov_base, total, riov, m->msg_iovlen);
+	free(riov);
+	if (n < 0 || (size_t)n != total) {
+		lmsg_free(lm);
+		return n == -ENOENT ? -ENOENT : -EFAULT;
+	}
+	if (m->msg_control && m->msg_controllen) {
+		if (m->msg_controllen > CTL_MAX) {
+			lmsg_free(lm);
+			return -ENOBUFS;
+		}
+		lm->ctl = malloc(m->msg_controllen);
+		lm->ctllen = m->msg_controllen;
+		if (!lm->ctl) {
+			lmsg_free(lm);
+			return -ENOMEM;
+		}
+		r = sv_read(c, (uintptr_t)m->msg_control, lm->ctl, lm->ctllen);
+		if (r < 0) {
+			lmsg_free(lm);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static ssize_t do_send(struct call *c, int d, struct lmsg *lm,
+		       const void *name, socklen_t namelen, int flags)
+{
+	struct msghdr m = {
+		.msg_name = (void *)name, .msg_namelen = namelen,
+		.msg_iov = &lm->iov, .msg_iovlen = 1,
+		.msg_control = lm->ctl, .msg_controllen = lm->ctllen,
+	};
+	ssize_t r;
+
+	maybe_pass_turn(c, d, flags, POLLOUT);
+	sv_block_begin(c);
+	r = sendmsg(d, &m, flags);
+	if (r < 0)
+		r = -errno;
+	sv_block_end(c);
+	return r;
+}
+
+/* One message with its destination, socket already classified. */
+static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
+			int flags)
+{
+	const struct sockaddr_in *sin = (const void *)&lm->name;
+	const struct sockaddr_in6 *in6 = (const void *)&lm->name;
+	struct sockaddr_in6 s6;
+	uint32_t v4;
+	uint16_t port;
+	int pfx, rflags;
+	ssize_t r;
+	bool direct_first;
+
+	if (!translatable(si) || si->type != SOCK_DGRAM)
+		return do_send(c, si->d, lm, lm->namelen ? &lm->name : NULL,
+			       lm->namelen, flags);
+	if (si->have_x && !si->x.v6map) {
+		if (lm->namelen < sizeof(*sin) || sin->sin_family != AF_INET)
+			return do_send(c, si->d, lm,
+				       lm->namelen ? &lm->name : NULL,
+				       lm->namelen, flags);
+		v4 = sin->sin_addr.s_addr;
+		port = sin->sin_port;
+		direct_first = dest_on_x(v4, port, &s6, &pfx);
+		r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
+		if (r == -ENETUNREACH && direct_first) {
+			sv_synth(pfx, v4, port, &s6);
+			r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
+			sv_cache_set(pfx, r == -ENETUNREACH ? SV_DIRECT_FIRST
+							    : SV_NAT64_WORKS);
+		}
+		return r;
+	}
+	/* An AF_INET socket, or an AF_INET6 one sending to ::ffff:x. */
+	if (si->domain == AF_INET && lm->namelen >= sizeof(*sin) &&
+	    sin->sin_family == AF_INET) {
+		v4 = sin->sin_addr.s_addr;
+		port = sin->sin_port;
+	} else if (si->domain == AF_INET6 && lm->namelen >= sizeof(*in6) &&
+		   in6->sin6_family == AF_INET6 &&
+		   ipv6_is_v4mapped(in6->sin6_addr.s6_addr)) {
+		memcpy(&v4, &in6->sin6_addr.s6_addr[12], 4);
+		port = in6->sin6_port;
+	} else {
+		return do_send(c, si->d, lm, lm->namelen ? &lm->name : NULL,
+			       lm->namelen, flags);
+	}
+	if (!sv_route(v4, port, &pfx))
+		return do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
+	if (sv_cache_get(pfx) != SV_NAT64_WORKS) {
+		r = do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
+		if (r != -ENETUNREACH)
+			return r;
+	}
+	sv_synth(pfx, v4, port, &s6);
+	if (si->domain == AF_INET) {
+		int e = replace_socket(c, si, &rflags);
+
+		if (e < 0)
+			return e;
+		if (!(rflags & O_NONBLOCK))
+			fcntl(si->d, F_SETFL, rflags);
+	} else if (!si->have_x) {
+		memset(&si->x, 0, sizeof(si->x));
+		si->x.ino = si->ino;
+		si->x.type = si->type;
+		si->x.pfx = pfx;
+		si->x.v6map = true;
+		si->have_x = true;
+		socktab_put(&si->x);
+	}
+	r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
+	log_xlat("send", c, si->fd, v4, port, &s6, (int)(r < 0 ? r : 0));
+	sv_cache_set(pfx, nat64_unreachable((int)r) ? SV_DIRECT_FIRST
+						     : SV_NAT64_WORKS);
+	return r;
+}
+
+/* Common front of the send calls: SV_CONTINUE or 0 with si open. */
+static int64_t send_front(struct call *c, struct sockinfo *si, int flags)
+{
+	int r = sock_open(c, (int)c->args[0], si);
+
+	if (r == NOT_INSPECTABLE)
+		return SV_CONTINUE;
+	if (r < 0)
+		return r;
+	/* Not IP, or a stream socket (whose sendto/sendmsg address the
+	 * kernel ignores, TCP Fast Open aside). */
+	if (!is_inet(si) ||
+	    (si->type == SOCK_STREAM && !(flags & MSG_FASTOPEN))) {
+		sock_close(si);
+		return SV_CONTINUE;
+	}
+	return 0;
+}
+
+static int64_t h_sendto(struct call *c)
+{
+	struct sockinfo si;
+	struct lmsg lm;
+	struct iovec riov;
+	int flags = (int)c->args[3];
+	int64_t r = send_front(c, &si, flags);
+	ssize_t n;
+
+	if (r)
+		return r;
+	memset(&lm, 0, sizeof(lm));
+	r = read_sockaddr(c, c->args[4], c->args[5], &lm.name, &lm.namelen);
+	if (r == 0 && c->args[2] > SEND_MAX)
+		r = -EMSGSIZE;
+	if (r == 0) {
+		lm.iov.iov_len = c->args[2];
+		lm.iov.iov_base = malloc(lm.iov.iov_len ? lm.iov.iov_len : 1);
+		if (!lm.iov.iov_base)
+			r = -ENOMEM;
+	}
+	if (r == 0 && lm.iov.iov_len) {
+		riov.iov_base = (void *)(uintptr_t)c->args[1];
+		riov.iov_len = lm.iov.iov_len;
+		n = sv_readv(c, lm.iov.iov_base, lm.iov.iov_len, &riov, 1);
+		if (n < 0 || (size_t)n != lm.iov.iov_len)
+			r = n == -ENOENT ? -ENOENT : -EFAULT;
+	}
+	if (r == 0)
+		r = send_one(c, &si, &lm, flags);
+	lmsg_free(&lm);
+	sock_close(&si);
+	return r;
+}
+
+static int64_t h_sendmsg(struct call *c)
+{
+	struct sockinfo si;
+	struct msghdr m;
+	struct lmsg lm;
+	int flags = (int)c->args[2];
+	int64_t r = send_front(c, &si, flags);
+
+	if (r)
+		return r;
+	r = sv_read(c, c->args[1], &m, sizeof(m));
+	if (r == 0)
+		r = read_send_msg(c, &m, &lm);
+	if (r == 0) {
+		r = send_one(c, &si, &lm, flags);
+		lmsg_free(&lm);
+	}
+	sock_close(&si);
+	return r;
+}
+
+static int64_t h_sendmmsg(struct call *c)
+{
+	struct sockinfo si;
+	int flags = (int)c->args[3];
+	unsigned vlen = (unsigned)c->args[2];
+	int64_t r = send_front(c, &si, flags);
+	unsigned i;
+
+	if (r)
+		return r;
+	if (vlen > MMSG_MAX)
+		vlen = MMSG_MAX;
+	for (i = 0; i < vlen; i++) {
+		uint64_t at = c->args[1] + (uint64_t)i * sizeof(struct mmsghdr);
+		struct mmsghdr mm;
+		struct lmsg lm;
+		ssize_t n;
+		unsigned len;
+
+		r = sv_read(c, at, &mm, sizeof(mm));
+		if (r == 0)
+			r = read_send_msg(c, &mm.msg_hdr, &lm);
+		if (r < 0)
+			break;
+		n = send_one(c, &si, &lm, flags);
+		lmsg_free(&lm);
+		if (n < 0) {
+			r = n;
+			break;
+		}
+		len = (unsigned)n;
+		r = sv_write(c, at + offsetof(struct mmsghdr, msg_len), &len,
+			     sizeof(len));
+		if (r < 0)
+			break;
+	}
+	sock_close(&si);
+	return i > 0 ? (int64_t)i : r;
+}
+
+/* ---------------------------------------------------------- receive */
+
+/* The address a program with an AF_INET socket (or an AF_INET6 one with
+ * a NAT64 peer) sees for an IPv6 source/peer address ss of socket x. */
+static socklen_t view_addr(const struct xsock *x,
+			   const struct sockaddr_storage *ss, socklen_t len,
+			   bool local, struct sockaddr_storage *out)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const uint8_t *a = s6->sin6_addr.s6_addr;
+	uint32_t v4 = 0;
+	bool have;
+
+	memset(out, 0, sizeof(*out));
+	if (ss->ss_family != AF_INET6 || len < sizeof(*s6)) {
+		memcpy(out, ss, len);
+		return len;
+	}
+	have = ipv6_is_v4mapped(a);
+	if (have)
+		memcpy(&v4, a + 12, 4);
+	else if (!local)
+		have = sv_extract(a, x->pfx, &v4);
+	if (local && !have)
+		v4 = x->v6map ? 0 : x->bound_v4;
+	if (x->v6map) {
+		struct sockaddr_in6 m = *s6;
+
+		if (have || local) {
+			ipv6_make_v4mapped(v4, m.sin6_addr.s6_addr);
+			m.sin6_flowinfo = 0;
+			m.sin6_scope_id = 0;
+		}
+		memcpy(out, &m, sizeof(m));
+		return sizeof(m);
+	} else {
+		struct sockaddr_in in = { .sin_family = AF_INET,
+					  .sin_port = s6->sin6_port };
+
+		if (!have && !local && x->connected)
+			v4 = x->peer_v4;
+		in.sin_addr.s_addr = v4;
+		memcpy(out, &in, sizeof(in));
+		return sizeof(in);
+	}
+}
+
+/* Common front of the receive calls: only our translated datagram
+ * sockets need us; everything else runs as it is. */
+static int64_t recv_front(struct call *c, struct sockinfo *si)
+{
+	int r = sock_open(c, (int)c->args[0], si);
+
+	if (r == NOT_INSPECTABLE)
+		return SV_CONTINUE;
+	if (r < 0)
+		return r;
+	if (!si->have_x || si->type != SOCK_DGRAM) {
+		sock_close(si);
+		return SV_CONTINUE;
+	}
+	return 0;
+}
+
+static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
+{
+	ssize_t r;
+
+	maybe_pass_turn(c, d, flags, POLLIN);
+	sv_block_begin(c);
+	r = recvmsg(d, m, flags);
+	if (r < 0)
+		r = -errno;
+	sv_block_end(c);
+	return r;
+}
+
+static int64_t h_recvfrom(struct call *c)
+{
+	struct sockinfo si;
+	struct sockaddr_storage ss, view;
+	struct iovec liov, riov;
+	struct msghdr m;
+	size_t len = c->args[2];
+	int ulen;
+	int64_t r = recv_front(c, &si);
+	ssize_t n;
+
+	if (r)
+		return r;
+	/* The kernel would check the length pointer only afterwards, but a
+	 * datagram must not be consumed for a call that cannot return it. */
+	if (sv_read(c, c->args[5], &ulen, sizeof(ulen)) < 0) {
+		sock_close(&si);
+		return -EFAULT;
+	}
+	liov.iov_len = len < RECV_MAX ? len : RECV_MAX;
+	liov.iov_base = malloc(liov.iov_len ? liov.iov_len : 1);
+	if (!liov.iov_base) {
+		sock_close(&si);
+		return -ENOMEM;
+	}
+	memset(&m, 0, sizeof(m));
+	m.msg_name = &ss;
+	m.msg_namelen = sizeof(ss);
+	m.msg_iov = &liov;
+	m.msg_iovlen = 1;
+	n = do_recv(c, si.d, &m, (int)c->args[3]);
+	r = n;
+	if (n >= 0) {
+		size_t copy = (size_t)n < liov.iov_len ? (size_t)n
+						       : liov.iov_len;
+
+		riov.iov_base = (void *)(uintptr_t)c->args[1];
+		riov.iov_len = copy;
+		if (copy && sv_writev(c, liov.iov_base, copy, &riov, 1) !=
+		    (ssize_t)copy)
+			r = -EFAULT;
+		if (r >= 0) {
+			socklen_t vl = view_addr(&si.x, &ss, m.msg_namelen,
+						 false, &view);
+			int e = write_sockaddr(c, c->args[4], c->args[5],
+					       &view, vl);
+			if (e < 0)
+				r = e;
+		}
+	}
+	free(liov.iov_base);
+	sock_close(&si);
+	return r;
+}
+
+/* One recvmsg into the program's struct msghdr at um. */
+static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
+			int flags)
+{
+	struct msghdr pm, m;
+	struct sockaddr_storage ss, view;
+	struct iovec *riov = NULL, liov;
+	size_t total;
+	void *ctl = NULL;
+	ssize_t n, r;
+
+	r = sv_read(c, um, &pm, sizeof(pm));
+	if (r < 0)
+		return r;
+	r = read_iov_list(c, (uintptr_t)pm.msg_iov, pm.msg_iovlen, &riov,
+			  &total);
+	if (r < 0)
+		return r;
+	liov.iov_len = total < RECV_MAX ? total : RECV_MAX;
+	liov.iov_base = malloc(liov.iov_len ? liov.iov_len : 1);
+	if (pm.msg_control && pm.msg_controllen)
+		ctl = malloc(pm.msg_controllen < CTL_MAX ? pm.msg_controllen
+							 : CTL_MAX);
+	if (!liov.iov_base || (pm.msg_control && pm.msg_controllen && !ctl)) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memset(&m, 0, sizeof(m));
+	m.msg_name = &ss;
+	m.msg_namelen = sizeof(ss);
+	m.msg_iov = &liov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl;
+	m.msg_controllen = ctl ? (pm.msg_controllen < CTL_MAX
+				  ? pm.msg_controllen : CTL_MAX) : 0;
+	n = do_recv(c, si->d, &m, flags);
+	r = n;
+	if (n < 0)
+		goto out;
+	{
+		size_t copy = (size_t)n < liov.iov_len ? (size_t)n
+						       : liov.iov_len;
+
+		if (copy && sv_writev(c, liov.iov_base, copy, riov,
+				      pm.msg_iovlen) != (ssize_t)copy) {
+			r = -EFAULT;
+			goto out;
+		}
+	}
+	if (pm.msg_name) {
+		socklen_t vl = view_addr(&si->x, &ss, m.msg_namelen, false,
+					 &view);
+		socklen_t put = pm.msg_namelen < vl ? pm.msg_namelen : vl;
+
+		if (put && sv_write(c, (uintptr_t)pm.msg_name, &view, put) < 0) {
+			r = -EFAULT;
+			goto out;
+		}
+		pm.msg_namelen = vl;
+	} else {
+		pm.msg_namelen = 0;
+	}
+	if (ctl && m.msg_controllen &&
+	    sv_write(c, (uintptr_t)pm.msg_control, ctl, m.msg_controllen) < 0) {
+		r = -EFAULT;
+		goto out;
+	}
+	pm.msg_controllen = ctl ? m.msg_controllen : 0;
+	pm.msg_flags = m.msg_flags;
+	if (sv_write(c, um + offsetof(struct msghdr, msg_namelen),
+		     &pm.msg_namelen, sizeof(pm.msg_namelen)) < 0 ||
+	    sv_write(c, um + offsetof(struct msghdr, msg_controllen),
+		     &pm.msg_controllen, sizeof(pm.msg_controllen)) < 0 ||
+	    sv_write(c, um + offsetof(struct msghdr, msg_flags),
+		     &pm.msg_flags, sizeof(pm.msg_flags)) < 0)
+		r = -EFAULT;
+out:
+	free(riov);
+	free(liov.iov_base);
+	free(ctl);
+	return r;
+}
+
+static int64_t h_recvmsg(struct call *c)
+{
+	struct sockinfo si;
+	int64_t r = recv_front(c, &si);
+
+	if (r)
+		return r;
+	r = recv_one(c, &si, c->args[1], (int)c->args[2]);
+	sock_close(&si);
+	return r;
+}
+
+static int64_t h_recvmmsg(struct call *c)
+{
+	struct sockinfo si;
+	int flags = (int)c->args[3];
+	unsigned vlen = (unsigned)c->args[2], i;
+	int64_t r = recv_front(c, &si);
+
+	if (r)
+		return r;
+	if (vlen > MMSG_MAX)
+		vlen = MMSG_MAX;
+	for (i = 0; i < vlen; i++) {
+		uint64_t at = c->args[1] + (uint64_t)i * sizeof(struct mmsghdr);
+		int f = flags & ~MSG_WAITFORONE;
+		ssize_t n;
+		unsigned len;
+
+		if (i > 0 && (flags & MSG_WAITFORONE))
+			f |= MSG_DONTWAIT;
+		n = recv_one(c, &si, at, f);
+		if (n < 0) {
+			r = n;
+			break;
+		}
+		len = (unsigned)n;
+		r = sv_write(c, at + offsetof(struct mmsghdr, msg_len), &len,
+			     sizeof(len));
+		if (r < 0)
+			break;
+	}
+	sock_close(&si);
+	return i > 0 ? (int64_t)i : r;
+}
+
+/* ---------------------------------------------------------- names, bind */
+
+static int64_t h_names(struct call *c, bool peer)
+{
+	struct sockinfo si;
+	struct sockaddr_storage ss, view;
+	socklen_t sl = sizeof(ss), vl;
+	int r = sock_open(c, (int)c->args[0], &si);
+
+	if (r == NOT_INSPECTABLE)
+		return SV_CONTINUE;
+	if (r < 0)
+		return r;
+	if (!si.have_x) {
+		sock_close(&si);
+		return SV_CONTINUE;
+	}
+	r = peer ? getpeername(si.d, (struct sockaddr *)&ss, &sl)
+		 : getsockname(si.d, (struct sockaddr *)&ss, &sl);
+	if (r < 0) {
+		r = -errno;
+	} else {
+		vl = view_addr(&si.x, &ss, sl, !peer, &view);
+		r = write_sockaddr(c, c->args[1], c->args[2], &view, vl);
+	}
+	sock_close(&si);
+	return r;
+}
+
+static int64_t h_bind(struct call *c)
+{
+	struct sockinfo si;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int r = sock_open(c, (int)c->args[0], &si);
+
+	if (r == NOT_INSPECTABLE)
+		return SV_CONTINUE;
+	if (r < 0)
+		return r;
+	if (!si.have_x) {
+		sock_close(&si);
+		return SV_CONTINUE;
+	}
+	r = read_sockaddr(c, c->args[1], c->args[2], &ss, &len);
+	if (r == 0) {
+		const struct sockaddr_in *sin = (const void *)&ss;
+
+		if (!si.x.v6map && len >= sizeof(*sin) &&
+		    sin->sin_family == AF_INET) {
+			struct sockaddr_in6 s6;
+
+			make_mapped(sin->sin_addr.s_addr, sin->sin_port, &s6);
+			if (sin->sin_addr.s_addr == 0)
+				memset(&s6.sin6_addr, 0, sizeof(s6.sin6_addr));
+			r = bind(si.d, (struct sockaddr *)&s6, sizeof(s6)) == 0
+				? 0 : -errno;
+			if (r == 0) {
+				si.x.bound_v4 = sin->sin_addr.s_addr;
+				socktab_put(&si.x);
+			}
+		} else {
+			r = bind(si.d, (struct sockaddr *)&ss, len) == 0
+				? 0 : -errno;
+		}
+	}
+	sock_close(&si);
+	return r;
+}
+
+int64_t sv_handle(struct call *c)
+{
+	switch (c->nr) {
+	case SYS_connect:
+		return h_connect(c);
+	case SYS_sendto:
+		return h_sendto(c);
+	case SYS_sendmsg:
+		return h_sendmsg(c);
+	case SYS_sendmmsg:
+		return h_sendmmsg(c);
+	case SYS_recvfrom:
+		return h_recvfrom(c);
+	case SYS_recvmsg:
+		return h_recvmsg(c);
+	case SYS_recvmmsg:
+		return h_recvmmsg(c);
+	case SYS_getpeername:
+		return h_names(c, true);
+	case SYS_getsockname:
+		return h_names(c, false);
+	case SYS_bind:
+		return h_bind(c);
+	default:
+		return -ENOSYS;
+	}
+}
