@@ -221,7 +221,7 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 			rec->opts |= OPT_IP;
 	}
 	if (kind == FD_EMU && level == SOL_IP)
-		tn_mirror_ip_option(fd, name, val, len);
+		sockopt_mirror_ip(fd, name, val, len, &tn_sockopt_ops);
 	return 0;
 }
 

@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 
 #include "fdtab.h"
+#include "sockopt.h"
+
+extern const struct sockopt_ops tn_sockopt_ops;
 
 int tn_socketpair(int domain, int type, int proto, int sv[2]);
 int tn_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags,
@@ -17,6 +20,5 @@ int tn_dup3(int oldfd, int newfd, int flags, int use3);
 int tn_fcntl(int fd, int cmd, void *arg, int use64);
 int tn_unfresh(int fd, struct fdrec *rec);
 int tn_listen(int fd, int backlog);
-void tn_mirror_ip_option(int fd, int name, const void *val, socklen_t len);
 
 #endif

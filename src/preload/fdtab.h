@@ -21,9 +21,9 @@ enum fd_kind {
 /* Options the program set on a socket we saw being created; a
  * replacement socket gets exactly these copied (FD_UNKNOWN: all). */
 enum {
-	OPT_SOCKET = 1u << 0,   /* some SOL_SOCKET option */
-	OPT_TCP    = 1u << 1,   /* some SOL_TCP option */
-	OPT_IP     = 1u << 2,   /* some SOL_IP option */
+	OPT_SOCKET = 1u << 0,   /* some SOL_SOCKET option (= SOCKOPT_SOCKET) */
+	OPT_TCP    = 1u << 1,   /* some SOL_TCP option (= SOCKOPT_TCP) */
+	OPT_IP     = 1u << 2,   /* some SOL_IP option (= SOCKOPT_IP) */
 	OPT_BOUND  = 1u << 3,   /* bind() was called */
 	OPT_FRESH  = 1u << 4,   /* FD_EMU made by socket(): not yet bound,
 				   listening or connected */

@@ -16,6 +16,7 @@
 #include "fdops.h"
 #include "log.h"
 #include "prefix.h"
+#include "sockopt.h"
 #include "tnat64.h"
 
 int tn_route(uint32_t v4, uint16_t port_be, int *pfx)
@@ -40,108 +41,32 @@ void tn_synth(int pfx, uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
 	nat64_synth(&c->prefixes[pfx], v4, out->sin6_addr.s6_addr);
 }
 
-/* Socket options carried from the program's AF_INET socket to its
- * replacement.  IP_TOS and IP_TTL also become their IPv6 equivalents. */
-struct optdesc {
-	int level, name, optbit;
-};
-
-static const struct optdesc carried[] = {
-	/* IPv4-level first: IP_TOS resets the priority, which the
-	 * program may have set on purpose afterwards. */
-	{ SOL_IP, IP_TOS, OPT_IP },
-	{ SOL_IP, IP_TTL, OPT_IP },
-	{ SOL_IP, IP_FREEBIND, OPT_IP },
-	{ SOL_IP, IP_TRANSPARENT, OPT_IP },
-	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, OPT_IP },
-	{ SOL_IP, IP_PKTINFO, OPT_IP },
-	{ SOL_IP, IP_RECVTOS, OPT_IP },
-	{ SOL_IP, IP_RECVTTL, OPT_IP },
-	{ SOL_IP, IP_MTU_DISCOVER, OPT_IP },
-	{ SOL_SOCKET, SO_REUSEADDR, OPT_SOCKET },
-	{ SOL_SOCKET, SO_REUSEPORT, OPT_SOCKET },
-	{ SOL_SOCKET, SO_KEEPALIVE, OPT_SOCKET },
-	{ SOL_SOCKET, SO_SNDBUF, OPT_SOCKET },
-	{ SOL_SOCKET, SO_RCVBUF, OPT_SOCKET },
-	{ SOL_SOCKET, SO_RCVTIMEO, OPT_SOCKET },
-	{ SOL_SOCKET, SO_SNDTIMEO, OPT_SOCKET },
-	{ SOL_SOCKET, SO_LINGER, OPT_SOCKET },
-	{ SOL_SOCKET, SO_PRIORITY, OPT_SOCKET },
-	{ SOL_SOCKET, SO_MARK, OPT_SOCKET },
-	{ SOL_SOCKET, SO_OOBINLINE, OPT_SOCKET },
-	{ SOL_SOCKET, SO_BROADCAST, OPT_SOCKET },
-	{ SOL_SOCKET, SO_RCVLOWAT, OPT_SOCKET },
-	{ SOL_SOCKET, SO_BINDTODEVICE, OPT_SOCKET },
-	{ SOL_TCP, TCP_NODELAY, OPT_TCP },
-	{ SOL_TCP, TCP_KEEPIDLE, OPT_TCP },
-	{ SOL_TCP, TCP_KEEPINTVL, OPT_TCP },
-	{ SOL_TCP, TCP_KEEPCNT, OPT_TCP },
-	{ SOL_TCP, TCP_USER_TIMEOUT, OPT_TCP },
-	{ SOL_TCP, TCP_MAXSEG, OPT_TCP },
-	{ SOL_TCP, TCP_CONGESTION, OPT_TCP },
-	{ SOL_TCP, TCP_NOTSENT_LOWAT, OPT_TCP },
-	{ SOL_TCP, TCP_FASTOPEN_CONNECT, OPT_TCP },
-	{ SOL_TCP, TCP_SYNCNT, OPT_TCP },
-	{ SOL_TCP, TCP_WINDOW_CLAMP, OPT_TCP },
-};
-
-/* Mirror an IPv4-level option onto the IPv6 level of an AF_INET6 socket,
- * for traffic that leaves as IPv6. */
-void tn_mirror_ip_option(int fd, int name, const void *val, socklen_t len)
+/* The shared option code (sockopt.c) calls the real functions, never
+ * our hooks. */
+static int ops_socket(int d, int t, int p)
 {
-	int v;
-
-	if (len < (socklen_t)sizeof(int))
-		return;
-	memcpy(&v, val, sizeof(v));
-	if (name == IP_TOS) {
-		v &= 0xff;
-		real.setsockopt(fd, SOL_IPV6, IPV6_TCLASS, &v, sizeof(v));
-	} else if (name == IP_TTL) {
-		real.setsockopt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v));
-	} else if (name == IP_PKTINFO) {
-		real.setsockopt(fd, SOL_IPV6, IPV6_RECVPKTINFO, &v, sizeof(v));
-	} else if (name == IP_RECVTOS) {
-		real.setsockopt(fd, SOL_IPV6, IPV6_RECVTCLASS, &v, sizeof(v));
-	} else if (name == IP_RECVTTL) {
-		real.setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &v, sizeof(v));
-	}
+	return real.socket(d, t, p);
 }
 
-static void copy_options(int from, int to, unsigned int optmask, int type)
+static int ops_close(int fd)
 {
-	for (size_t i = 0; i < sizeof(carried) / sizeof(carried[0]); i++) {
-		const struct optdesc *o = &carried[i];
-		union {
-			int i;
-			struct timeval tv;
-			struct linger l;
-			char s[IFNAMSIZ + 16];
-		} v, def;
-		socklen_t len = sizeof(v), dlen = sizeof(def);
-
-		if (!(optmask & (unsigned int)o->optbit))
-			continue;
-		if (o->level == SOL_TCP && type != SOCK_STREAM)
-			continue;
-		memset(&v, 0, sizeof(v));
-		memset(&def, 0, sizeof(def));
-		if (real.getsockopt(from, o->level, o->name, &v, &len) < 0)
-			continue;
-		/* Only what differs from the new socket's default. */
-		if (real.getsockopt(to, o->level, o->name, &def, &dlen) == 0 &&
-		    dlen == len && memcmp(&v, &def, len) == 0)
-			continue;
-		if (o->level == SOL_SOCKET &&
-		    (o->name == SO_SNDBUF || o->name == SO_RCVBUF))
-			v.i /= 2; /* the kernel doubles what it is given */
-		if (o->level == SOL_SOCKET && o->name == SO_BINDTODEVICE)
-			len = (socklen_t)strnlen(v.s, sizeof(v.s));
-		real.setsockopt(to, o->level, o->name, &v, len);
-		if (o->level == SOL_IP)
-			tn_mirror_ip_option(to, o->name, &v, len);
-	}
+	return real.close(fd);
 }
+
+static int ops_get(int fd, int l, int n, void *v, socklen_t *len)
+{
+	return real.getsockopt(fd, l, n, v, len);
+}
+
+static int ops_set(int fd, int l, int n, const void *v, socklen_t len)
+{
+	return real.setsockopt(fd, l, n, v, len);
+}
+
+const struct sockopt_ops tn_sockopt_ops = {
+	.socket = ops_socket, .close = ops_close,
+	.get = ops_get, .set = ops_set,
+};
 
 int tn_replace(int fd, struct fdrec *rec, int family)
 {
@@ -202,7 +127,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	if (family == AF_INET6 && tn_bindv6only())
 		real.setsockopt(s2, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	if (optmask & (OPT_SOCKET | OPT_TCP | OPT_IP))
-		copy_options(fd, s2, optmask, type);
+		sockopt_carry(fd, s2, optmask & (OPT_SOCKET | OPT_TCP | OPT_IP),
+			      type, &tn_sockopt_ops);
 	r = real.dup3(s2, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
 	if (r < 0) {
 		r = neg_errno();

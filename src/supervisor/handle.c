@@ -39,6 +39,7 @@
 #include "addr.h"
 #include "log.h"
 #include "prefix.h"
+#include "sockopt.h"
 #include "sv.h"
 
 #define NOT_INSPECTABLE (-100000)
@@ -190,108 +191,21 @@ static int write_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulenp,
 
 /* ---------------------------------------------------------- options */
 
-struct optdesc {
-	int level, name;
-	bool stream_only;
-};
-
-static const struct optdesc carried[] = {
-	{ SOL_SOCKET, SO_REUSEADDR, false },
-	{ SOL_SOCKET, SO_REUSEPORT, false },
-	{ SOL_SOCKET, SO_KEEPALIVE, false },
-	{ SOL_SOCKET, SO_SNDBUF, false },
-	{ SOL_SOCKET, SO_RCVBUF, false },
-	{ SOL_SOCKET, SO_RCVTIMEO, false },
-	{ SOL_SOCKET, SO_SNDTIMEO, false },
-	{ SOL_SOCKET, SO_LINGER, false },
-	{ SOL_SOCKET, SO_PRIORITY, false },
-	{ SOL_SOCKET, SO_MARK, false },
-	{ SOL_SOCKET, SO_OOBINLINE, false },
-	{ SOL_SOCKET, SO_BROADCAST, false },
-	{ SOL_SOCKET, SO_RCVLOWAT, false },
-	{ SOL_SOCKET, SO_TIMESTAMP, false },
-	{ SOL_SOCKET, SO_TIMESTAMPNS, false },
-	{ SOL_SOCKET, SO_BINDTODEVICE, false },
-	{ SOL_TCP, TCP_NODELAY, true },
-	{ SOL_TCP, TCP_KEEPIDLE, true },
-	{ SOL_TCP, TCP_KEEPINTVL, true },
-	{ SOL_TCP, TCP_KEEPCNT, true },
-	{ SOL_TCP, TCP_USER_TIMEOUT, true },
-	{ SOL_TCP, TCP_MAXSEG, true },
-	{ SOL_TCP, TCP_CONGESTION, true },
-	{ SOL_TCP, TCP_NOTSENT_LOWAT, true },
-	{ SOL_TCP, TCP_SYNCNT, true },
-	{ SOL_TCP, TCP_WINDOW_CLAMP, true },
-	{ SOL_TCP, TCP_QUICKACK, true },
-	{ SOL_IP, IP_TOS, false },
-	{ SOL_IP, IP_TTL, false },
-	{ SOL_IP, IP_FREEBIND, false },
-	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, false },
-};
-#define NCARRIED (sizeof(carried) / sizeof(carried[0]))
-
-union optval {
-	int i;
-	struct timeval tv;
-	struct linger l;
-	char s[IFNAMSIZ + 16];
-};
-
-/* Defaults of a fresh AF_INET socket, per type (0 stream, 1 dgram). */
-static union optval defaults[2][NCARRIED];
-static socklen_t default_len[2][NCARRIED];
-static bool default_ok[2][NCARRIED];
-
-void sv_handle_init(void)
+static int ops_close(int fd)
 {
-	for (int t = 0; t < 2; t++) {
-		int s = socket(AF_INET, (t ? SOCK_DGRAM : SOCK_STREAM) |
-			       SOCK_CLOEXEC, 0);
-
-		if (s < 0)
-			continue;
-		for (size_t i = 0; i < NCARRIED; i++) {
-			default_len[t][i] = sizeof(defaults[t][i]);
-			default_ok[t][i] = getsockopt(s, carried[i].level,
-				carried[i].name, &defaults[t][i],
-				&default_len[t][i]) == 0;
-		}
-		close(s);
-	}
+	return close(fd);
 }
+
+/* The carried options (src/common/sockopt.c), with plain system calls. */
+static const struct sockopt_ops sv_ops = {
+	.socket = socket, .close = ops_close,
+	.get = getsockopt, .set = setsockopt,
+};
 
 static void copy_options(int from, int to, int type)
 {
-	int t = type == SOCK_STREAM ? 0 : 1;
-
-	for (size_t i = 0; i < NCARRIED; i++) {
-		const struct optdesc *o = &carried[i];
-		union optval v;
-		socklen_t len = sizeof(v);
-
-		if (o->stream_only && type != SOCK_STREAM)
-			continue;
-		memset(&v, 0, sizeof(v));
-		if (getsockopt(from, o->level, o->name, &v, &len) < 0)
-			continue;
-		if (default_ok[t][i] && default_len[t][i] == len &&
-		    memcmp(&v, &defaults[t][i], len) == 0)
-			continue;
-		if (o->level == SOL_SOCKET &&
-		    (o->name == SO_SNDBUF || o->name == SO_RCVBUF))
-			v.i /= 2; /* the kernel doubles what it is given */
-		if (o->level == SOL_SOCKET && o->name == SO_BINDTODEVICE)
-			len = (socklen_t)strnlen(v.s, sizeof(v.s));
-		setsockopt(to, o->level, o->name, &v, len);
-		if (o->level == SOL_IP && o->name == IP_TOS) {
-			int tc = v.i & 0xff;
-
-			setsockopt(to, SOL_IPV6, IPV6_TCLASS, &tc, sizeof(tc));
-		} else if (o->level == SOL_IP && o->name == IP_TTL) {
-			setsockopt(to, SOL_IPV6, IPV6_UNICAST_HOPS, &v.i,
-				   sizeof(v.i));
-		}
-	}
+	sockopt_carry(from, to, SOCKOPT_SOCKET | SOCKOPT_TCP | SOCKOPT_IP,
+		      type, &sv_ops);
 }
 
 /* Replace the program's AF_INET socket (si->d) by a new AF_INET6 one.

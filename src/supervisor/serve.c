@@ -436,7 +436,6 @@ void sv_serve_start(int fd, int gone)
 	sigaddset(&set, SV_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
-	sv_handle_init();
 	sem_init(&turn, 0, 1);
 	if (pthread_create(&t, NULL, watchdog, NULL) == 0)
 		pthread_detach(t);

@@ -97,7 +97,6 @@ int sv_install(struct call *c, int srcfd, int fd);
 
 /* ---------------------------------------------------------- handle.c */
 int64_t sv_handle(struct call *c);
-void sv_handle_init(void);
 
 /* ---------------------------------------------------------- socktab.c */
 /* What we remember of a socket we translated (or connected to a NAT64

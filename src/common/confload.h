@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Loading the configuration from the environment and the file, as the
+ * library and the supervisor both do.  Async-signal-safe: open, read and
+ * mmap only; no stdio, no malloc, no locks. */
+#ifndef TNAT64_CONFLOAD_H
+#define TNAT64_CONFLOAD_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+/* getenv, except that variables naming files or prefixes
+ * (trusted_only) are ignored in secure-execution (setuid) processes. */
+const char *tnconf_env(const char *name, int trusted_only);
+
+/* log_setup from TNAT64_DEBUG and TNAT64_DEBUG_FILE. */
+void tnconf_setup_logging(const char *progname);
+
+struct tnconf {
+	struct config *config;
+	void *arena;         /* mmap'ed; config lives in it */
+	size_t arena_size;
+};
+
+/* TNAT64_CONF_FILE (or the default file; the built-in configuration if
+ * there is none), with TNAT64_NAT64_PREFIX as the default prefix if set
+ * and valid.  Problems reading the file or with the variable are logged.
+ * 0, or -ENOMEM when no memory could be mapped. */
+int tnconf_load(struct tnconf *out);
+
+/* Unmap what tnconf_load mapped. */
+void tnconf_free(struct tnconf *c);
+
+/* Log every error of the file, one line each, naming file and line. */
+void tnconf_report(const struct config *c);
+
+#endif

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "sockopt.h"
+
+struct optdesc {
+	int level, name;
+	unsigned levelbit;
+};
+
+static const struct optdesc carried[] = {
+	/* IPv4-level first: IP_TOS resets the priority, which the program
+	 * may have set on purpose afterwards. */
+	{ SOL_IP, IP_TOS, SOCKOPT_IP },
+	{ SOL_IP, IP_TTL, SOCKOPT_IP },
+	{ SOL_IP, IP_FREEBIND, SOCKOPT_IP },
+	{ SOL_IP, IP_TRANSPARENT, SOCKOPT_IP },
+	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, SOCKOPT_IP },
+	{ SOL_IP, IP_PKTINFO, SOCKOPT_IP },
+	{ SOL_IP, IP_RECVTOS, SOCKOPT_IP },
+	{ SOL_IP, IP_RECVTTL, SOCKOPT_IP },
+	{ SOL_IP, IP_MTU_DISCOVER, SOCKOPT_IP },
+	{ SOL_SOCKET, SO_REUSEADDR, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_REUSEPORT, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_KEEPALIVE, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_SNDBUF, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_RCVBUF, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_RCVTIMEO, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_SNDTIMEO, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_LINGER, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_PRIORITY, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_MARK, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_OOBINLINE, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_BROADCAST, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_RCVLOWAT, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_TIMESTAMP, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_TIMESTAMPNS, SOCKOPT_SOCKET },
+	{ SOL_SOCKET, SO_BINDTODEVICE, SOCKOPT_SOCKET },
+	{ SOL_TCP, TCP_NODELAY, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_KEEPIDLE, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_KEEPINTVL, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_KEEPCNT, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_USER_TIMEOUT, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_MAXSEG, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_CONGESTION, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_NOTSENT_LOWAT, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_FASTOPEN_CONNECT, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_SYNCNT, SOCKOPT_TCP },
+	{ SOL_TCP, TCP_WINDOW_CLAMP, SOCKOPT_TCP },
+};
+#define NCARRIED (sizeof(carried) / sizeof(carried[0]))
+
+union optval {
+	int i;
+	struct timeval tv;
+	struct linger l;
+	char s[IFNAMSIZ + 16];
+};
+
+/* Defaults of a fresh AF_INET socket, per type (0 stream, 1 datagram),
+ * read once.  state: 0 not read, 1 being read, 2 ready; while not ready
+ * every option is compared with the new socket's own value instead. */
+static _Atomic int def_state[2];
+static union optval def_val[2][NCARRIED];
+static socklen_t def_len[2][NCARRIED];
+static bool def_ok[2][NCARRIED];
+
+static bool defaults(int t, int type, const struct sockopt_ops *ops)
+{
+	int expected = 0, s;
+
+	if (atomic_load_explicit(&def_state[t], memory_order_acquire) == 2)
+		return true;
+	if (!atomic_compare_exchange_strong(&def_state[t], &expected, 1))
+		return false;
+	s = ops->socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		atomic_store(&def_state[t], 0);
+		return false;
+	}
+	for (size_t i = 0; i < NCARRIED; i++) {
+		def_len[t][i] = sizeof(def_val[t][i]);
+		def_ok[t][i] = ops->get(s, carried[i].level, carried[i].name,
+					&def_val[t][i], &def_len[t][i]) == 0;
+	}
+	ops->close(s);
+	atomic_store_explicit(&def_state[t], 2, memory_order_release);
+	return true;
+}
+
+void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
+		       const struct sockopt_ops *ops)
+{
+	int v, v6name;
+
+	if (len < (socklen_t)sizeof(int))
+		return;
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case IP_TOS:
+		v &= 0xff;
+		v6name = IPV6_TCLASS;
+		break;
+	case IP_TTL:
+		v6name = IPV6_UNICAST_HOPS;
+		break;
+	case IP_PKTINFO:
+		v6name = IPV6_RECVPKTINFO;
+		break;
+	case IP_RECVTOS:
+		v6name = IPV6_RECVTCLASS;
+		break;
+	case IP_RECVTTL:
+		v6name = IPV6_RECVHOPLIMIT;
+		break;
+	default:
+		return;
+	}
+	ops->set(fd, SOL_IPV6, v6name, &v, sizeof(v));
+}
+
+void sockopt_carry(int from, int to, unsigned levels, int type,
+		   const struct sockopt_ops *ops)
+{
+	int t = type == SOCK_STREAM ? 0 : 1;
+	bool have_def = defaults(t, type, ops);
+
+	for (size_t i = 0; i < NCARRIED; i++) {
+		const struct optdesc *o = &carried[i];
+		union optval v, d;
+		socklen_t len = sizeof(v), dlen = sizeof(d);
+
+		if (!(levels & o->levelbit) ||
+		    (o->level == SOL_TCP && type != SOCK_STREAM))
+			continue;
+		memset(&v, 0, sizeof(v));
+		if (ops->get(from, o->level, o->name, &v, &len) < 0)
+			continue;
+		if (have_def) {
+			if (def_ok[t][i] && def_len[t][i] == len &&
+			    memcmp(&v, &def_val[t][i], len) == 0)
+				continue;
+		} else {
+			memset(&d, 0, sizeof(d));
+			if (ops->get(to, o->level, o->name, &d, &dlen) == 0 &&
+			    dlen == len && memcmp(&v, &d, len) == 0)
+				continue;
+		}
+		if (o->level == SOL_SOCKET &&
+		    (o->name == SO_SNDBUF || o->name == SO_RCVBUF))
+			v.i /= 2; /* the kernel doubles what it is given */
+		if (o->level == SOL_SOCKET && o->name == SO_BINDTODEVICE)
+			len = (socklen_t)strnlen(v.s, sizeof(v.s));
+		ops->set(to, o->level, o->name, &v, len);
+		if (o->level == SOL_IP)
+			sockopt_mirror_ip(to, o->name, &v, len, ops);
+	}
+}
