@@ -48,11 +48,19 @@ LAUNCHER  := $(B)/tnat64
 
 all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP)
 
-$(B)/pic/%.o: %.c $(wildcard src/*/*.h)
+# The installation paths are compiled in (the default configuration file)
+# and written into the launcher: everything is rebuilt when they change,
+# so that `make install PREFIX=/some/dir` gives a self-contained tree.
+PATHS := $(LIBDIR) $(SYSCONFDIR) $(BINDIR)
+$(B)/paths.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(PATHS)' | cmp -s - $@ 2>/dev/null || echo '$(PATHS)' > $@
+
+$(B)/pic/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -fPIC -fvisibility=hidden -Isrc/common -c -o $@ $<
 
-$(B)/obj/%.o: %.c $(wildcard src/*/*.h)
+$(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -c -o $@ $<
 
@@ -69,7 +77,7 @@ $(SECCOMP): $(SECCOMP_OBJ) $(COMMON_OBJ)
 
 # The launcher finds the library next to itself in the build tree
 # (TNAT64_LIB_BUILD) and at LIBDIR once installed.
-$(LAUNCHER): src/launcher/tnat64.in Makefile
+$(LAUNCHER): src/launcher/tnat64.in Makefile $(B)/paths.stamp
 	@mkdir -p $(dir $@)
 	sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	    -e 's|@BINDIR@|$(BINDIR)|g' $< > $@
@@ -127,5 +135,7 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all tests check check-unit bench demo install uninstall clean
+FORCE:
+
+.PHONY: all tests check check-unit bench demo install uninstall clean FORCE
 .DELETE_ON_ERROR:
