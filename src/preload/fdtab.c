@@ -95,3 +95,23 @@ void fdtab_copy(int oldfd, int newfd)
 	atomic_store_explicit(&dst->dst_seq, 0, memory_order_relaxed);
 	atomic_store_explicit(&dst->kind, kind, memory_order_release);
 }
+
+int fdtab_next(int from, uint32_t kind)
+{
+	unsigned int fd = from < 0 ? 0 : (unsigned int)from;
+
+	for (unsigned int c = fd >> CHUNK_BITS; c < NCHUNKS; c++) {
+		struct fdrec *chunk = atomic_load_explicit(&chunks[c],
+						memory_order_acquire);
+
+		if (!chunk) {
+			fd = (c + 1) * CHUNK_SIZE;
+			continue;
+		}
+		for (; fd < (c + 1) * CHUNK_SIZE; fd++)
+			if (atomic_load_explicit(&chunk[fd & (CHUNK_SIZE - 1)].kind,
+						 memory_order_acquire) == kind)
+				return (int)fd;
+	}
+	return -1;
+}

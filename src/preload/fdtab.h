@@ -16,6 +16,8 @@ enum fd_kind {
 			   into IPv4 */
 	FD_V6MAP,       /* program's own AF_INET6 socket whose ::ffff:a.b.c.d
 			   peer was sent to NAT64 */
+	FD_EPOLL,       /* an epoll instance (its registrations are carried
+			   over when a socket is replaced) */
 };
 
 /* Options the program set on a socket we saw being created; a
@@ -60,6 +62,8 @@ void fdtab_clear(int fd);
 void fdtab_clear_range(unsigned int first, unsigned int last);
 /* newfd now refers to the same open file as oldfd (dup*). */
 void fdtab_copy(int oldfd, int newfd);
+/* The first fd >= from whose record is of this kind, or -1. */
+int fdtab_next(int from, uint32_t kind);
 
 static inline uint32_t fdrec_kind(const struct fdrec *r)
 {

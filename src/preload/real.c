@@ -4,6 +4,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@ extern __typeof(dup2) tn_self_dup2;
 extern __typeof(dup3) tn_self_dup3;
 extern __typeof(fcntl) tn_self_fcntl;
 extern __typeof(fcntl64) tn_self_fcntl64;
+extern __typeof(epoll_create) tn_self_epoll_create;
+extern __typeof(epoll_create1) tn_self_epoll_create1;
 extern __typeof(getaddrinfo) tn_self_getaddrinfo;
 extern __typeof(gethostbyname) tn_self_gethostbyname;
 extern __typeof(gethostbyname2) tn_self_gethostbyname2;
@@ -101,4 +104,6 @@ void real_resolve(void)
 	RESOLVE(gethostbyname2, 1);
 	RESOLVE(gethostbyname_r, 1);
 	RESOLVE(gethostbyname2_r, 1);
+	RESOLVE(epoll_create, 1);
+	RESOLVE(epoll_create1, 1);
 }

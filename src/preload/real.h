@@ -46,6 +46,8 @@ struct real_fns {
 			       struct hostent **, int *);
 	int (*gethostbyname2_r)(const char *, int, struct hostent *, char *,
 				size_t, struct hostent **, int *);
+	int (*epoll_create)(int);
+	int (*epoll_create1)(int);
 };
 
 extern struct real_fns real;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "epoll.h"
 #include "fdops.h"
 #include "log.h"
 #include "prefix.h"
@@ -70,6 +71,8 @@ const struct sockopt_ops tn_sockopt_ops = {
 
 int tn_replace(int fd, struct fdrec *rec, int family)
 {
+	struct epoll_saved saved[EPOLL_SAVED_MAX];
+	int nsaved;
 	int fl, fdfl, s2, type, proto, r, off = 0, autoport = 0;
 	unsigned int optmask;
 	uint16_t port = 0;
@@ -129,6 +132,7 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	if (optmask & (OPT_SOCKET | OPT_TCP | OPT_IP))
 		sockopt_carry(fd, s2, optmask & (OPT_SOCKET | OPT_TCP | OPT_IP),
 			      type, &tn_sockopt_ops);
+	nsaved = tn_epoll_save(fd, saved, EPOLL_SAVED_MAX);
 	r = real.dup3(s2, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
 	if (r < 0) {
 		r = neg_errno();
@@ -136,6 +140,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		return r;
 	}
 	real.close(s2);
+	if (nsaved)
+		tn_epoll_restore(fd, saved, nsaved);
 	if (rec) {
 		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
 				      memory_order_relaxed);
