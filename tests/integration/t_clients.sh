@@ -127,6 +127,41 @@ else
 	fail "clients/$refused" "rc=$rc (want $want): $(grep -i 'connect' "$T/r.out" | tail -n 1)"
 fi
 
+# ---------------------------------------------------------------- bad input
+# A bad configuration line: one message naming file and line, the valid
+# lines still apply, the program works and its output is untouched.
+BADCONF=$T/bad.conf
+printf '# a comment\nlocal = 10.0.0.0/8\nnat64_prefx = 2001:db8:99::/96\nnat64_prefix = %s\n' \
+	"$TB_PREFIX" >"$BADCONF"
+out=$(tb_exec client env LD_PRELOAD="${TB_PRELOAD_EXTRA:+$TB_PRELOAD_EXTRA }$TB_LIB" \
+	TNAT64_CONF_FILE="$BADCONF" "${FETCH[@]}" \
+	"http://$A:$HTTP_PORT/token.txt" 2>"$T/bad.err")
+nmsg=$(grep -c "tnat64" "$T/bad.err")
+if [ "$out" = "$TOKEN" ] && [ "$nmsg" = 1 ] &&
+	grep -q "$BADCONF:3: .*nat64_prefx" "$T/bad.err"; then
+	pass clients/bad-config-line
+else
+	fail clients/bad-config-line "output [$out], $nmsg messages: $(head -c 300 "$T/bad.err")"
+fi
+# The same silenced with TNAT64_DEBUG=-1; a bad TNAT64_NAT64_PREFIX is
+# reported and ignored (the file's prefix applies).
+out=$(tb_exec client env LD_PRELOAD="${TB_PRELOAD_EXTRA:+$TB_PRELOAD_EXTRA }$TB_LIB" \
+	TNAT64_CONF_FILE="$BADCONF" TNAT64_DEBUG=-1 "${FETCH[@]}" \
+	"http://$A:$HTTP_PORT/token.txt" 2>"$T/bad.err")
+if [ "$out" = "$TOKEN" ] && ! grep -q tnat64 "$T/bad.err"; then
+	pass clients/bad-config-line-silenced
+else
+	fail clients/bad-config-line-silenced "output [$out]: $(head -c 300 "$T/bad.err")"
+fi
+out=$(tb_exec client env LD_PRELOAD="${TB_PRELOAD_EXTRA:+$TB_PRELOAD_EXTRA }$TB_LIB" \
+	TNAT64_CONF_FILE="$TB_CONF" TNAT64_NAT64_PREFIX=2001:db8:64::/95 \
+	"${FETCH[@]}" "http://$A:$HTTP_PORT/token.txt" 2>"$T/bad.err")
+if [ "$out" = "$TOKEN" ] && grep -q "TNAT64_NAT64_PREFIX=2001:db8:64::/95" "$T/bad.err"; then
+	pass clients/bad-prefix-variable
+else
+	fail clients/bad-prefix-variable "output [$out]: $(head -c 300 "$T/bad.err")"
+fi
+
 # ---------------------------------------------------------------- python
 
 cat >"$T/py_block.py" <<'EOF'
