@@ -545,21 +545,42 @@ static int connect_v6(struct call *c, struct sockinfo *si,
 	return r;
 }
 
+/* Open the socket named by the call's first argument, and keep it only
+ * when want() says there is work for us: true with si open, or false
+ * with *ret what the handler returns (SV_CONTINUE, the kernel runs the
+ * call itself, or -errno). */
+static bool open_for(struct call *c, struct sockinfo *si,
+		     bool (*want)(const struct sockinfo *), int64_t *ret)
+{
+	int r = sock_open(c, (int)c->args[0], si);
+
+	if (r == NOT_INSPECTABLE || r < 0) {
+		*ret = r < 0 && r != NOT_INSPECTABLE ? r : SV_CONTINUE;
+		return false;
+	}
+	if (!want(si)) {
+		sock_close(si);
+		*ret = SV_CONTINUE;
+		return false;
+	}
+	return true;
+}
+
+static bool translated(const struct sockinfo *si)
+{
+	return si->have_x;
+}
+
 static int64_t h_connect(struct call *c)
 {
 	struct sockinfo si;
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int r = sock_open(c, (int)c->args[0], &si);
+	int64_t ret;
+	int r;
 
-	if (r == NOT_INSPECTABLE)
-		return SV_CONTINUE;
-	if (r < 0)
-		return r;
-	if (!is_inet(&si)) {
-		sock_close(&si);
-		return SV_CONTINUE;
-	}
+	if (!open_for(c, &si, is_inet, &ret))
+		return ret;
 	r = read_sockaddr(c, c->args[1], c->args[2], &ss, &len);
 	if (r == 0) {
 		if (si.have_x)
@@ -1160,16 +1181,11 @@ static int64_t h_names(struct call *c, bool peer)
 	struct sockinfo si;
 	struct sockaddr_storage ss, view;
 	socklen_t sl = sizeof(ss), vl;
-	int r = sock_open(c, (int)c->args[0], &si);
+	int64_t ret;
+	int r;
 
-	if (r == NOT_INSPECTABLE)
-		return SV_CONTINUE;
-	if (r < 0)
-		return r;
-	if (!si.have_x) {
-		sock_close(&si);
-		return SV_CONTINUE;
-	}
+	if (!open_for(c, &si, translated, &ret))
+		return ret;
 	r = peer ? getpeername(si.d, (struct sockaddr *)&ss, &sl)
 		 : getsockname(si.d, (struct sockaddr *)&ss, &sl);
 	if (r < 0) {
@@ -1187,16 +1203,11 @@ static int64_t h_bind(struct call *c)
 	struct sockinfo si;
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int r = sock_open(c, (int)c->args[0], &si);
+	int64_t ret;
+	int r;
 
-	if (r == NOT_INSPECTABLE)
-		return SV_CONTINUE;
-	if (r < 0)
-		return r;
-	if (!si.have_x) {
-		sock_close(&si);
-		return SV_CONTINUE;
-	}
+	if (!open_for(c, &si, translated, &ret))
+		return ret;
 	r = read_sockaddr(c, c->args[1], c->args[2], &ss, &len);
 	if (r == 0) {
 		const struct sockaddr_in *sin = (const void *)&ss;
