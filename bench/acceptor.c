@@ -14,22 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 static int lfd;
-
-static int parse_ul(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static void *loop(void *arg)
 {

@@ -19,26 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int parse_ul(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static double ns(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) * 1e9 +
-	       (double)(b->tv_nsec - a->tv_nsec);
-}
+#include "bench.h"
 
 static unsigned long run(const struct sockaddr *sa, socklen_t len,
 			 int family, unsigned long n, int *last_errno)

@@ -19,20 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int parse_ul(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
+#include "bench.h"
 
 static int loop(int a, int b, unsigned long n)
 {
