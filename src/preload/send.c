@@ -175,7 +175,7 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 	const struct sockaddr_in *sin;
 	struct fdrec *rec;
 	uint32_t kind;
-	int pfx = -1, type, domain = AF_INET;
+	int pfx = -1, type, domain = AF_INET, direct;
 	ssize_t r;
 
 	if (!msg || !msg->msg_name ||
@@ -201,8 +201,9 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 	} else {
 		type = -1;
 	}
-	if (kind != FD_PLAIN || tn_cache_get(pfx) != CACHE_NAT64_WORKS ||
-	    (rec->opts & OPT_BOUND)) {
+	direct = kind != FD_PLAIN || tn_cache_get(pfx) != CACHE_NAT64_WORKS ||
+		 (rec->opts & OPT_BOUND);
+	if (direct) {
 		r = do_sendmsg(fd, msg, flags);
 		if (r != -ENETUNREACH)
 			return r;
@@ -229,9 +230,10 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 		return -ENETUNREACH;
 	if (!rec)
 		rec = fdtab_get(fd, 1);
-	r = tn_replace(fd, rec, AF_INET6);
-	if (r < 0)
-		return r;
+	/* Every path here tried IPv4 first or knows NAT64 works; without an
+	 * IPv6 socket, the IPv4 error is the answer. */
+	if (tn_replace(fd, rec, AF_INET6) < 0)
+		return direct ? -ENETUNREACH : do_sendmsg(fd, msg, flags);
 	if (rec) {
 		rec->peer_prefix = (uint8_t)pfx;
 		if (type == SOCK_STREAM) {

@@ -309,7 +309,7 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	struct fdrec *rec;
 	uint32_t kind, v4;
 	uint16_t port;
-	int pfx = -1, r, type, domain = 0;
+	int pfx = -1, r, type, domain = 0, direct;
 
 	if (!addr || len < (socklen_t)sizeof(sa_family_t))
 		return do_connect(fd, addr, len);
@@ -335,17 +335,19 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		type = socket_type(fd, rec, &domain);
 		if (!tn_xlat_type(type) || domain != AF_INET)
 			return do_connect(fd, addr, len);
-		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS &&
-		    !device_without_ipv4(fd, rec)) {
+		direct = tn_cache_get(pfx) != CACHE_NAT64_WORKS &&
+			 !device_without_ipv4(fd, rec);
+		if (direct) {
 			r = do_connect(fd, addr, len);
 			if (r != -ENETUNREACH)
 				return r;
 		}
 		if (!rec)
 			rec = fdtab_get(fd, 1);
-		r = tn_replace(fd, rec, AF_INET6);
-		if (r < 0)
-			return r;
+		/* No IPv6 socket to be had (IPv6 disabled, no memory...): the
+		 * IPv4 attempt and its error are all there is. */
+		if (tn_replace(fd, rec, AF_INET6) < 0)
+			return direct ? -ENETUNREACH : do_connect(fd, addr, len);
 		set_peer(rec, pfx, v4, port);
 		return connect_nat64(fd, pfx, v4, port);
 	}
