@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -15,6 +16,32 @@
 #define TNAT64_CONF_FILE_DEFAULT "/etc/tnat64.conf"
 #endif
 #define CONF_MAX_SIZE (1u << 20)
+
+static char conf_path[4096], prefix_text[128];
+static int captured, have_conf_path, have_prefix;
+
+/* Copy v into buf if it fits (a longer value is not a usable one). */
+static int keep(char *buf, size_t size, const char *v)
+{
+	size_t n;
+
+	if (!v)
+		return 0;
+	n = strlen(v);
+	if (n >= size)
+		return 0;
+	memcpy(buf, v, n + 1);
+	return 1;
+}
+
+void tnconf_capture_env(void)
+{
+	have_conf_path = keep(conf_path, sizeof(conf_path),
+			      tnconf_env("TNAT64_CONF_FILE", 1));
+	have_prefix = keep(prefix_text, sizeof(prefix_text),
+			   tnconf_env("TNAT64_NAT64_PREFIX", 1));
+	captured = 1;
+}
 
 const char *tnconf_env(const char *name, int trusted_only)
 {
@@ -97,8 +124,10 @@ static long read_file(const char *path, char **buf, size_t *maplen)
 int tnconf_load(struct tnconf *out)
 {
 	int saved = errno;
-	const char *path = tnconf_env("TNAT64_CONF_FILE", 1);
-	const char *p = tnconf_env("TNAT64_NAT64_PREFIX", 1);
+	const char *path = captured ? (have_conf_path ? conf_path : NULL)
+				    : tnconf_env("TNAT64_CONF_FILE", 1);
+	const char *p = captured ? (have_prefix ? prefix_text : NULL)
+				 : tnconf_env("TNAT64_NAT64_PREFIX", 1);
 	struct nat64_prefix over;
 	char *text = NULL;
 	size_t maplen = 0, asize;

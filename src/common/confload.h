@@ -13,6 +13,12 @@
  * (trusted_only) are ignored in secure-execution (setuid) processes. */
 const char *tnconf_env(const char *name, int trusted_only);
 
+/* Keep copies of TNAT64_CONF_FILE and TNAT64_NAT64_PREFIX as they are
+ * now: the configuration is read later, on first use, and some programs
+ * (nginx, daemons) clear their environment in between.  Cheap: two
+ * getenv calls and two short copies. */
+void tnconf_capture_env(void);
+
 /* log_setup from TNAT64_DEBUG and TNAT64_DEBUG_FILE. */
 void tnconf_setup_logging(const char *progname);
 

@@ -40,6 +40,12 @@ int tn_socket(int domain, int type, int proto)
 	int emu = 0, fd = -1;
 	struct fdrec *rec;
 
+	/* Read the configuration with the first IP socket, not only at the
+	 * first connect that needs it: daemons make their first socket before
+	 * they drop privileges (and may no longer read the file after). */
+	if (domain == AF_INET || domain == AF_INET6)
+		(void)tn_config();
+
 	if (domain == AF_INET &&
 	    ((base == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP) &&
 	      tn_nat64_in_use()) ||

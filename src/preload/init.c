@@ -30,6 +30,7 @@ void tn_init(void)
 		return;
 	real_resolve();
 	tnconf_setup_logging(progname());
+	tnconf_capture_env();
 	atomic_store_explicit(&tn_ready, true, memory_order_release);
 	errno = saved;
 }
