@@ -26,32 +26,16 @@
 # Needs root and iproute2.
 
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=${B:-build}
-case $B in
-/*) ;;
-*) B=$ROOT/$B ;;
-esac
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_env bench
 ROUNDS=${ROUNDS:-20}
 CYCLES=${CYCLES:-10000}
 WARMUP=${WARMUP:-1000}
-PIN=${PIN:-1}
-PATH=$PATH:/usr/sbin:/sbin
-export PATH
-
-PREFIX=2001:db8:64::/96
-SERVER4=198.51.100.10
-SERVER6=2001:db8:64::c633:640a
 PORT6=9000
 PORTLO=9001
-LIB=$B/libtnat64.so
 CYCLE=$B/bench/cycle
 ACCEPTOR=$B/bench/acceptor
-
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
 
 for v in "$ROUNDS" "$CYCLES" "$WARMUP"; do
 	case $v in
@@ -59,55 +43,8 @@ for v in "$ROUNDS" "$CYCLES" "$WARMUP"; do
 	esac
 done
 [ "$ROUNDS" -ge 1 ] && [ "$CYCLES" -ge 1 ] || die "ROUNDS and CYCLES must be >= 1"
-[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-command -v ip >/dev/null 2>&1 || die "needs ip (iproute2)"
-ip netns list >/dev/null 2>&1 || die "ip netns not usable"
-for f in "$LIB" "$CYCLE" "$ACCEPTOR"; do
-	[ -f "$f" ] || die "$f missing (make all $B/bench/cycle $B/bench/acceptor)"
-done
-
-C=tnat64-bench-$$-c
-S=tnat64-bench-$$-s
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-bench.XXXXXX") || die "mktemp failed"
-PIDS=
-ACTIVE=1
-
-cleanup() {
-	[ "$ACTIVE" = 1 ] || return 0
-	ACTIVE=0
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
-	done
-	for ns in "$C" "$S"; do
-		if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$ns"; then
-			ip netns del "$ns" 2>/dev/null
-		fi
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for ns in "$C" "$S"; do
-	if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$ns"; then
-		die "namespace $ns already exists"
-	fi
-done
-ip netns add "$C" || die "ip netns add $C failed"
-ip netns add "$S" || die "ip netns add $S failed"
-{
-	ip -n "$C" link add eth0 type veth peer name eth0 netns "$S" &&
-	ip -n "$C" link set lo up && ip -n "$S" link set lo up &&
-	ip -n "$C" link set eth0 up && ip -n "$S" link set eth0 up &&
-	ip -n "$C" -6 addr add 2001:db8:1::2/64 dev eth0 nodad &&
-	ip -n "$S" -6 addr add 2001:db8:1::1/64 dev eth0 nodad &&
-	ip -n "$S" -6 addr add "$SERVER6/128" dev eth0 nodad &&
-	ip -n "$C" -6 route add "$PREFIX" via 2001:db8:1::1 dev eth0
-} || die "network setup failed"
+bench_check "$CYCLE" "$ACCEPTOR"
+bench_netns
 # No TIME_WAIT pile-up on the client (hundreds of thousands of cycles to
 # one address and port), deep accept queues on both listeners.
 ip netns exec "$C" sysctl -qw net.ipv4.tcp_max_tw_buckets=0 \
@@ -117,16 +54,6 @@ ip netns exec "$C" sysctl -qw net.ipv4.tcp_max_tw_buckets=0 \
 ip netns exec "$S" sysctl -qw net.ipv4.tcp_max_tw_buckets=0 \
 	net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535 >/dev/null ||
 	echo "bench: warning: server sysctls failed" >&2
-
-printf '# tnat64 benchmark configuration\nnat64_prefix = %s\n' "$PREFIX" >"$TMP/tnat64.conf"
-
-CPU_C=
-CPU_S=
-if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
-	[ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ]; then
-	CPU_C="taskset -c 0"
-	CPU_S="taskset -c 1"
-fi
 
 # shellcheck disable=SC2086
 ip netns exec "$S" $CPU_S "$ACCEPTOR" :: "$PORT6" 2 >"$TMP/acc6.log" 2>&1 &

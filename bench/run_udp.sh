@@ -36,32 +36,17 @@
 # sink to separate CPUs.  Needs root and iproute2.
 
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=${B:-build}
-case $B in
-/*) ;;
-*) B=$ROOT/$B ;;
-esac
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_env ubench
 ROUNDS=${ROUNDS:-20}
 N=${N:-200000}
 WARMUP=${WARMUP:-20000}
 SIZE=${SIZE:-64}
 CHUNK=${CHUNK:-1000}
-PIN=${PIN:-1}
-PATH=$PATH:/usr/sbin:/sbin
-export PATH
 
-PREFIX=2001:db8:64::/96
-SERVER4=198.51.100.10
-SERVER6=2001:db8:64::c633:640a
 PORT=9100
-LIB=$B/libtnat64.so
 UDP=$B/bench/udp
-
-die() {
-	echo "bench-udp: $*" >&2
-	exit 1
-}
 
 for v in "$ROUNDS" "$N" "$WARMUP" "$SIZE" "$CHUNK"; do
 	case $v in
@@ -71,65 +56,8 @@ done
 [ "$ROUNDS" -ge 1 ] && [ "$N" -ge 1 ] && [ "$CHUNK" -ge 1 ] &&
 	[ "$SIZE" -ge 1 ] && [ "$SIZE" -le 1400 ] ||
 	die "ROUNDS, N, CHUNK >= 1, 1 <= SIZE <= 1400"
-[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-command -v ip >/dev/null 2>&1 || die "needs ip (iproute2)"
-ip netns list >/dev/null 2>&1 || die "ip netns not usable"
-for f in "$LIB" "$UDP"; do
-	[ -f "$f" ] || die "$f missing (make all $B/bench/udp)"
-done
-
-C=tnat64-ubench-$$-c
-S=tnat64-ubench-$$-s
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-ubench.XXXXXX") || die "mktemp failed"
-PIDS=
-ACTIVE=1
-
-ns_exists() {
-	ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$1"
-}
-
-cleanup() {
-	[ "$ACTIVE" = 1 ] || return 0
-	ACTIVE=0
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
-	done
-	for ns in "$C" "$S"; do
-		ns_exists "$ns" && ip netns del "$ns" 2>/dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for ns in "$C" "$S"; do
-	ns_exists "$ns" && die "namespace $ns already exists"
-done
-ip netns add "$C" || die "ip netns add $C failed"
-ip netns add "$S" || die "ip netns add $S failed"
-{
-	ip -n "$C" link add eth0 type veth peer name eth0 netns "$S" &&
-	ip -n "$C" link set lo up && ip -n "$S" link set lo up &&
-	ip -n "$C" link set eth0 up && ip -n "$S" link set eth0 up &&
-	ip -n "$C" -6 addr add 2001:db8:1::2/64 dev eth0 nodad &&
-	ip -n "$S" -6 addr add 2001:db8:1::1/64 dev eth0 nodad &&
-	ip -n "$S" -6 addr add "$SERVER6/128" dev eth0 nodad &&
-	ip -n "$C" -6 route add "$PREFIX" via 2001:db8:1::1 dev eth0
-} || die "network setup failed"
-
-printf '# tnat64 UDP benchmark configuration\nnat64_prefix = %s\n' "$PREFIX" >"$TMP/tnat64.conf"
-
-CPU_C=
-CPU_S=
-if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
-	[ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ]; then
-	CPU_C="taskset -c 0"
-	CPU_S="taskset -c 1"
-fi
+bench_check "$UDP"
+bench_netns
 
 # shellcheck disable=SC2086
 ip netns exec "$S" $CPU_S "$UDP" sink "$PORT" >"$TMP/sink.log" 2>&1 &
