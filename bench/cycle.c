@@ -45,8 +45,7 @@ static unsigned long run(const struct sockaddr *sa, socklen_t len,
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in s4;
-	struct sockaddr_in6 s6;
+	struct sockaddr_storage ss;
 	const struct sockaddr *sa;
 	socklen_t len;
 	unsigned long port, n, warmup = 1000, errors;
@@ -59,24 +58,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: cycle ADDR PORT N [WARMUP]\n");
 		return 2;
 	}
-	memset(&s4, 0, sizeof s4);
-	memset(&s6, 0, sizeof s6);
-	if (inet_pton(AF_INET, argv[1], &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		s4.sin_port = htons((unsigned short)port);
-		sa = (const struct sockaddr *)&s4;
-		len = sizeof s4;
-		family = AF_INET;
-	} else if (inet_pton(AF_INET6, argv[1], &s6.sin6_addr) == 1) {
-		s6.sin6_family = AF_INET6;
-		s6.sin6_port = htons((unsigned short)port);
-		sa = (const struct sockaddr *)&s6;
-		len = sizeof s6;
-		family = AF_INET6;
-	} else {
+	family = parse_ip(argv[1], port, &ss, &len);
+	if (family < 0) {
 		fprintf(stderr, "cycle: not an IP literal: %s\n", argv[1]);
 		return 2;
 	}
+	sa = (const struct sockaddr *)&ss;
 
 	run(sa, len, family, warmup, &last_errno);
 	clock_gettime(CLOCK_MONOTONIC, &w0);

@@ -36,7 +36,7 @@
 
 #include "bench.h"
 
-static void usage(void)
+__attribute__((noreturn)) static void usage(void)
 {
 	fprintf(stderr, "usage: udp send ADDR PORT N [WARMUP [SIZE]]\n"
 		"       udp ab ADDR4 ADDR6 PORT N [CHUNK [SIZE]]\n"
@@ -97,19 +97,7 @@ static unsigned long run(int fd, const struct sockaddr *sa, socklen_t len,
 static int open_dst(const char *addr, unsigned long port,
 		    struct sockaddr_storage *ss, socklen_t *len)
 {
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof *ss);
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((unsigned short)port);
-		*len = sizeof *s4;
-	} else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((unsigned short)port);
-		*len = sizeof *s6;
-	} else {
+	if (parse_ip(addr, port, ss, len) < 0) {
 		fprintf(stderr, "udp: not an IP literal: %s\n", addr);
 		exit(2);
 	}
@@ -169,8 +157,7 @@ static int ab(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in s4;
-	struct sockaddr_in6 s6;
+	struct sockaddr_storage ss;
 	const struct sockaddr *sa;
 	socklen_t len;
 	unsigned long port, n, warmup = 10000, size = 64, errors;
@@ -192,24 +179,12 @@ int main(int argc, char **argv)
 	    (argc >= 6 && parse_ul(argv[5], 1000000000UL, &warmup)) ||
 	    (argc == 7 && (parse_ul(argv[6], sizeof buf, &size))))
 		usage();
-	memset(&s4, 0, sizeof s4);
-	memset(&s6, 0, sizeof s6);
-	if (inet_pton(AF_INET, argv[2], &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		s4.sin_port = htons((unsigned short)port);
-		sa = (const struct sockaddr *)&s4;
-		len = sizeof s4;
-		family = AF_INET;
-	} else if (inet_pton(AF_INET6, argv[2], &s6.sin6_addr) == 1) {
-		s6.sin6_family = AF_INET6;
-		s6.sin6_port = htons((unsigned short)port);
-		sa = (const struct sockaddr *)&s6;
-		len = sizeof s6;
-		family = AF_INET6;
-	} else {
+	family = parse_ip(argv[2], port, &ss, &len);
+	if (family < 0) {
 		fprintf(stderr, "udp: not an IP literal: %s\n", argv[2]);
 		return 2;
 	}
+	sa = (const struct sockaddr *)&ss;
 	memset(buf, 'u', size);
 	fd = socket(family, SOCK_DGRAM, 0);
 	if (fd < 0) {
