@@ -8,39 +8,21 @@
 #include <string.h>
 
 #include "addr.h"
+#include "msgconv.h"
 #include "prefix.h"
 #include "tnat64.h"
 
-/* The IPv4 view of an IPv6 address seen on an FD_EMU socket. */
-static int v6_to_v4(const struct fdrec *rec, const struct sockaddr_in6 *s6,
-		    int peer, struct sockaddr_in *out)
+/* The IPv4 form of an address the kernel reports for a translated socket
+ * (mapped, or inside the peer's prefix or another configured one);
+ * false when it has none. */
+static bool to_v4(const struct fdrec *rec, const struct sockaddr_in6 *s6,
+		  struct sockaddr_in *out)
 {
-	const uint8_t *a = s6->sin6_addr.s6_addr;
-	uint32_t v4;
+	const struct config *c = tn_config();
 
-	memset(out, 0, sizeof(*out));
-	out->sin_family = AF_INET;
-	out->sin_port = s6->sin6_port;
-	if (ipv6_is_v4mapped(a)) {
-		memcpy(&out->sin_addr.s_addr, a + 12, 4);
-		return 0;
-	}
-	if (peer) {
-		const struct config *c = tn_config();
-
-		if (rec->peer_prefix != 0xff && c &&
-		    rec->peer_prefix < c->nprefixes &&
-		    nat64_extract(&c->prefixes[rec->peer_prefix], a, &v4)) {
-			out->sin_addr.s_addr = v4;
-			return 0;
-		}
-		return -1;
-	}
-	/* Our local IPv6 address has no IPv4 form: show the address the
-	 * program bound, or the unspecified one, with the real port. */
-	if (IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr) || !ipv6_is_v4mapped(a))
-		out->sin_addr.s_addr = rec->bound_v4;
-	return 0;
+	return c && msgconv_addr_to_v4(s6, c->prefixes, c->nprefixes,
+			rec->peer_prefix == 0xff ? -1 : rec->peer_prefix,
+			out) != -2;
 }
 
 static int names(int fd, struct sockaddr *addr, socklen_t *len, int peer)
@@ -68,39 +50,40 @@ static int names(int fd, struct sockaddr *addr, socklen_t *len, int peer)
 		return 0;
 	}
 	if (kind == FD_EMU) {
+		const struct sockaddr_in6 *s6 = (const void *)&ss;
 		struct sockaddr_in sin;
+		/* Our own address has an IPv4 form only when it is mapped;
+		 * otherwise the program sees the address it bound (or
+		 * 0.0.0.0) with the real port. */
+		bool ok = peer || ipv6_is_v4mapped(s6->sin6_addr.s6_addr)
+			  ? to_v4(rec, s6, &sin) : false;
 
-		if (v6_to_v4(rec, (const struct sockaddr_in6 *)&ss, peer,
-			     &sin) == 0) {
+		if (!ok && !peer) {
+			memset(&sin, 0, sizeof(sin));
+			sin.sin_family = AF_INET;
+			sin.sin_port = s6->sin6_port;
+			sin.sin_addr.s_addr = rec->bound_v4;
+			ok = true;
+		}
+		if (ok) {
 			sockaddr_copy_out(addr, len, &sin, sizeof(sin));
 			return 0;
 		}
 	} else {
+		/* FD_V6MAP: the program sees ::ffff: addresses, the peer it
+		 * asked for and ::ffff:0.0.0.0 for our IPv6 address. */
 		struct sockaddr_in6 s6 = *(const struct sockaddr_in6 *)&ss;
-		const struct config *c = tn_config();
-		uint32_t v4;
+		struct sockaddr_in sin = { .sin_family = AF_INET };
 
-		if (!peer) {
-			/* Local side of a NAT64 connection: ::ffff:0.0.0.0
-			 * keeps the program in its IPv4-mapped world. */
-			if (!ipv6_is_v4mapped(s6.sin6_addr.s6_addr)) {
-				ipv6_make_v4mapped(0, s6.sin6_addr.s6_addr);
-				s6.sin6_flowinfo = 0;
-				s6.sin6_scope_id = 0;
-			}
+		if (peer ? to_v4(rec, &s6, &sin)
+			 : !ipv6_is_v4mapped(s6.sin6_addr.s6_addr)) {
+			ipv6_make_v4mapped(sin.sin_addr.s_addr,
+					   s6.sin6_addr.s6_addr);
+			s6.sin6_flowinfo = 0;
+			s6.sin6_scope_id = 0;
 			sockaddr_copy_out(addr, len, &s6, sizeof(s6));
 			return 0;
 		}
-		if (rec->peer_prefix != 0xff && c &&
-		    rec->peer_prefix < c->nprefixes &&
-		    nat64_extract(&c->prefixes[rec->peer_prefix],
-				  s6.sin6_addr.s6_addr, &v4)) {
-			ipv6_make_v4mapped(v4, s6.sin6_addr.s6_addr);
-			s6.sin6_flowinfo = 0;
-			s6.sin6_scope_id = 0;
-		}
-		sockaddr_copy_out(addr, len, &s6, sizeof(s6));
-		return 0;
 	}
 	sockaddr_copy_out(addr, len, &ss, sl);
 	return 0;

@@ -3,6 +3,7 @@
 #ifndef TNAT64_PRELOAD_H
 #define TNAT64_PRELOAD_H
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,13 +73,8 @@ int tn_getaddrinfo(const char *node, const char *service,
  * nameservers that cannot be reached directly. */
 void tn_fix_resolver(void);
 
-/* Socket types we translate. */
-static inline int tn_xlat_type(int type)
-{
-	return type == SOCK_STREAM || type == SOCK_DGRAM;
-}
-
-/* ... and protocols: TCP and UDP (0 is the default of the type). */
+/* Socket types and protocols we translate: TCP and UDP (0 is the
+ * default protocol of the type). */
 static inline int tn_xlat_proto(int type, int proto)
 {
 	return (type == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP)) ||
@@ -110,8 +106,6 @@ void tn_synth(int pfx, uint32_t v4, uint16_t port_be,
 	      struct sockaddr_in6 *out);
 
 /* Return -errno of the last failing libc call. */
-static inline int neg_errno(void);
-#include <errno.h>
 static inline int neg_errno(void)
 {
 	return errno ? -errno : -EIO;

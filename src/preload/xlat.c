@@ -333,7 +333,7 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		    rec->bound_v4 != htonl(INADDR_ANY))
 			return do_connect(fd, addr, len);
 		type = socket_type(fd, rec, &domain);
-		if (!tn_xlat_type(type) || domain != AF_INET)
+		if (type < 0 || domain != AF_INET)
 			return do_connect(fd, addr, len);
 		direct = tn_cache_get(pfx) != CACHE_NAT64_WORKS &&
 			 !device_without_ipv4(fd, rec);
