@@ -9,7 +9,9 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,13 +24,14 @@
 
 #define X32_SYSCALL_BIT 0x40000000u
 
-enum { L_NOTIFY = 1000, L_KILL, L_ARG4, L_NOSYS };
+enum { L_NOTIFY = 1000, L_KILL, L_ARG4, L_NOSYS, L_SOCKET, L_SETSOCKOPT,
+       L_GETSOCKOPT, L_ALLOW };
 
 struct asm_state {
 	struct sock_filter insn[64];
 	int label_of[64][2];  /* pending label targets for jt, jf (or -1) */
 	int n;
-	int labels[8];        /* index of each label's instruction */
+	int labels[16];       /* index of each label's instruction */
 };
 
 static void emit(struct asm_state *a, struct sock_filter f, int jt, int jf)
@@ -68,10 +71,14 @@ static int resolve(struct asm_state *a)
 #define JEQ(k) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), 0, 0)
 #define JGE(k) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (k), 0, 0)
 #define RET(k) (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (k))
+#define AND(k) (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k))
+/* Low 32 bits of argument i (an int argument, as the kernel reads it). */
+#define ARG(i) LD(offsetof(struct seccomp_data, args[i]))
 
 static const int trapped[] = {
 	__NR_connect, __NR_sendmsg, __NR_sendmmsg, __NR_recvmsg,
 	__NR_recvmmsg, __NR_getpeername, __NR_getsockname, __NR_bind,
+	__NR_listen,
 };
 
 int sv_filter_install(void)
@@ -89,6 +96,12 @@ int sv_filter_install(void)
 	/* sendto/recvfrom: only with an address (argument 4). */
 	emit(&a, JEQ(__NR_sendto), L_ARG4, -1);
 	emit(&a, JEQ(__NR_recvfrom), L_ARG4, -1);
+	/* socket(AF_INET, SOCK_STREAM or SOCK_DGRAM, ...): the stand-in. */
+	emit(&a, JEQ(__NR_socket), L_SOCKET, -1);
+	/* IPv4-level options (a stand-in may have to become AF_INET). */
+	emit(&a, JEQ(__NR_setsockopt), L_SETSOCKOPT, -1);
+	/* getsockopt(SOL_SOCKET, SO_DOMAIN) of a stand-in says AF_INET. */
+	emit(&a, JEQ(__NR_getsockopt), L_GETSOCKOPT, -1);
 	/* io_uring would bypass the filter: programs fall back without it. */
 	emit(&a, JEQ(__NR_io_uring_setup), L_NOSYS, -1);
 	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
@@ -97,6 +110,23 @@ int sv_filter_install(void)
 	emit(&a, JEQ(0), -1, L_NOTIFY);
 	emit(&a, LD(offsetof(struct seccomp_data, args[4]) + 4), -1, -1);
 	emit(&a, JEQ(0), -1, L_NOTIFY);
+	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
+	label(&a, L_SOCKET);
+	emit(&a, ARG(0), -1, -1);
+	emit(&a, JEQ(AF_INET), -1, L_ALLOW);
+	emit(&a, ARG(1), -1, -1);
+	emit(&a, AND(0xf), -1, -1);     /* without SOCK_NONBLOCK/CLOEXEC */
+	emit(&a, JEQ(SOCK_STREAM), L_NOTIFY, -1);
+	emit(&a, JEQ(SOCK_DGRAM), L_NOTIFY, L_ALLOW);
+	label(&a, L_SETSOCKOPT);
+	emit(&a, ARG(1), -1, -1);
+	emit(&a, JEQ(SOL_IP), L_NOTIFY, L_ALLOW);
+	label(&a, L_GETSOCKOPT);
+	emit(&a, ARG(1), -1, -1);
+	emit(&a, JEQ(SOL_SOCKET), -1, L_ALLOW);
+	emit(&a, ARG(2), -1, -1);
+	emit(&a, JEQ(SO_DOMAIN), L_NOTIFY, L_ALLOW);
+	label(&a, L_ALLOW);
 	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
 	label(&a, L_NOTIFY);
 	emit(&a, RET(SECCOMP_RET_USER_NOTIF), -1, -1);

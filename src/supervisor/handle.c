@@ -111,18 +111,42 @@ static int sock_open(struct call *c, int fd, struct sockinfo *si)
 		return -ENOTSOCK;
 	}
 	si->ino = (uint64_t)st.st_ino;
+	if (socktab_get(si->ino, &si->x)) {
+		/* One of ours (an AF_INET6 socket): no need to ask.  A stale
+		 * entry (its socket closed, the inode number reused) shows
+		 * when a call on it fails: forget_stale(). */
+		si->domain = AF_INET6;
+		si->type = si->x.type;
+		si->proto = si->x.proto;
+		si->have_x = true;
+		return 0;
+	}
 	si->domain = sockopt_int(d, SOL_SOCKET, SO_DOMAIN);
 	if (si->domain != AF_INET && si->domain != AF_INET6)
 		return 0;
 	si->type = sockopt_int(d, SOL_SOCKET, SO_TYPE);
 	si->proto = sockopt_int(d, SOL_SOCKET, SO_PROTOCOL);
-	if (socktab_get(si->ino, &si->x)) {
-		if (si->domain == AF_INET6)
-			si->have_x = true;
-		else
-			socktab_del(si->ino);  /* stale */
-	}
 	return 0;
+}
+
+/* A call on a socket we took for ours failed the way it fails on a
+ * socket of another family: if the entry is stale, forget it and look
+ * again.  true when si changed (the caller retries). */
+static bool forget_stale(struct sockinfo *si, int err)
+{
+	int domain;
+
+	if (!si->have_x || (err != -EAFNOSUPPORT && err != -EINVAL))
+		return false;
+	domain = sockopt_int(si->d, SOL_SOCKET, SO_DOMAIN);
+	if (domain == AF_INET6)
+		return false;
+	socktab_del(si->ino);
+	si->have_x = false;
+	si->domain = domain;
+	si->type = sockopt_int(si->d, SOL_SOCKET, SO_TYPE);
+	si->proto = sockopt_int(si->d, SOL_SOCKET, SO_PROTOCOL);
+	return true;
 }
 
 static bool is_inet(const struct sockinfo *si)
@@ -253,6 +277,7 @@ static int replace_socket(struct call *c, struct sockinfo *si, int *flags)
 	memset(&si->x, 0, sizeof(si->x));
 	si->x.ino = si->ino;
 	si->x.type = si->type;
+	si->x.proto = si->proto;
 	si->x.pfx = -1;
 	si->x.bound_v4 = ipv4_always_local(bound_v4) ? bound_v4 : 0;
 	if (port) {
@@ -299,7 +324,8 @@ static int do_connect(struct call *c, int d, const void *sa, socklen_t len)
 {
 	int r;
 
-	maybe_pass_turn(c, d, 0, 0);
+	/* A connect that takes long loses the receive turn to another
+	 * worker (the watchdog passes it on after SV_RECEIVER_MS). */
 	sv_block_begin(c);
 	r = connect(d, (const struct sockaddr *)sa, len) == 0 ? 0 : -errno;
 	sv_block_end(c);
@@ -475,6 +501,10 @@ static int connect_x(struct call *c, struct sockinfo *si,
 	int pfx, r;
 	bool direct_first;
 
+	if (!si->x.v6map && len >= sizeof(ss->ss_family) &&
+	    ss->ss_family != AF_INET && ss->ss_family != AF_UNSPEC)
+		/* What the program's AF_INET socket would answer. */
+		return len < sizeof(*sin) ? -EINVAL : -EAFNOSUPPORT;
 	if (si->x.v6map || len < sizeof(*sin) || ss->ss_family != AF_INET) {
 		r = do_connect(c, si->d, ss, len);
 		if (r == 0 && ss->ss_family == AF_UNSPEC) {
@@ -497,7 +527,10 @@ static int connect_x(struct call *c, struct sockinfo *si,
 		   nat64_unreachable(r)) {
 		sv_cache_set(pfx, SV_DIRECT_FIRST);
 	}
+	log_xlat("connect", c, si->fd, sin->sin_addr.s_addr, sin->sin_port,
+		 &s6, r);
 	if (r == 0 || r == -EINPROGRESS || r == -EALREADY || r == -EISCONN) {
+		si->x.standin = false;
 		si->x.pfx = IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr) ? -1 : pfx;
 		si->x.peer_v4 = sin->sin_addr.s_addr;
 		si->x.peer_port = sin->sin_port;
@@ -532,6 +565,7 @@ static int connect_v6(struct call *c, struct sockinfo *si,
 	memset(&si->x, 0, sizeof(si->x));
 	si->x.ino = si->ino;
 	si->x.type = si->type;
+	si->x.proto = si->proto;
 	si->x.pfx = pfx;
 	si->x.peer_v4 = v4;
 	si->x.peer_port = in6->sin6_port;
@@ -571,6 +605,25 @@ static bool translated(const struct sockinfo *si)
 	return si->have_x;
 }
 
+/* An AF_INET6 socket we do not know, given an IPv4 address: a stand-in
+ * whose entry was lost (natively the call would fail).  Remember it
+ * again. */
+static void lost_standin(struct sockinfo *si, const struct sockaddr_storage *ss,
+			 socklen_t len)
+{
+	if (si->domain != AF_INET6 || len < sizeof(struct sockaddr_in) ||
+	    ss->ss_family != AF_INET || !translatable(si))
+		return;
+	memset(&si->x, 0, sizeof(si->x));
+	si->x.ino = si->ino;
+	si->x.type = si->type;
+	si->x.proto = si->proto;
+	si->x.pfx = -1;
+	si->x.standin = true;
+	si->have_x = true;
+	socktab_put(&si->x);
+}
+
 static int64_t h_connect(struct call *c)
 {
 	struct sockinfo si;
@@ -582,13 +635,18 @@ static int64_t h_connect(struct call *c)
 	if (!open_for(c, &si, is_inet, &ret))
 		return ret;
 	r = read_sockaddr(c, c->args[1], c->args[2], &ss, &len);
+	if (r == 0 && !si.have_x)
+		lost_standin(&si, &ss, len);
 	if (r == 0) {
-		if (si.have_x)
+		if (si.have_x) {
 			r = connect_x(c, &si, &ss, len);
-		else if (si.domain == AF_INET)
+			if (forget_stale(&si, r))
+				r = connect_v4(c, &si, &ss, len);
+		} else if (si.domain == AF_INET) {
 			r = connect_v4(c, &si, &ss, len);
-		else
+		} else {
 			r = connect_v6(c, &si, &ss, len);
+		}
 	}
 	sock_close(&si);
 	return r;
@@ -733,10 +791,17 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 	ssize_t r;
 	bool direct_first;
 
-	if (!translatable(si) || si->type != SOCK_DGRAM)
+	/* A stream stand-in with MSG_FASTOPEN connects like connect(). */
+	bool tfo = si->type == SOCK_STREAM && (flags & MSG_FASTOPEN) &&
+		   si->have_x && !si->x.v6map;
+
+	if (!translatable(si) || (si->type != SOCK_DGRAM && !tfo))
 		return do_send(c, si->d, lm, lm->namelen ? &lm->name : NULL,
 			       lm->namelen, flags);
 	if (si->have_x && !si->x.v6map) {
+		if (lm->namelen >= sizeof(sin->sin_family) &&
+		    sin->sin_family != AF_INET && sin->sin_family != AF_UNSPEC)
+			return -EAFNOSUPPORT;   /* as on an AF_INET socket */
 		if (lm->namelen < sizeof(*sin) || sin->sin_family != AF_INET)
 			return do_send(c, si->d, lm,
 				       lm->namelen ? &lm->name : NULL,
@@ -750,6 +815,18 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 			r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
 			sv_cache_set(pfx, r == -ENETUNREACH ? SV_DIRECT_FIRST
 							    : SV_NAT64_WORKS);
+		}
+		if (tfo && (r >= 0 || r == -EINPROGRESS)) {
+			si->x.pfx = IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr) ? -1
+									: pfx;
+			si->x.peer_v4 = v4;
+			si->x.peer_port = port;
+			si->x.connected = true;
+			si->x.standin = false;
+			socktab_put(&si->x);
+		} else if (si->x.standin && r >= 0) {
+			si->x.standin = false;   /* bound now */
+			socktab_put(&si->x);
 		}
 		return r;
 	}
@@ -786,6 +863,7 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 		memset(&si->x, 0, sizeof(si->x));
 		si->x.ino = si->ino;
 		si->x.type = si->type;
+		si->x.proto = si->proto;
 		si->x.pfx = pfx;
 		si->x.v6map = true;
 		si->have_x = true;
@@ -1174,6 +1252,208 @@ static int64_t h_recvmmsg(struct call *c)
 	return i > 0 ? (int64_t)i : r;
 }
 
+/* ---------------------------------------------------------- stand-ins */
+
+/* bindv6only=1 makes AF_INET6 sockets IPv6-only by default. */
+static bool v6only_default(void)
+{
+	static atomic_int v = -1;
+	int x = atomic_load(&v);
+
+	if (x < 0) {
+		char b[8] = "";
+		int fd = open("/proc/sys/net/ipv6/bindv6only",
+			      O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (read(fd, b, sizeof(b) - 1) < 0)
+				b[0] = '\0';
+			close(fd);
+		}
+		x = b[0] == '1';
+		atomic_store(&v, x);
+	}
+	return x;
+}
+
+/* socket(AF_INET, SOCK_STREAM or SOCK_DGRAM): the program gets a
+ * dual-stack AF_INET6 socket of ours, a stand-in (as the library's), so
+ * its connect and sends to NAT64 destinations need no replacement of
+ * the socket (and no copy of its options) later.  Installed as the
+ * call's result in one step (SECCOMP_ADDFD_FLAG_SEND). */
+static int64_t h_socket(struct call *c)
+{
+	int type = (int)c->args[1], proto = (int)c->args[2];
+	int base = type & 0xf, off = 0, n;
+	struct xsock x;
+	struct stat st;
+	int64_t r;
+
+	if ((int)c->args[0] != AF_INET ||
+	    (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)))
+		return SV_CONTINUE;
+	if (base == SOCK_STREAM) {
+		if (proto != 0 && proto != IPPROTO_TCP &&
+		    proto != IPPROTO_MPTCP)
+			return SV_CONTINUE;
+	} else if (base != SOCK_DGRAM || (proto != 0 && proto != IPPROTO_UDP &&
+					  proto != IPPROTO_UDPLITE)) {
+		return SV_CONTINUE;     /* ICMP "ping" sockets and the rest */
+	}
+	/* A process we cannot look at (it made itself non-dumpable) would
+	 * see the stand-in's AF_INET6 nature in every later call, which
+	 * we could not answer: it keeps real AF_INET sockets. */
+	if (!sv_inspectable(c))
+		return SV_CONTINUE;
+	n = socket(AF_INET6, base | (type & SOCK_NONBLOCK) | SOCK_CLOEXEC,
+		   proto);
+	if (n < 0)
+		return SV_CONTINUE;     /* no IPv6: the kernel's AF_INET one */
+	if (v6only_default())
+		setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (fstat(n, &st) < 0) {
+		close(n);
+		return SV_CONTINUE;
+	}
+	memset(&x, 0, sizeof(x));
+	x.ino = (uint64_t)st.st_ino;
+	x.type = base;
+	x.proto = proto;
+	x.pfx = -1;
+	x.standin = true;
+	socktab_put(&x);
+	r = sv_install_result(c, n, (type & SOCK_CLOEXEC) != 0);
+	close(n);
+	if (r < 0 && r != SV_REPLIED)
+		socktab_del(x.ino);
+	return r;
+}
+
+/* Turn a stand-in into the AF_INET socket the program asked for (it is
+ * about to bind, listen or set IPv4-level options): same type, protocol,
+ * status flags, close-on-exec flag and options.  si then describes the
+ * new socket. */
+static int unstand(struct call *c, struct sockinfo *si)
+{
+	int n, fl, r;
+
+	fl = fcntl(si->d, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	n = socket(AF_INET, si->type | SOCK_CLOEXEC, si->x.proto);
+	if (n < 0)
+		return -errno;
+	copy_options(si->d, n, si->type);
+	if (fl & O_NONBLOCK)
+		fcntl(n, F_SETFL, fl);
+	r = sv_install(c, n, si->fd);
+	if (r < 0) {
+		close(n);
+		return r;
+	}
+	log_msg(LOG_DEBUG, "pid %d fd %d: stand-in back to AF_INET",
+		(int)c->tid, si->fd);
+	socktab_del(si->ino);
+	sock_close(si);
+	si->d = n;
+	si->domain = AF_INET;
+	si->have_x = false;
+	return 0;
+}
+
+static bool fresh_standin(const struct sockinfo *si)
+{
+	return si->have_x && si->x.standin;
+}
+
+/* listen() of a stand-in that was never bound. */
+static int64_t h_listen(struct call *c)
+{
+	struct sockinfo si;
+	int64_t ret;
+	int r;
+
+	if (!open_for(c, &si, fresh_standin, &ret))
+		return ret;
+	r = unstand(c, &si);
+	sock_close(&si);
+	return r < 0 ? r : SV_CONTINUE;
+}
+
+/* setsockopt(SOL_IP, ...) of one of our sockets: IP_TOS and IP_TTL also
+ * go to the IPv6 level (the traffic may leave as IPv6); any other
+ * IPv4-level option (multicast, IP_PKTINFO...) makes a stand-in the
+ * AF_INET socket the program asked for.  The kernel then sets the
+ * option itself (no decision depends on its value). */
+static int64_t h_setsockopt(struct call *c)
+{
+	struct sockinfo si;
+	int name = (int)c->args[2];
+	int64_t ret;
+	int r = 0;
+
+	if (!open_for(c, &si, translated, &ret))
+		return ret;
+	if (name == IP_TOS || name == IP_TTL) {
+		/* Set by us from our copy of the value, so that the IPv6
+		 * twin gets exactly what the kernel accepted (or nothing).
+		 * The kernel reads an int, or one byte when optlen < 4. */
+		union {
+			int i;
+			unsigned char b[sizeof(int)];
+		} v = { 0 };
+		int len = (int)c->args[4];
+
+		if (len < 0) {
+			r = -EINVAL;
+		} else {
+			if (len > (int)sizeof(v))
+				len = sizeof(v);
+			if (len)
+				r = sv_read(c, c->args[3], &v, (size_t)len);
+			if (r == 0 && setsockopt(si.d, SOL_IP, name, &v,
+						 (socklen_t)len) < 0)
+				r = -errno;
+		}
+		if (r == 0) {
+			int iv = len == (int)sizeof(v) ? v.i : v.b[0];
+
+			sockopt_mirror_ip(si.d, name, &iv, sizeof(iv), &sv_ops);
+		}
+		sock_close(&si);
+		return r;
+	}
+	if (si.x.standin)
+		r = unstand(c, &si);
+	sock_close(&si);
+	return r < 0 ? r : SV_CONTINUE;
+}
+
+/* getsockopt(SOL_SOCKET, SO_DOMAIN): what the program asked for. */
+static int64_t h_getsockopt(struct call *c)
+{
+	struct sockinfo si;
+	int64_t ret;
+	int r, ulen, v = AF_INET;
+
+	if (!open_for(c, &si, translated, &ret))
+		return ret;
+	sock_close(&si);
+	if (si.x.v6map)
+		return SV_CONTINUE;
+	r = sv_read(c, c->args[4], &ulen, sizeof(ulen));
+	if (r < 0)
+		return r == -ENOENT ? r : -EFAULT;
+	if (ulen < 0)
+		return -EINVAL;
+	if ((size_t)ulen > sizeof(v))
+		ulen = sizeof(v);
+	r = sv_write(c, c->args[3], &v, (size_t)ulen);
+	if (r == 0)
+		r = sv_write(c, c->args[4], &ulen, sizeof(ulen));
+	return r < 0 ? (r == -ENOENT ? r : -EFAULT) : 0;
+}
+
 /* ---------------------------------------------------------- names, bind */
 
 static int64_t h_names(struct call *c, bool peer)
@@ -1209,7 +1489,14 @@ static int64_t h_bind(struct call *c)
 	if (!open_for(c, &si, translated, &ret))
 		return ret;
 	r = read_sockaddr(c, c->args[1], c->args[2], &ss, &len);
-	if (r == 0) {
+	if (r == 0 && si.x.standin) {
+		/* A server (or a client choosing its address): from now on
+		 * a real AF_INET socket, as the program asked for. */
+		r = unstand(c, &si);
+		if (r == 0)
+			r = bind(si.d, (struct sockaddr *)&ss, len) == 0 ? 0
+									: -errno;
+	} else if (r == 0) {
 		const struct sockaddr_in *sin = (const void *)&ss;
 
 		if (!si.x.v6map && len >= sizeof(*sin) &&
@@ -1257,6 +1544,14 @@ int64_t sv_handle(struct call *c)
 		return h_names(c, false);
 	case SYS_bind:
 		return h_bind(c);
+	case SYS_socket:
+		return h_socket(c);
+	case SYS_listen:
+		return h_listen(c);
+	case SYS_setsockopt:
+		return h_setsockopt(c);
+	case SYS_getsockopt:
+		return h_getsockopt(c);
 	default:
 		return -ENOSYS;
 	}

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,7 +45,9 @@
 #define SV_SIGNAL SIGUSR1
 #define MAX_IDLE 4
 #define MAX_WORKERS 4096
-#define WATCH_TICK_MS 20   /* NOTIF_ID_VALID checks of blocked calls */
+#define WATCH_TICK_MS 1     /* watchdog tick while calls come */
+#define WATCH_IDLE_TICKS 100 /* quiet ticks before it sleeps for good */
+#define WATCH_CHECK_MS 20   /* NOTIF_ID_VALID checks of blocked calls */
 
 static int listener = -1;
 static atomic_int idle_workers, n_workers;
@@ -54,10 +57,6 @@ static atomic_int thread_pidfd_ok = 1;
  * notification wakes every waiter on the listener). */
 static sem_t turn;
 static int gone_fd = -1;
-
-static pthread_mutex_t block_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t block_cond = PTHREAD_COND_INITIALIZER;
-static struct call *blocking;
 
 static void on_signal(int sig)
 {
@@ -71,28 +70,101 @@ bool sv_id_valid(const struct call *c)
 	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/* Calls in a blocking region: one slot per worker, filled by the worker
+ * without a system call and read by the watchdog. */
+struct slot {
+	pthread_mutex_t lock;          /* the watchdog signals under it; */
+	_Atomic(struct call *) call;   /* cleared under it */
+	atomic_llong since;            /* CLOCK_MONOTONIC ns at begin */
+	long long checked;             /* watchdog: last ID_VALID check */
+	pthread_t thread;
+	atomic_int used;
+};
+static struct slot slots[MAX_WORKERS];
+static atomic_int slot_hwm;
+static _Thread_local struct slot *my_slot;
+
+static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wd_cond;      /* CLOCK_MONOTONIC, sv_serve_start */
+enum { WD_FAST, WD_SLOW, WD_ASLEEP };
+static atomic_int wd_mode;          /* WD_FAST: no need to wake it */
+
+static long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static struct slot *slot_claim(void)
+{
+	for (int i = 0; i < MAX_WORKERS; i++) {
+		int expected = 0;
+
+		if (atomic_compare_exchange_strong(&slots[i].used, &expected,
+						   1)) {
+			int h = atomic_load(&slot_hwm);
+
+			while (h < i + 1 &&
+			       !atomic_compare_exchange_weak(&slot_hwm, &h,
+							     i + 1))
+				;
+			slots[i].thread = pthread_self();
+			return &slots[i];
+		}
+	}
+	return NULL;
+}
+
+static void slot_release(struct slot *s)
+{
+	if (s)
+		atomic_store(&s->used, 0);
+}
+
 void sv_block_begin(struct call *c)
 {
-	pthread_mutex_lock(&block_lock);
-	c->next = blocking;
-	blocking = c;
-	pthread_cond_signal(&block_cond);
-	pthread_mutex_unlock(&block_lock);
+	struct slot *s = my_slot;
+
+	if (!s)
+		return;
+	atomic_store(&s->since, now_ns());
+	atomic_store(&s->call, c);
+	if (atomic_load(&wd_mode) != WD_FAST) {
+		pthread_mutex_lock(&wd_lock);
+		pthread_cond_signal(&wd_cond);
+		pthread_mutex_unlock(&wd_lock);
+	}
 }
 
 void sv_block_end(struct call *c)
 {
-	pthread_mutex_lock(&block_lock);
-	for (struct call **p = &blocking; *p; p = &(*p)->next) {
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&block_lock);
+	struct slot *s = my_slot;
+
+	(void)c;
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	atomic_store(&s->call, NULL);
+	pthread_mutex_unlock(&s->lock);
 }
 
 static int start_worker(void);
+
+/* SCHED_BATCH: our wake-ups do not preempt the program.  Most of them
+ * come while the program's thread is running on after we answered it
+ * (the end of SECCOMP_IOCTL_NOTIF_ADDFD, which waits for the program to
+ * take the descriptor; the watchdog's tick): preempting it there costs
+ * two context switches for nothing.  When the program waits for us, we
+ * run at once as before (it gives up the CPU).  Same share of the CPU as
+ * any process; unprivileged. */
+static void batch_policy(void)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
+}
 
 void sv_pass_turn(struct call *c)
 {
@@ -103,26 +175,108 @@ void sv_pass_turn(struct call *c)
 	}
 }
 
-/* Only wakes up (at most every WATCH_TICK_MS) while calls are blocked. */
-static void *watchdog(void *arg)
+static bool any_blocked(void)
 {
-	struct timespec tick = { 0, WATCH_TICK_MS * 1000000L };
+	int h = atomic_load(&slot_hwm);
 
-	(void)arg;
-	for (;;) {
-		pthread_mutex_lock(&block_lock);
-		while (!blocking)
-			pthread_cond_wait(&block_cond, &block_lock);
-		pthread_mutex_unlock(&block_lock);
-		nanosleep(&tick, NULL);
-		pthread_mutex_lock(&block_lock);
-		for (struct call *c = blocking; c; c = c->next) {
+	for (int i = 0; i < h; i++)
+		if (atomic_load(&slots[i].call))
+			return true;
+	return false;
+}
+
+/* Calls in blocking regions: how many, and how many of their workers
+ * still hold the receive turn.  Passes the turn of those blocked for
+ * SV_RECEIVER_MS, checks every WATCH_CHECK_MS that the notification is
+ * still there and interrupts the worker of a call that went away.  The
+ * slot lock keeps the call (on its worker's stack) alive meanwhile. */
+static void scan(long long now, int *active, int *holding)
+{
+	int h = atomic_load(&slot_hwm);
+
+	*active = *holding = 0;
+	for (int i = 0; i < h; i++) {
+		struct slot *s = &slots[i];
+		struct call *c;
+		long long since;
+
+		if (!atomic_load(&s->call))
+			continue;
+		pthread_mutex_lock(&s->lock);
+		c = atomic_load(&s->call);
+		if (!c) {
+			pthread_mutex_unlock(&s->lock);
+			continue;
+		}
+		(*active)++;
+		since = atomic_load(&s->since);
+		if (now && now - since >= SV_RECEIVER_MS * 1000000LL)
+			sv_pass_turn(c);
+		if (now && now - since >= WATCH_CHECK_MS * 1000000LL &&
+		    now - s->checked >= WATCH_CHECK_MS * 1000000LL) {
+			s->checked = now;
 			if (!atomic_load(&c->cancelled) && !sv_id_valid(c))
 				atomic_store(&c->cancelled, 1);
-			if (atomic_load(&c->cancelled))
-				pthread_kill(c->thread, SV_SIGNAL);
 		}
-		pthread_mutex_unlock(&block_lock);
+		if (now && atomic_load(&c->cancelled))
+			pthread_kill(s->thread, SV_SIGNAL);
+		if (atomic_load(&c->receiver))
+			(*holding)++;
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+/* The watchdog ticks every WATCH_TICK_MS while a blocked call holds the
+ * receive turn or calls keep coming (then sv_block_begin costs no system
+ * call), every WATCH_CHECK_MS while blocked calls only wait (a daemon in
+ * recvfrom does not wake it 1000 times a second), and sleeps for good
+ * after WATCH_IDLE_TICKS quiet ticks; sv_block_begin wakes it from the
+ * two slow modes. */
+static void *watchdog(void *arg)
+{
+	int quiet = 0;
+
+	(void)arg;
+	batch_policy();
+	for (;;) {
+		int active, holding, mode;
+		struct timespec dl;
+		long long ms;
+
+		scan(now_ns(), &active, &holding);
+		quiet = active ? 0 : quiet + 1;
+		if (holding || (!active && quiet < WATCH_IDLE_TICKS))
+			mode = WD_FAST;
+		else
+			mode = active ? WD_SLOW : WD_ASLEEP;
+		pthread_mutex_lock(&wd_lock);
+		atomic_store(&wd_mode, mode);
+		if (mode != WD_FAST) {
+			/* A call that began before the store above did not
+			 * wake us: look again. */
+			scan(0, &active, &holding);
+			if (holding)
+				mode = WD_FAST;
+			else if (active)
+				mode = WD_SLOW;
+			atomic_store(&wd_mode, mode);
+		}
+		if (mode == WD_ASLEEP) {
+			while (!any_blocked())
+				pthread_cond_wait(&wd_cond, &wd_lock);
+			quiet = 0;
+		} else {
+			ms = mode == WD_FAST ? WATCH_TICK_MS : WATCH_CHECK_MS;
+			clock_gettime(CLOCK_MONOTONIC, &dl);
+			dl.tv_nsec += ms * 1000000L;
+			if (dl.tv_nsec >= 1000000000L) {
+				dl.tv_sec++;
+				dl.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&wd_cond, &wd_lock, &dl);
+		}
+		atomic_store(&wd_mode, WD_FAST);   /* awake: no need to wake us */
+		pthread_mutex_unlock(&wd_lock);
 	}
 	return NULL;
 }
@@ -153,16 +307,67 @@ static int tgid_of(pid_t tid)
 	return tgid > 0 ? tgid : -1;
 }
 
+/* Thread pidfds of the threads this worker served lately.  A cached
+ * pidfd still names a live thread with that id, which can only be the
+ * one waiting for us (thread ids are unique among live tasks); once that
+ * thread is gone, pidfd_getfd fails with ESRCH and the entry is
+ * refreshed.  Process pidfds (kernels without PIDFD_THREAD) are not
+ * cached: the process of a dead thread's reused id may be another. */
+#define PIDFD_CACHE 16
+struct pidfd_entry {
+	pid_t tid;
+	int fd;
+};
+static _Thread_local struct pidfd_entry pidfd_cache[PIDFD_CACHE];
+static _Thread_local unsigned pidfd_next;
+
+static int pidfd_cached(pid_t tid)
+{
+	for (unsigned i = 0; i < PIDFD_CACHE; i++)
+		if (pidfd_cache[i].tid == tid && pidfd_cache[i].fd > 0)
+			return pidfd_cache[i].fd;
+	return -1;
+}
+
+static void pidfd_forget(pid_t tid)
+{
+	for (unsigned i = 0; i < PIDFD_CACHE; i++) {
+		if (pidfd_cache[i].tid == tid && pidfd_cache[i].fd > 0) {
+			close(pidfd_cache[i].fd);
+			pidfd_cache[i].tid = 0;
+			pidfd_cache[i].fd = 0;
+		}
+	}
+}
+
+static void pidfd_remember(pid_t tid, int fd)
+{
+	struct pidfd_entry *e = &pidfd_cache[pidfd_next++ % PIDFD_CACHE];
+
+	if (e->fd > 0)
+		close(e->fd);
+	e->tid = tid;
+	e->fd = fd;
+}
+
 static int sv_pidfd(struct call *c)
 {
 	int fd = -1;
+	bool thread = false;
 
 	if (c->pidfd >= 0)
 		return c->pidfd;
+	fd = pidfd_cached(c->tid);
+	if (fd >= 0) {
+		c->pidfd = fd;
+		c->pidfd_cached = true;
+		return fd;
+	}
 	if (atomic_load(&thread_pidfd_ok)) {
 		fd = (int)syscall(SYS_pidfd_open, c->tid, PIDFD_THREAD);
 		if (fd < 0 && errno == EINVAL)
 			atomic_store(&thread_pidfd_ok, 0);
+		thread = fd >= 0;
 	}
 	if (fd < 0) {
 		int tgid = tgid_of(c->tid);
@@ -180,7 +385,18 @@ static int sv_pidfd(struct call *c)
 		return -ENOENT;
 	}
 	c->pidfd = fd;
+	if (thread && fd > 0) {
+		pidfd_remember(c->tid, fd);
+		c->pidfd_cached = true;
+	}
 	return fd;
+}
+
+void sv_call_done(struct call *c)
+{
+	if (c->pidfd >= 0 && !c->pidfd_cached)
+		close(c->pidfd);
+	c->pidfd = -1;
 }
 
 int sv_getfd(struct call *c, int fd)
@@ -190,7 +406,38 @@ int sv_getfd(struct call *c, int fd)
 	if (p < 0)
 		return p;
 	r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
+	if (r < 0 && errno == ESRCH && c->pidfd_cached) {
+		/* The cached thread is gone: this one reuses its id. */
+		pidfd_forget(c->tid);
+		c->pidfd = -1;
+		c->pidfd_cached = false;
+		p = sv_pidfd(c);
+		if (p < 0)
+			return p;
+		r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
+	}
 	return r < 0 ? -errno : r;
+}
+
+bool sv_inspectable(struct call *c)
+{
+	int p = sv_pidfd(c), r;
+
+	if (p < 0)
+		return false;
+	/* Access is checked before the descriptor number: EBADF = allowed. */
+	r = (int)syscall(SYS_pidfd_getfd, p, -1, 0);
+	if (r >= 0) {
+		close(r);
+		return true;
+	}
+	if (errno == ESRCH && c->pidfd_cached) {
+		pidfd_forget(c->tid);
+		c->pidfd = -1;
+		c->pidfd_cached = false;
+		return sv_inspectable(c);
+	}
+	return errno != EPERM && errno != EACCES;
 }
 
 ssize_t sv_readv(struct call *c, void *buf, size_t len,
@@ -285,6 +532,31 @@ int sv_install(struct call *c, int srcfd, int fd)
 	return r < 0 ? -errno : r;
 }
 
+static atomic_int addfd_send_ok = 1;
+
+int64_t sv_install_result(struct call *c, int srcfd, bool cloexec)
+{
+	struct seccomp_notif_addfd a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.id = c->id;
+	a.srcfd = (uint32_t)srcfd;
+	a.newfd_flags = cloexec ? O_CLOEXEC : 0;
+	if (atomic_load(&addfd_send_ok)) {
+		a.flags = SECCOMP_ADDFD_FLAG_SEND;
+		r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+		if (r >= 0)
+			return SV_REPLIED;
+		if (errno != EINVAL)
+			return -errno;
+		atomic_store(&addfd_send_ok, 0);   /* before Linux 5.14 */
+	}
+	a.flags = 0;
+	r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+	return r < 0 ? -errno : r;
+}
+
 /* ---------------------------------------------------------- workers */
 
 static void reply(struct call *c, int64_t r)
@@ -310,7 +582,10 @@ static void *worker(void *arg)
 	void *buf = calloc(1, notif_size);
 
 	(void)arg;
+	batch_policy();
+	my_slot = slot_claim();
 	if (!buf) {
+		slot_release(my_slot);
 		atomic_fetch_sub(&idle_workers, 1);
 		atomic_fetch_sub(&n_workers, 1);
 		return NULL;
@@ -362,9 +637,9 @@ static void *worker(void *arg)
 		atomic_init(&c.cancelled, 0);
 		atomic_init(&c.receiver, 1);
 		r = sv_handle(&c);
-		reply(&c, r);
-		if (c.pidfd >= 0)
-			close(c.pidfd);
+		if (r != SV_REPLIED)
+			reply(&c, r);
+		sv_call_done(&c);
 		if (atomic_exchange(&c.receiver, 0))
 			continue;   /* still our turn: receive the next one */
 
@@ -378,6 +653,10 @@ static void *worker(void *arg)
 			;
 		atomic_fetch_sub(&idle_workers, 1);
 	}
+	for (unsigned i = 0; i < PIDFD_CACHE; i++)
+		if (pidfd_cache[i].fd > 0)
+			close(pidfd_cache[i].fd);
+	slot_release(my_slot);
 	free(buf);
 	return NULL;
 }
@@ -436,6 +715,16 @@ void sv_serve_start(int fd, int gone)
 	sigaddset(&set, SV_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&wd_cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	for (int i = 0; i < MAX_WORKERS; i++)
+		pthread_mutex_init(&slots[i].lock, NULL);
 	sem_init(&turn, 0, 1);
 	if (pthread_create(&t, NULL, watchdog, NULL) == 0)
 		pthread_detach(t);

@@ -4,8 +4,11 @@
  * uses for it.  We keep no reference to the socket (the program's close
  * must really close it), so entries of closed sockets are swept from time
  * to time: a NETLINK_SOCK_DIAG dump of our network namespace's IPv6 TCP
- * and UDP sockets lists the inodes still open. */
+ * and UDP sockets lists the inodes still open, and for stand-ins not used
+ * yet (in no table of the kernel's) the descriptors of the processes. */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -111,6 +114,19 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* qsort and bsearch must not be given a null array, even an empty one
+ * (an empty dump: no IPv6 socket bound or connected at the time). */
+static void inoset_sort(struct inoset *s)
+{
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
+}
+
+static bool inoset_has(const struct inoset *s, uint64_t ino)
+{
+	return s->n && bsearch(&ino, s->v, s->n, sizeof(*s->v), cmp_u64);
+}
+
 /* Inodes of every open AF_INET6 socket of protocol proto; 0 or -1. */
 static int diag_dump(int proto, struct inoset *s)
 {
@@ -165,28 +181,87 @@ out:
 	return ret;
 }
 
+/* Inodes of the sockets open in the processes we may look at (the
+ * program's are ours, or their own user's: the same as ours). */
+static void proc_sockets(struct inoset *s)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *p;
+
+	if (!proc)
+		return;
+	while ((p = readdir(proc))) {
+		char path[sizeof(p->d_name) + 16];
+		DIR *fd;
+		struct dirent *f;
+
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		fd = opendir(path);
+		if (!fd)
+			continue;
+		while ((f = readdir(fd))) {
+			char link[64];
+			unsigned long long ino;
+			ssize_t n;
+			char *end;
+
+			if (f->d_name[0] == '.')
+				continue;
+			n = readlinkat(dirfd(fd), f->d_name, link,
+				       sizeof(link) - 1);
+			if (n <= 8)
+				continue;
+			link[n] = '\0';
+			if (strncmp(link, "socket:[", 8))
+				continue;
+			errno = 0;
+			ino = strtoull(link + 8, &end, 10);
+			if (!errno && *end == ']')
+				inoset_add(s, ino);
+		}
+		closedir(fd);
+	}
+	closedir(proc);
+}
+
 /* Called with lock held. */
 static void sweep(void)
 {
-	struct inoset s = { 0 };
+	struct inoset s = { 0 }, fds = { 0 };
 	size_t dropped = 0;
+	bool fds_read = false;
 
 	if (diag_dump(IPPROTO_TCP, &s) < 0 || diag_dump(IPPROTO_UDP, &s) < 0) {
 		free(s.v);
 		sweep_at = live * 2 + SWEEP_MIN;
 		return;
 	}
-	qsort(s.v, s.n, sizeof(*s.v), cmp_u64);
+	inoset_sort(&s);
 	for (size_t i = 0; i < cap; i++) {
 		if (tab[i].state != 1)
 			continue;
-		if (!bsearch(&tab[i].x.ino, s.v, s.n, sizeof(*s.v), cmp_u64)) {
+		if (!inoset_has(&s, tab[i].x.ino)) {
+			/* A stand-in not used yet is in no table of the
+			 * kernel's (an unbound TCP socket): look for it in
+			 * the processes' descriptors. */
+			if (tab[i].x.standin) {
+				if (!fds_read) {
+					proc_sockets(&fds);
+					inoset_sort(&fds);
+					fds_read = true;
+				}
+				if (inoset_has(&fds, tab[i].x.ino))
+					continue;
+			}
 			tab[i].state = 2;
 			live--;
 			dropped++;
 		}
 	}
 	free(s.v);
+	free(fds.v);
 	log_msg(LOG_DEBUG, "socket table: %lu closed sockets forgotten, %lu "
 		"kept", (unsigned long)dropped, (unsigned long)live);
 	grow(live > 32 ? live : 32);

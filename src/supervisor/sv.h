@@ -26,6 +26,8 @@
 /* Result of a handler that means "let the kernel run the call as it is"
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE). */
 #define SV_CONTINUE INT64_MIN
+/* Result of a handler that answered the notification itself. */
+#define SV_REPLIED (INT64_MIN + 1)
 
 /* ---------------------------------------------------------- conf.c */
 /* Load TNAT64_CONF_FILE (or the default) and TNAT64_NAT64_PREFIX, set up
@@ -58,6 +60,7 @@ struct call {
 	int nr;
 	uint64_t args[6];
 	int pidfd;              /* -1 until sv_pidfd() */
+	bool pidfd_cached;      /* pidfd belongs to the worker's cache */
 	pthread_t thread;       /* the worker handling it */
 	atomic_int cancelled;   /* the notification went away */
 	atomic_int receiver;    /* its worker still holds the receive turn */
@@ -85,6 +88,8 @@ static inline bool sv_cancelled(struct call *c)
 
 /* Target access: all return >= 0 or -errno. */
 int sv_getfd(struct call *c, int fd);
+/* May we duplicate the program's descriptors (not non-dumpable)? */
+bool sv_inspectable(struct call *c);
 int sv_read(struct call *c, uint64_t addr, void *buf, size_t len);
 int sv_write(struct call *c, uint64_t addr, const void *buf, size_t len);
 /* Remote iovec lists (the program's addresses). */
@@ -94,6 +99,11 @@ ssize_t sv_writev(struct call *c, const void *buf, size_t len,
 		  const struct iovec *riov, size_t n);
 /* Install our srcfd as the program's fd (dup2 semantics). */
 int sv_install(struct call *c, int srcfd, int fd);
+/* Install our srcfd in the program as the trapped call's result (its
+ * new descriptor number): SV_REPLIED, the number to reply, or -errno. */
+int64_t sv_install_result(struct call *c, int srcfd, bool cloexec);
+/* After the reply: release what the call held. */
+void sv_call_done(struct call *c);
 
 /* ---------------------------------------------------------- handle.c */
 int64_t sv_handle(struct call *c);
@@ -104,12 +114,14 @@ int64_t sv_handle(struct call *c);
 struct xsock {
 	uint64_t ino;
 	int type;              /* SOCK_STREAM / SOCK_DGRAM */
+	int proto;             /* as the program asked (0 = default) */
 	int pfx;               /* prefix of the peer, -1 = direct/none */
 	uint32_t peer_v4;      /* network order, 0 = not connected */
 	uint16_t peer_port;    /* network order */
 	uint32_t bound_v4;     /* address the program bound (AF_INET view) */
 	bool connected;
 	bool v6map;            /* program socket is AF_INET6: show ::ffff:x */
+	bool standin;          /* made by socket(AF_INET), not used yet */
 };
 bool socktab_get(uint64_t ino, struct xsock *out);
 void socktab_put(const struct xsock *x);
