@@ -17,14 +17,15 @@ P=$TB_BUILD/tests/progs
 ECHO_PORT=7001
 UDP_PORT=7007
 REFUSED_PORT=7009
+LOCAL_PORT=7101		# to 7103: listeners in the client namespace
 HOLE=203.0.113.99
 BUSYBOX=$(command -v busybox 2>/dev/null || echo /bin/busybox)
 
 tb_setup
 
 missing=
-for f in "$SV" "$P/srv" "$P/seccomp_basic" "$P/seccomp_threads" \
-	"$P/seccomp_forkexec" "$P/seccomp_kill"; do
+for f in "$SV" "$P/srv" "$P/seccomp_basic" "$P/seccomp_standin" \
+	"$P/seccomp_threads" "$P/seccomp_forkexec" "$P/seccomp_kill"; do
 	[ -x "$f" ] || missing="$missing $f"
 done
 if [ -n "$missing" ]; then
@@ -38,10 +39,13 @@ chmod 755 "$TB_TMP"
 chmod 644 "$TB_CONF"
 
 # sv ARGS...: the supervisor in the client namespace with the testbed
-# configuration (TB_TIMEOUT bounds it).
+# configuration (TB_TIMEOUT bounds it).  SV_AS (an array: a command prefix
+# such as setpriv) and SV_BIN (another copy of the supervisor) change who
+# runs what.
+SV_AS=()
 sv() {
-	tb_client env TNAT64_CONF_FILE="$TB_CONF" TNAT64_DEBUG="${TNAT64_DEBUG:-}" \
-		"$SV" "$@"
+	tb_client "${SV_AS[@]}" env TNAT64_CONF_FILE="$TB_CONF" \
+		TNAT64_DEBUG="${TNAT64_DEBUG:-}" "${SV_BIN:-$SV}" "$@"
 }
 
 # run_checked NAME TIMEOUT CMD...: run CMD under the supervisor, forward
@@ -190,6 +194,14 @@ fi
 
 run_checked basic 60 "$P/seccomp_basic" "$TB_SERVER4" "$ECHO_PORT" \
 	"$UDP_PORT" "$REFUSED_PORT"
+# Stand-in sockets: SO_DOMAIN, names, servers, options, epoll before
+# connect, TCP Fast Open (client TFO on, keeping the other bits, so that
+# sendto(MSG_FASTOPEN) really connects).
+tfo=$(tb_client sysctl -n net.ipv4.tcp_fastopen 2>/dev/null) || tfo=1
+tb_client sysctl -qw net.ipv4.tcp_fastopen=$((tfo | 1)) >/dev/null ||
+	tb_log "could not enable client TFO in the client namespace"
+run_checked standin 60 "$P/seccomp_standin" "$TB_SERVER4" "$ECHO_PORT" \
+	"$UDP_PORT" "$LOCAL_PORT"
 if [ "$have_httpd" = 1 ]; then
 	run_checked forkexec 60 "$P/seccomp_forkexec" "$TB_SERVER4" \
 		"$ECHO_PORT" "$BUSYBOX" wget -q -O "$TB_TMP/forkexec.page" \
@@ -304,6 +316,14 @@ else
 		*) fail seccomp/unprivileged-busybox "got '$out'" ;;
 		esac
 	fi
+	# A non-dumpable program cannot be inspected by an unprivileged
+	# supervisor: its AF_INET sockets must still be real ones.
+	cp "$P/seccomp_standin" "$TB_TMP/standin-user"
+	chmod 755 "$TB_TMP/standin-user"
+	SV_AS=("${user[@]}")
+	SV_BIN=$USV run_checked standin-nodump 30 "$TB_TMP/standin-user" \
+		"$TB_SERVER4" "$ECHO_PORT" "$UDP_PORT" "$LOCAL_PORT" nodump
+	SV_AS=()
 	if [ -x "$TB_TMP/go-static-user" ]; then
 		out=$(TB_TIMEOUT=30 tb_client "${user[@]}" env \
 			TNAT64_CONF_FILE="$TB_CONF" "$USV" "$TB_TMP/go-static-user" \

@@ -127,5 +127,6 @@ int main(int argc, char **argv)
 		if (atomic_load(&hole_done))
 			pthread_join(ht, NULL);
 	}
+	free(t);
 	return progs_exit();
 }
