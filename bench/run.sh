@@ -181,6 +181,10 @@ B="$B" sh "$ROOT/bench/run_udp.sh"
 #     [SERVER6]: wall time per cycle (the supervisor's work happens in
 #     another process, so CPU time of the program would hide it);
 #     goal: ratio <= 1.5;
+#   - the floor of the mechanism: the same native cycles under
+#     bench/seccomp_floor, which traps connect (floor1), or socket and
+#     connect (floor2, what tnat64-seccomp traps for a translated
+#     connect), and answers every notification at once with CONTINUE;
 #   - bench/seccomp_rw, RW_ITERS (default 200000) write+read iterations
 #     on a loopback TCP connection, with and without the supervisor
 #     (read and write are not trapped): CPU time of the program per
@@ -188,15 +192,20 @@ B="$B" sh "$ROOT/bench/run_udp.sh"
 #     time); goal: throughput ratio >= 0.99.
 SV=$B/tnat64-seccomp
 RW=$B/bench/seccomp_rw
+FLOOR=$B/bench/seccomp_floor
 SV_ROUNDS=${SV_ROUNDS:-10}
 SV_CYCLES=${SV_CYCLES:-2000}
 RW_ITERS=${RW_ITERS:-200000}
-if [ -x "$SV" ] && [ -x "$RW" ] && "$SV" --check 2>/dev/null; then
+if [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && "$SV" --check 2>/dev/null; then
 	sv_one() { # MODE: wall ns per cycle / iteration
 		case $1 in
 		sv) set -- env TNAT64_CONF_FILE="$TMP/tnat64.conf" "$SV" \
 			"$CYCLE" "$SERVER4" "$PORT6" "$SV_CYCLES" 200 ;;
 		native) set -- "$CYCLE" "$SERVER6" "$PORT6" "$SV_CYCLES" 200 ;;
+		floor1) set -- "$FLOOR" connect \
+			"$CYCLE" "$SERVER6" "$PORT6" "$SV_CYCLES" 200 ;;
+		floor2) set -- "$FLOOR" socket,connect \
+			"$CYCLE" "$SERVER6" "$PORT6" "$SV_CYCLES" 200 ;;
 		rw-sv) set -- env TNAT64_CONF_FILE="$TMP/tnat64.conf" "$SV" \
 			"$RW" "$RW_ITERS" 10000 ;;
 		rw) set -- "$RW" "$RW_ITERS" 10000 ;;
@@ -213,23 +222,29 @@ if [ -x "$SV" ] && [ -x "$RW" ] && "$SV" --check 2>/dev/null; then
 	echo
 	echo "# seccomp mode: $SV_ROUNDS rounds; $SV_CYCLES connect-and-close cycles (wall ns), $RW_ITERS write+read iterations (CPU ns)"
 	: >"$TMP/sv.ratio.c"
+	: >"$TMP/sv.ratio.f1"
+	: >"$TMP/sv.ratio.f2"
 	: >"$TMP/sv.ratio.rw"
 	r=1
 	while [ "$r" -le "$SV_ROUNDS" ]; do
 		if [ $((r % 2)) = 1 ]; then
-			order="sv native rw-sv rw"
+			order="sv native floor1 floor2 rw-sv rw"
 		else
-			order="rw rw-sv native sv"
+			order="rw rw-sv floor2 floor1 native sv"
 		fi
 		line="# round $r:"
 		for m in $order; do
 			v=$(sv_one "$m")
 			[ -n "$v" ] || die "seccomp mode: no result for $m: $(cat "$TMP/err")"
-			eval "sv_$(echo "$m" | tr -c 'a-z\n' '_')=$v"
+			eval "sv_$(echo "$m" | tr -c 'a-z0-9\n' '_')=$v"
 			line="$line $m=$v"
 		done
 		# shellcheck disable=SC2154
 		awk -v a="$sv_sv" -v b="$sv_native" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.c"
+		# shellcheck disable=SC2154
+		awk -v a="$sv_floor1" -v b="$sv_native" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.f1"
+		# shellcheck disable=SC2154
+		awk -v a="$sv_floor2" -v b="$sv_native" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.f2"
 		# throughput with / without = time without / time with
 		# shellcheck disable=SC2154
 		awk -v a="$sv_rw" -v b="$sv_rw_sv" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.rw"
@@ -238,9 +253,14 @@ if [ -x "$SV" ] && [ -x "$RW" ] && "$SV" --check 2>/dev/null; then
 	done
 	set -- $(stats "$TMP/sv.ratio.c")
 	rc=$1 rcmin=$2 rcmax=$3
+	set -- $(stats "$TMP/sv.ratio.f1")
+	f1=$1
+	set -- $(stats "$TMP/sv.ratio.f2")
+	f2=$1
 	set -- $(stats "$TMP/sv.ratio.rw")
-	awk -v c="$rc" -v cmin="$rcmin" -v cmax="$rcmax" -v w="$1" -v wmin="$2" -v wmax="$3" 'BEGIN {
+	awk -v c="$rc" -v cmin="$rcmin" -v cmax="$rcmax" -v f1="$f1" -v f2="$f2" -v w="$1" -v wmin="$2" -v wmax="$3" 'BEGIN {
 		printf "median per-round ratio seccomp connect/native  %.3f  (min %.3f max %.3f; goal <= 1.5: %s)\n", c, cmin, cmax, (c <= 1.5 ? "met" : "NOT met")
+		printf "  floor of the mechanism (native cycle, calls trapped and answered at once): connect %.3f, socket+connect %.3f\n", f1, f2
 		printf "median per-round throughput ratio rw seccomp/plain  %.3f  (min %.3f max %.3f; goal >= 0.99: %s)\n", w, wmin, wmax, (w >= 0.99 ? "met" : "NOT met")
 	}'
 else

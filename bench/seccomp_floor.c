@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The floor of seccomp user notification for the benchmark: run CMD
+ * under a filter that traps the named system calls and answer each
+ * notification at once with SECCOMP_USER_NOTIF_FLAG_CONTINUE (the kernel
+ * then runs the call as it is), doing nothing else.  What a cycle costs
+ * under it is the price of the mechanism alone (two context switches
+ * and the notification round trip per trapped call), below which no
+ * supervisor can go for the same number of trapped calls.
+ *
+ *   seccomp_floor SYSCALL[,SYSCALL...] CMD [ARGS...]
+ *
+ * SYSCALL: socket, connect.  Same wake-up mode as tnat64-seccomp
+ * (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP where the kernel has it).  Exit
+ * status: CMD's, 125 when the mode cannot start.  x86_64 only. */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+#define MAX_TRAPS 4
+
+static int parse_traps(const char *list, int *nr)
+{
+	char buf[64], *save = NULL, *t;
+	int n = 0;
+
+	if (strlen(list) >= sizeof(buf))
+		return -1;
+	strcpy(buf, list);
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (n == MAX_TRAPS)
+			return -1;
+		if (!strcmp(t, "socket"))
+			nr[n++] = __NR_socket;
+		else if (!strcmp(t, "connect"))
+			nr[n++] = __NR_connect;
+		else
+			return -1;
+	}
+	return n ? n : -1;
+}
+
+static int install(const int *nr, int n)
+{
+	struct sock_filter f[4 + MAX_TRAPS + 2];
+	struct sock_fprog prog;
+	int k = 0;
+
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				offsetof(struct seccomp_data, arch));
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+				AUDIT_ARCH_X86_64, 1, 0);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+				SECCOMP_RET_KILL_PROCESS);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				offsetof(struct seccomp_data, nr));
+	for (int i = 0; i < n; i++)
+		/* jump to the USER_NOTIF return after the ALLOW one */
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+				BPF_K, (unsigned)nr[i],
+				(unsigned char)(n - i), 0);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+				SECCOMP_RET_ALLOW);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+				SECCOMP_RET_USER_NOTIF);
+	prog.len = (unsigned short)k;
+	prog.filter = f;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}
+
+int main(int argc, char **argv)
+{
+	int nr[MAX_TRAPS], n, sp[2], pidfd, listener, status;
+	int child_fd = -1;
+	pid_t pid;
+
+	if (argc < 3 || (n = parse_traps(argv[1], nr)) < 0) {
+		fprintf(stderr, "usage: seccomp_floor SYSCALL[,SYSCALL...] "
+			"CMD [ARGS...]   (SYSCALL: socket, connect)\n");
+		return 2;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return 125;
+	pid = fork();
+	if (pid < 0)
+		return 125;
+	if (pid == 0) {
+		char c = 0;
+
+		close(sp[0]);
+		child_fd = install(nr, n);
+		if (child_fd < 0) {
+			perror("seccomp_floor: seccomp");
+			_exit(125);
+		}
+		/* Tell the parent our listener's number, wait until it has
+		 * taken its own copy (our read is not trapped). */
+		if (write(sp[1], &child_fd, sizeof(child_fd)) !=
+		    (ssize_t)sizeof(child_fd) || read(sp[1], &c, 1) < 0)
+			_exit(125);
+		close(child_fd);
+		execvp(argv[2], argv + 2);
+		perror("seccomp_floor: exec");
+		_exit(127);
+	}
+	close(sp[1]);
+	if (read(sp[0], &child_fd, sizeof(child_fd)) !=
+	    (ssize_t)sizeof(child_fd)) {
+		waitpid(pid, &status, 0);
+		return 125;
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	listener = pidfd < 0 ? -1
+			     : (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+	if (listener < 0) {
+		perror("seccomp_floor: pidfd_getfd");
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return 125;
+	}
+	close(sp[0]);   /* the child's read returns: go */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	      (unsigned long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			struct pollfd p = { .fd = listener };
+
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOENT && poll(&p, 1, 0) == 1 &&
+			    !(p.revents & POLLHUP))
+				continue;
+			break;   /* no task left under the filter */
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return 125;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
