@@ -104,9 +104,13 @@ void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 {
 	int v, v6name;
 
-	if (len < (socklen_t)sizeof(int))
+	/* The kernel reads an int, or one byte when optlen < 4. */
+	if (len >= (socklen_t)sizeof(int))
+		memcpy(&v, val, sizeof(v));
+	else if (len >= 1)
+		v = *(const unsigned char *)val;
+	else
 		return;
-	memcpy(&v, val, sizeof(v));
 	switch (name) {
 	case IP_TOS:
 		v &= 0xff;
@@ -123,6 +127,12 @@ void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 		break;
 	case IP_RECVTTL:
 		v6name = IPV6_RECVHOPLIMIT;
+		break;
+	case IP_RECVERR:
+		v6name = IPV6_RECVERR;
+		break;
+	case IP_MTU_DISCOVER:   /* IP_PMTUDISC_* = IPV6_PMTUDISC_* */
+		v6name = IPV6_MTU_DISCOVER;
 		break;
 	default:
 		return;

@@ -29,8 +29,10 @@ enum {
 void sockopt_carry(int from, int to, unsigned levels, int type,
 		   const struct sockopt_ops *ops);
 
-/* Set the IPv6 counterpart of an IPv4-level option on an AF_INET6
- * socket whose traffic may leave as IPv6. */
+/* Set the IPv6 counterpart of an IPv4-level option (IP_TOS, IP_TTL,
+ * IP_PKTINFO, IP_RECVTOS, IP_RECVTTL, IP_RECVERR, IP_MTU_DISCOVER) on an
+ * AF_INET6 socket whose traffic may leave as IPv6; val/len as given to
+ * setsockopt (an int, or one byte). */
 void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 		       const struct sockopt_ops *ops);
 

@@ -1380,11 +1380,26 @@ static int64_t h_listen(struct call *c)
 	return r < 0 ? r : SV_CONTINUE;
 }
 
-/* setsockopt(SOL_IP, ...) of one of our sockets: IP_TOS and IP_TTL also
- * go to the IPv6 level (the traffic may leave as IPv6); any other
- * IPv4-level option (multicast, IP_PKTINFO...) makes a stand-in the
- * AF_INET socket the program asked for.  The kernel then sets the
- * option itself (no decision depends on its value). */
+/* IPv4-level options a stand-in takes as they are: they apply to its
+ * IPv4-mapped traffic too, and those with an IPv6 twin are mirrored for
+ * the NAT64 traffic.  (IP_PKTINFO, IP_RECVTOS and IP_RECVTTL are not:
+ * their control messages would come in IPv6 form.) */
+static bool inplace_option(int name)
+{
+	switch (name) {
+	case IP_TOS: case IP_TTL: case IP_RECVERR: case IP_MTU_DISCOVER:
+	case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* setsockopt(SOL_IP, ...) of one of our sockets: the in-place options
+ * are set by us and mirrored; any other IPv4-level option (multicast,
+ * IP_PKTINFO...) makes a stand-in the AF_INET socket the program asked
+ * for, and the kernel then sets it itself (no decision depends on its
+ * value). */
 static int64_t h_setsockopt(struct call *c)
 {
 	struct sockinfo si;
@@ -1394,7 +1409,7 @@ static int64_t h_setsockopt(struct call *c)
 
 	if (!open_for(c, &si, translated, &ret))
 		return ret;
-	if (name == IP_TOS || name == IP_TTL) {
+	if (inplace_option(name)) {
 		/* Set by us from our copy of the value, so that the IPv6
 		 * twin gets exactly what the kernel accepted (or nothing).
 		 * The kernel reads an int, or one byte when optlen < 4. */
@@ -1415,11 +1430,9 @@ static int64_t h_setsockopt(struct call *c)
 						 (socklen_t)len) < 0)
 				r = -errno;
 		}
-		if (r == 0) {
-			int iv = len == (int)sizeof(v) ? v.i : v.b[0];
-
-			sockopt_mirror_ip(si.d, name, &iv, sizeof(iv), &sv_ops);
-		}
+		if (r == 0)
+			sockopt_mirror_ip(si.d, name, &v, (socklen_t)len,
+					  &sv_ops);
 		sock_close(&si);
 		return r;
 	}
