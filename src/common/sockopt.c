@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <linux/sockios.h>
 #include <string.h>
 #include <sys/time.h>
 
@@ -176,4 +177,28 @@ void sockopt_carry(int from, int to, unsigned levels, int type,
 		if (o->level == SOL_IP)
 			sockopt_mirror_ip(to, o->name, &v, len, ops);
 	}
+}
+
+/* Sorted. */
+const unsigned int sockopt_inet_ioctls[] = {
+	SIOCADDRT, SIOCDELRT, SIOCRTMSG,
+	SIOCSIFFLAGS, SIOCGIFADDR, SIOCSIFADDR, SIOCGIFDSTADDR,
+	SIOCSIFDSTADDR, SIOCGIFBRDADDR, SIOCSIFBRDADDR, SIOCGIFNETMASK,
+	SIOCSIFNETMASK, SIOCSIFPFLAGS, SIOCGIFPFLAGS,
+	SIOCDARP, SIOCGARP, SIOCSARP,
+};
+const unsigned int sockopt_n_inet_ioctls =
+	sizeof(sockopt_inet_ioctls) / sizeof(sockopt_inet_ioctls[0]);
+
+int sockopt_inet_ioctl(unsigned long req)
+{
+	/* The kernel takes the request as an unsigned int. */
+	unsigned int r = (unsigned int)req;
+
+	if (r < SIOCADDRT || r > SIOCSARP)
+		return 0;
+	for (unsigned int i = 0; i < sockopt_n_inet_ioctls; i++)
+		if (sockopt_inet_ioctls[i] == r)
+			return 1;
+	return 0;
 }

@@ -36,4 +36,12 @@ void sockopt_carry(int from, int to, unsigned levels, int type,
 void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 		       const struct sockopt_ops *ops);
 
+/* ioctl requests that only an AF_INET socket answers (IPv4 interface
+ * addresses, ARP, IPv4 routes; an AF_INET6 socket takes some of the same
+ * numbers with IPv6 structures): a stand-in must become a real AF_INET
+ * socket first. */
+extern const unsigned int sockopt_inet_ioctls[];
+extern const unsigned int sockopt_n_inet_ioctls;
+int sockopt_inet_ioctl(unsigned long req);
+
 #endif

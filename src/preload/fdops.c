@@ -279,6 +279,26 @@ int tn_unfresh(int fd, struct fdrec *rec)
 	return tn_replace(fd, rec, AF_INET);
 }
 
+/* ioctl requests only an AF_INET socket answers (interface addresses:
+ * ifconfig-style programs open a datagram socket just for them) turn a
+ * fresh stand-in into the AF_INET socket the program asked for. */
+int tn_ioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	if (sockopt_inet_ioctl(req)) {
+		struct fdrec *rec = fdtab_get(fd, 0);
+
+		if (fdrec_kind(rec) == FD_EMU && (rec->opts & OPT_FRESH)) {
+			r = tn_unfresh(fd, rec);
+			if (r < 0)
+				return r;
+		}
+	}
+	r = real.ioctl(fd, req, arg);
+	return r < 0 ? neg_errno() : r;
+}
+
 int tn_listen(int fd, int backlog)
 {
 	struct fdrec *rec = fdtab_get(fd, 0);

@@ -20,5 +20,6 @@ int tn_dup3(int oldfd, int newfd, int flags, int use3);
 int tn_fcntl(int fd, int cmd, void *arg, int use64);
 int tn_unfresh(int fd, struct fdrec *rec);
 int tn_listen(int fd, int backlog);
+int tn_ioctl(int fd, unsigned long req, void *arg);
 
 #endif

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@ extern __typeof(gethostbyname2_r) tn_self_gethostbyname2_r;
 extern __typeof(getpeername) tn_self_getpeername;
 extern __typeof(getsockname) tn_self_getsockname;
 extern __typeof(getsockopt) tn_self_getsockopt;
+extern __typeof(ioctl) tn_self_ioctl;
 extern __typeof(listen) tn_self_listen;
 extern __typeof(recvfrom) tn_self_recvfrom;
 extern __typeof(recvmmsg) tn_self_recvmmsg;
@@ -104,6 +106,7 @@ void real_resolve(void)
 	RESOLVE(gethostbyname2, 1);
 	RESOLVE(gethostbyname_r, 1);
 	RESOLVE(gethostbyname2_r, 1);
+	RESOLVE(ioctl, 1);
 	RESOLVE(epoll_create, 1);
 	RESOLVE(epoll_create1, 1);
 }

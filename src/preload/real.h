@@ -46,6 +46,7 @@ struct real_fns {
 			       struct hostent **, int *);
 	int (*gethostbyname2_r)(const char *, int, struct hostent *, char *,
 				size_t, struct hostent **, int *);
+	int (*ioctl)(int, unsigned long, ...);
 	int (*epoll_create)(int);
 	int (*epoll_create1)(int);
 };

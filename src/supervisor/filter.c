@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sockopt.h"
 #include "sv.h"
 
 #ifndef __x86_64__
@@ -25,17 +26,23 @@
 #define X32_SYSCALL_BIT 0x40000000u
 
 enum { L_NOTIFY = 1000, L_KILL, L_ARG4, L_NOSYS, L_SOCKET, L_SETSOCKOPT,
-       L_GETSOCKOPT, L_ALLOW };
+       L_GETSOCKOPT, L_IOCTL, L_ALLOW };
 
 struct asm_state {
-	struct sock_filter insn[64];
-	int label_of[64][2];  /* pending label targets for jt, jf (or -1) */
+	struct sock_filter insn[128];
+	int label_of[128][2]; /* pending label targets for jt, jf (or -1) */
 	int n;
 	int labels[16];       /* index of each label's instruction */
 };
 
 static void emit(struct asm_state *a, struct sock_filter f, int jt, int jf)
 {
+	if (a->n == (int)(sizeof(a->insn) / sizeof(a->insn[0]))) {
+		a->n++;     /* too long: resolve() refuses it */
+		return;
+	}
+	if (a->n > (int)(sizeof(a->insn) / sizeof(a->insn[0])))
+		return;
 	a->insn[a->n] = f;
 	a->label_of[a->n][0] = jt;
 	a->label_of[a->n][1] = jf;
@@ -49,6 +56,8 @@ static void label(struct asm_state *a, int l)
 
 static int resolve(struct asm_state *a)
 {
+	if (a->n > (int)(sizeof(a->insn) / sizeof(a->insn[0])))
+		return -1;
 	for (int i = 0; i < a->n; i++) {
 		for (int k = 0; k < 2; k++) {
 			int l = a->label_of[i][k], d;
@@ -70,6 +79,7 @@ static int resolve(struct asm_state *a)
 #define LD(off) (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
 #define JEQ(k) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), 0, 0)
 #define JGE(k) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (k), 0, 0)
+#define JGT(k) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (k), 0, 0)
 #define RET(k) (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (k))
 #define AND(k) (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k))
 /* Low 32 bits of argument i (an int argument, as the kernel reads it). */
@@ -102,6 +112,8 @@ int sv_filter_install(void)
 	emit(&a, JEQ(__NR_setsockopt), L_SETSOCKOPT, -1);
 	/* getsockopt(SOL_SOCKET, SO_DOMAIN) of a stand-in says AF_INET. */
 	emit(&a, JEQ(__NR_getsockopt), L_GETSOCKOPT, -1);
+	/* ioctl requests only AF_INET sockets answer (ifconfig's). */
+	emit(&a, JEQ(__NR_ioctl), L_IOCTL, -1);
 	/* io_uring would bypass the filter: programs fall back without it. */
 	emit(&a, JEQ(__NR_io_uring_setup), L_NOSYS, -1);
 	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
@@ -126,6 +138,13 @@ int sv_filter_install(void)
 	emit(&a, JEQ(SOL_SOCKET), -1, L_ALLOW);
 	emit(&a, ARG(2), -1, -1);
 	emit(&a, JEQ(SO_DOMAIN), L_NOTIFY, L_ALLOW);
+	label(&a, L_IOCTL);
+	emit(&a, ARG(1), -1, -1);
+	emit(&a, JGE(sockopt_inet_ioctls[0]), -1, L_ALLOW);
+	emit(&a, JGT(sockopt_inet_ioctls[sockopt_n_inet_ioctls - 1]), L_ALLOW,
+	     -1);
+	for (unsigned int i = 0; i < sockopt_n_inet_ioctls; i++)
+		emit(&a, JEQ(sockopt_inet_ioctls[i]), L_NOTIFY, -1);
 	label(&a, L_ALLOW);
 	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
 	label(&a, L_NOTIFY);

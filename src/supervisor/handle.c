@@ -1442,6 +1442,24 @@ static int64_t h_setsockopt(struct call *c)
 	return r < 0 ? r : SV_CONTINUE;
 }
 
+/* An ioctl only an AF_INET socket answers (SIOCGIFADDR...) on a fresh
+ * stand-in: make it the AF_INET socket the program asked for, then let
+ * the kernel run the call. */
+static int64_t h_ioctl(struct call *c)
+{
+	struct sockinfo si;
+	int64_t ret;
+	int r;
+
+	if (!sockopt_inet_ioctl(c->args[1]))
+		return SV_CONTINUE;
+	if (!open_for(c, &si, fresh_standin, &ret))
+		return ret == -ENOTSOCK || ret == -EBADF ? SV_CONTINUE : ret;
+	r = unstand(c, &si);
+	sock_close(&si);
+	return r < 0 ? r : SV_CONTINUE;
+}
+
 /* getsockopt(SOL_SOCKET, SO_DOMAIN): what the program asked for. */
 static int64_t h_getsockopt(struct call *c)
 {
@@ -1565,6 +1583,8 @@ int64_t sv_handle(struct call *c)
 		return h_setsockopt(c);
 	case SYS_getsockopt:
 		return h_getsockopt(c);
+	case SYS_ioctl:
+		return h_ioctl(c);
 	default:
 		return -ENOSYS;
 	}

@@ -16,7 +16,7 @@ REFUSED_PORT=7009   # nothing listens there
 OPTS_PORT=7201      # client ns: bind-before-connect
 LOCAL_PORT=7101     # client ns: loopback listeners, 7101..7104
 P=$TB_BUILD/tests/progs
-PROGS="t_names t_opts t_local t_nonblock t_threads t_fork t_bulk t_fastopen t_signal t_epoll"
+PROGS="t_names t_opts t_local t_nonblock t_threads t_fork t_bulk t_fastopen t_signal t_epoll t_ioctl"
 
 tb_setup
 
@@ -109,6 +109,7 @@ run_prog 90 t_bulk "${A[@]}" -n 50000000
 run_prog 25 t_fastopen "${A[@]}"
 run_prog 30 t_signal "${A[@]}"
 run_prog 25 t_epoll "${A[@]}"
+run_prog 25 t_ioctl lo
 
 if ! kill -0 "$TB_TAYGA_PID" 2>/dev/null; then
 	fail progs/tayga "tayga died during the run"
