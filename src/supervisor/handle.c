@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -300,6 +301,43 @@ static int replace_socket(struct call *c, struct sockinfo *si, int *flags)
 
 /* ---------------------------------------------------------- connect */
 
+/* Bound to one local IPv4 address (not INADDR_ANY): the program chose
+ * IPv4 on purpose, its traffic is never translated (the library's rule,
+ * src/preload/xlat.c). */
+static bool bound_to_address(int d)
+{
+	struct sockaddr_in sin;
+	socklen_t l = sizeof(sin);
+
+	return getsockname(d, (struct sockaddr *)&sin, &l) == 0 &&
+	       sin.sin_family == AF_INET &&
+	       sin.sin_addr.s_addr != htonl(INADDR_ANY);
+}
+
+/* A socket bound to an interface with SO_BINDTODEVICE takes any IPv4
+ * destination as on-link when there is no route, and a direct connect
+ * then waits for ARP instead of failing with ENETUNREACH: when that
+ * interface has no IPv4 address, NAT64 at once (the library's rule). */
+static bool device_without_ipv4(int d)
+{
+	struct ifreq ifr;
+	socklen_t l = IFNAMSIZ;
+	int s;
+	bool r;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (getsockopt(d, SOL_SOCKET, SO_BINDTODEVICE, ifr.ifr_name, &l) < 0 ||
+	    !ifr.ifr_name[0])
+		return false;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return false;
+	ifr.ifr_addr.sa_family = AF_INET;
+	r = ioctl(s, SIOCGIFADDR, &ifr) < 0 && errno == EADDRNOTAVAIL;
+	close(s);
+	return r;
+}
+
 /* A call on the program's socket d that may wait: blocking socket, no
  * MSG_DONTWAIT, and (events != 0) not ready now. */
 static void maybe_pass_turn(struct call *c, int d, int flags, short events)
@@ -437,9 +475,10 @@ static int connect_v4(struct call *c, struct sockinfo *si,
 		return do_connect(c, si->d, ss, len);
 	v4 = sin->sin_addr.s_addr;
 	port = sin->sin_port;
-	if (!sv_route(v4, port, &pfx))
+	if (!sv_route(v4, port, &pfx) || bound_to_address(si->d))
 		return do_connect(c, si->d, ss, len);
-	if (sv_cache_get(pfx) != SV_NAT64_WORKS) {
+	if (sv_cache_get(pfx) != SV_NAT64_WORKS &&
+	    !device_without_ipv4(si->d)) {
 		r = do_connect(c, si->d, ss, len);
 		if (r != -ENETUNREACH)
 			return r;
@@ -478,12 +517,13 @@ static int connect_v4(struct call *c, struct sockinfo *si,
 }
 
 /* Destination for an IPv4 address on one of our AF_INET6 sockets. */
-static bool dest_on_x(uint32_t v4, uint16_t port, struct sockaddr_in6 *s6,
-		      int *pfx)
+static bool dest_on_x(int d, uint32_t v4, uint16_t port,
+		      struct sockaddr_in6 *s6, int *pfx)
 {
 	bool nat = sv_route(v4, port, pfx);
 
-	if (nat && sv_cache_get(*pfx) == SV_NAT64_WORKS) {
+	if (nat && (sv_cache_get(*pfx) == SV_NAT64_WORKS ||
+		    device_without_ipv4(d))) {
 		sv_synth(*pfx, v4, port, s6);
 		return false;
 	}
@@ -515,8 +555,8 @@ static int connect_x(struct call *c, struct sockinfo *si,
 		}
 		return r;
 	}
-	direct_first = dest_on_x(sin->sin_addr.s_addr, sin->sin_port, &s6,
-				 &pfx);
+	direct_first = dest_on_x(si->d, sin->sin_addr.s_addr, sin->sin_port,
+				 &s6, &pfx);
 	r = do_connect(c, si->d, &s6, sizeof(s6));
 	if (r == -ENETUNREACH && direct_first) {
 		sv_synth(pfx, sin->sin_addr.s_addr, sin->sin_port, &s6);
@@ -808,7 +848,7 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 				       lm->namelen, flags);
 		v4 = sin->sin_addr.s_addr;
 		port = sin->sin_port;
-		direct_first = dest_on_x(v4, port, &s6, &pfx);
+		direct_first = dest_on_x(si->d, v4, port, &s6, &pfx);
 		r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
 		if (r == -ENETUNREACH && direct_first) {
 			sv_synth(pfx, v4, port, &s6);
@@ -844,9 +884,11 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 		return do_send(c, si->d, lm, lm->namelen ? &lm->name : NULL,
 			       lm->namelen, flags);
 	}
-	if (!sv_route(v4, port, &pfx))
+	if (!sv_route(v4, port, &pfx) ||
+	    (si->domain == AF_INET && bound_to_address(si->d)))
 		return do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
-	if (sv_cache_get(pfx) != SV_NAT64_WORKS) {
+	if (sv_cache_get(pfx) != SV_NAT64_WORKS &&
+	    !device_without_ipv4(si->d)) {
 		r = do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
 		if (r != -ENETUNREACH)
 			return r;

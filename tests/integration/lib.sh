@@ -164,7 +164,7 @@ tb_tnat64() {
 # tb_bg NS CMD...: start CMD in NS in the background (own process group),
 # record and print its pid.  Safe inside $(...): output goes to a log file.
 tb_bg() {
-	local ns pid log
+	local ns pid log fd
 	ns=$(tb_ns "$1")
 	shift
 	if ! tb_ns_exists "$ns"; then
@@ -172,10 +172,14 @@ tb_bg() {
 		return 125
 	fi
 	log=$(mktemp "$TB_TMP/bg.XXXXXX")
+	# Opened here, before the fork: a child opening the name itself may
+	# do so after the rename below and write to a file nobody reads.
+	exec {fd}>"$log"
 	# Not a process group leader here (no job control), so setsid execs
 	# in place and $! is the command itself (ip netns exec execs too).
-	setsid ip netns exec "$ns" "$@" </dev/null >"$log" 2>&1 &
+	setsid ip netns exec "$ns" "$@" </dev/null >&"$fd" 2>&1 {fd}>&- &
 	pid=$!
+	exec {fd}>&-
 	echo "$pid" >>"$TB_TMP/pids"
 	mv "$log" "$TB_TMP/bg.$pid.log"
 	echo "$pid"
