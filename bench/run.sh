@@ -20,7 +20,8 @@
 # On a busy or virtualized machine the spread between rounds can exceed
 # the goals; compare the min/max columns before trusting a ratio.
 #
-# Environment: B (build directory, default build), ROUNDS (default 20),
+# Environment: PARTS (default "tcp udp seccomp": which parts to run),
+# B (build directory, default build), ROUNDS (default 20),
 # CYCLES (default 10000), WARMUP (cycles before each measurement, default
 # 1000), PIN=0 to not pin the client and the servers to separate CPUs.
 # Needs root and iproute2.
@@ -32,6 +33,7 @@ bench_env bench
 ROUNDS=${ROUNDS:-20}
 CYCLES=${CYCLES:-10000}
 WARMUP=${WARMUP:-1000}
+PARTS=${PARTS:-tcp udp seccomp}
 PORT6=9000
 PORTLO=9001
 CYCLE=$B/bench/cycle
@@ -100,6 +102,20 @@ one() {
 	echo "$out" | sed -n 's/^cpu_ns_per_cycle=\([0-9.]*\) .*/\1/p'
 }
 
+stats() { # FILE -> "median min max"
+	sort -n "$1" | awk '{ a[NR] = $1 }
+		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		      printf "%.4f %.4f %.4f\n", m, a[1], a[NR] }'
+}
+
+want() { # PART: is it in PARTS?
+	case " $PARTS " in
+	*" $1 "*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+if want tcp; then
 # The library really translates: a control run must reach the listener.
 one xlat 10 0 >/dev/null
 
@@ -133,12 +149,6 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-stats() { # FILE -> "median min max"
-	sort -n "$1" | awk '{ a[NR] = $1 }
-		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		      printf "%.4f %.4f %.4f\n", m, a[1], a[NR] }'
-}
-
 echo
 printf '%-34s %12s %10s %10s\n' "mode" "median ns" "min ns" "max ns"
 for m in xlat native lo lo+lib; do
@@ -170,12 +180,14 @@ awk -v r1="$rx" -v r2="$rl" 'BEGIN {
 	printf "median per-round ratio 127 with/without   %.3f  (goal <= 1.01: %s)\n", r2, r2 <= 1.01 ? "met" : "NOT met"
 }'
 
+fi
+
 # UDP datagrams per second (bench/run_udp.sh, its own namespaces), after the TCP part.
-B="$B" sh "$ROOT/bench/run_udp.sh"
+want udp && B="$B" sh "$ROOT/bench/run_udp.sh"
 
 # ------------------------------------------------------------ seccomp mode
 # tnat64-seccomp (doc/seccomp.md), in the same namespaces: SV_ROUNDS
-# rounds (default 10) of
+# rounds (default 20) of
 #   - SV_CYCLES (default 2000) blocking connect-and-close cycles of
 #     bench/cycle to 198.51.100.10 under the supervisor, against native
 #     [SERVER6]: wall time per cycle (the supervisor's work happens in
@@ -193,10 +205,12 @@ B="$B" sh "$ROOT/bench/run_udp.sh"
 SV=$B/tnat64-seccomp
 RW=$B/bench/seccomp_rw
 FLOOR=$B/bench/seccomp_floor
-SV_ROUNDS=${SV_ROUNDS:-10}
+SV_ROUNDS=${SV_ROUNDS:-20}
 SV_CYCLES=${SV_CYCLES:-2000}
 RW_ITERS=${RW_ITERS:-200000}
-if [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && "$SV" --check 2>/dev/null; then
+if ! want seccomp; then
+	:
+elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && "$SV" --check 2>/dev/null; then
 	sv_one() { # MODE: wall ns per cycle / iteration
 		case $1 in
 		sv) set -- env TNAT64_CONF_FILE="$TMP/tnat64.conf" "$SV" \
