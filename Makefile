@@ -108,6 +108,9 @@ check-unit: tests
 bench: all $(BENCH_BIN)
 	B=$(B) sh bench/run.sh
 
+bench-gw: all $(BENCH_BIN)
+	B=$(B) bash bench/run_gw.sh
+
 demo: all
 	B=$(B) sh demo/demo.sh
 
@@ -137,5 +140,5 @@ clean:
 
 FORCE:
 
-.PHONY: all tests check check-unit bench demo install uninstall clean FORCE
+.PHONY: all tests check check-unit bench bench-gw demo install uninstall clean FORCE
 .DELETE_ON_ERROR:
