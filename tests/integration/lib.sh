@@ -33,6 +33,7 @@
 #                            goes to $TB_TMP/bg.<pid>.log
 #   tb_wait_tcp NS ADDR PORT [timeout_s]   wait for a TCP listener
 #   tb_wait_udp NS ADDR PORT [timeout_s]   wait for a bound UDP socket
+#   tb_sshd DIR ADDR PORT    sshd in the server netns, root key DIR/id_ed25519
 #   tb_synth PREFIX IPV4     RFC 6052 synthesis, prints the IPv6 address
 #   pass NAME / fail NAME REASON / skip NAME REASON / tb_summary
 # Every tb_client/tb_tnat64/tb_server/tb_gw command is bounded by
@@ -183,6 +184,44 @@ tb_bg() {
 	echo "$pid" >>"$TB_TMP/pids"
 	mv "$log" "$TB_TMP/bg.$pid.log"
 	echo "$pid"
+}
+
+# tb_sshd DIR ADDR PORT: an sshd in the server namespace on ADDR:PORT that
+# lets root in with the key DIR/id_ed25519 (made here, with the host key
+# and the configuration).  0, or 1 with the reason on stdout.
+tb_sshd() {
+	local d=$1 a=$2 port=$3 usepam=no
+	mkdir -p "$d" && chmod 700 "$d" || { echo "cannot make $d"; return 1; }
+	if ! ssh-keygen -q -t ed25519 -N '' -f "$d/host_ed25519" </dev/null >/dev/null ||
+		! ssh-keygen -q -t ed25519 -N '' -f "$d/id_ed25519" </dev/null >/dev/null; then
+		echo "ssh-keygen failed"
+		return 1
+	fi
+	cp "$d/id_ed25519.pub" "$d/authorized_keys"
+	# without PAM, sshd refuses accounts whose password starts with "!"
+	case $(getent shadow root | cut -d: -f2) in
+	'!'*) usepam=yes ;;
+	esac
+	cat >"$d/sshd_config" <<EOF
+Port $port
+ListenAddress $a
+HostKey $d/host_ed25519
+PidFile $d/sshd.pid
+AuthorizedKeysFile $d/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM $usepam
+StrictModes no
+PrintMotd no
+EOF
+	[ -d /run/sshd ] || mkdir -m 755 /run/sshd
+	tb_bg server /usr/sbin/sshd -D -e -f "$d/sshd_config" >/dev/null
+	if ! tb_wait_tcp server "$a" "$port" 10; then
+		echo "sshd did not start (UsePAM $usepam)"
+		return 1
+	fi
 }
 
 # tb_wait_sock KIND NS ADDR PORT TIMEOUT: poll ss inside NS.

@@ -275,40 +275,13 @@ fi
 # ---------------------------------------------------------------- ssh
 
 ssh_case() {
-	local d=$T/ssh locked=no usepam=no
+	local d=$T/ssh why
 	if ! have ssh || ! [ -x /usr/sbin/sshd ] || ! have ssh-keygen; then
 		skip clients/ssh "openssh client/server not installed"
 		return
 	fi
-	mkdir -p "$d" && chmod 700 "$d"
-	if ! ssh-keygen -q -t ed25519 -N '' -f "$d/host_ed25519" </dev/null >/dev/null ||
-		! ssh-keygen -q -t ed25519 -N '' -f "$d/id_ed25519" </dev/null >/dev/null; then
-		fail clients/ssh "ssh-keygen failed"
-		return
-	fi
-	cp "$d/id_ed25519.pub" "$d/authorized_keys"
-	# without PAM, sshd refuses accounts whose password starts with "!"
-	case $(getent shadow root | cut -d: -f2) in
-	'!'*) locked=yes usepam=yes ;;
-	esac
-	cat >"$d/sshd_config" <<EOF
-Port $SSH_PORT
-ListenAddress $A
-HostKey $d/host_ed25519
-PidFile $d/sshd.pid
-AuthorizedKeysFile $d/authorized_keys
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM $usepam
-StrictModes no
-PrintMotd no
-EOF
-	[ -d /run/sshd ] || mkdir -m 755 /run/sshd
-	tb_bg server /usr/sbin/sshd -D -e -f "$d/sshd_config" >/dev/null
-	if ! tb_wait_tcp server "$A" "$SSH_PORT"; then
-		fail clients/ssh "sshd did not start (root locked: $locked)"
+	if ! why=$(tb_sshd "$d" "$A" "$SSH_PORT"); then
+		fail clients/ssh "$why"
 		return
 	fi
 	check ssh ok "$T/empty.in" ssh -F /dev/null -o BatchMode=yes \

@@ -638,40 +638,13 @@ real node-udp "$T/empty.in" "^node-udp 198\.51\.100\.10:$UDP_PORT IPv4\$" node -
 
 # ssh to an sshd on the IPv4-only server (as tests/integration/t_clients.sh)
 real_ssh() {
-	local d=$T/ssh usepam=no
+	local d=$T/ssh why
 	if ! have ssh || ! [ -x /usr/sbin/sshd ] || ! have ssh-keygen; then
 		skip seccomp/real/ssh "openssh client/server not installed"
 		return
 	fi
-	mkdir -p "$d" && chmod 700 "$d"
-	if ! ssh-keygen -q -t ed25519 -N '' -f "$d/host_ed25519" </dev/null >/dev/null ||
-		! ssh-keygen -q -t ed25519 -N '' -f "$d/id_ed25519" </dev/null >/dev/null; then
-		fail seccomp/real/ssh "ssh-keygen failed"
-		return
-	fi
-	cp "$d/id_ed25519.pub" "$d/authorized_keys"
-	# without PAM, sshd refuses accounts whose password starts with "!"
-	case $(getent shadow root | cut -d: -f2) in
-	'!'*) usepam=yes ;;
-	esac
-	cat >"$d/sshd_config" <<EOS
-Port 2222
-ListenAddress 198.51.100.10
-HostKey $d/host_ed25519
-PidFile $d/sshd.pid
-AuthorizedKeysFile $d/authorized_keys
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM $usepam
-StrictModes no
-PrintMotd no
-EOS
-	[ -d /run/sshd ] || mkdir -m 755 /run/sshd
-	tb_bg server /usr/sbin/sshd -D -e -f "$d/sshd_config" >/dev/null
-	if ! tb_wait_tcp server 198.51.100.10 2222 5; then
-		fail seccomp/real/ssh "sshd did not start"
+	if ! why=$(tb_sshd "$d" 198.51.100.10 2222); then
+		fail seccomp/real/ssh "$why"
 		return
 	fi
 	# shellcheck disable=SC2016
