@@ -150,6 +150,18 @@ static bool forget_stale(struct sockinfo *si, int err)
 	return true;
 }
 
+/* Start remembering si's socket as ours (the caller fills in the rest
+ * and calls socktab_put). */
+static void x_begin(struct sockinfo *si, int pfx)
+{
+	memset(&si->x, 0, sizeof(si->x));
+	si->x.ino = si->ino;
+	si->x.type = si->type;
+	si->x.proto = si->proto;
+	si->x.pfx = pfx;
+	si->have_x = true;
+}
+
 static bool is_inet(const struct sockinfo *si)
 {
 	return si->domain == AF_INET || si->domain == AF_INET6;
@@ -274,12 +286,7 @@ static int replace_socket(struct call *c, struct sockinfo *si, int *flags)
 	si->d = n;
 	si->domain = AF_INET6;
 	si->ino = (uint64_t)st.st_ino;
-	si->have_x = true;
-	memset(&si->x, 0, sizeof(si->x));
-	si->x.ino = si->ino;
-	si->x.type = si->type;
-	si->x.proto = si->proto;
-	si->x.pfx = -1;
+	x_begin(si, -1);
 	si->x.bound_v4 = ipv4_always_local(bound_v4) ? bound_v4 : 0;
 	if (port) {
 		struct sockaddr_in6 any = { .sin6_family = AF_INET6,
@@ -602,11 +609,7 @@ static int connect_v6(struct call *c, struct sockinfo *si,
 	}
 	sv_synth(pfx, v4, in6->sin6_port, &s6);
 	/* Recorded first: getpeername may come before connect returns. */
-	memset(&si->x, 0, sizeof(si->x));
-	si->x.ino = si->ino;
-	si->x.type = si->type;
-	si->x.proto = si->proto;
-	si->x.pfx = pfx;
+	x_begin(si, pfx);
 	si->x.peer_v4 = v4;
 	si->x.peer_port = in6->sin6_port;
 	si->x.connected = true;
@@ -654,13 +657,8 @@ static void lost_standin(struct sockinfo *si, const struct sockaddr_storage *ss,
 	if (si->domain != AF_INET6 || len < sizeof(struct sockaddr_in) ||
 	    ss->ss_family != AF_INET || !translatable(si))
 		return;
-	memset(&si->x, 0, sizeof(si->x));
-	si->x.ino = si->ino;
-	si->x.type = si->type;
-	si->x.proto = si->proto;
-	si->x.pfx = -1;
+	x_begin(si, -1);
 	si->x.standin = true;
-	si->have_x = true;
 	socktab_put(&si->x);
 }
 
@@ -902,13 +900,8 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 		if (!(rflags & O_NONBLOCK))
 			fcntl(si->d, F_SETFL, rflags);
 	} else if (!si->have_x) {
-		memset(&si->x, 0, sizeof(si->x));
-		si->x.ino = si->ino;
-		si->x.type = si->type;
-		si->x.proto = si->proto;
-		si->x.pfx = pfx;
+		x_begin(si, pfx);
 		si->x.v6map = true;
-		si->have_x = true;
 		socktab_put(&si->x);
 	}
 	r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
