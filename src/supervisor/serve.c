@@ -158,13 +158,19 @@ static int start_worker(void);
  * (the end of SECCOMP_IOCTL_NOTIF_ADDFD, which waits for the program to
  * take the descriptor; the watchdog's tick): preempting it there costs
  * two context switches for nothing.  When the program waits for us, we
- * run at once as before (it gives up the CPU).  Same share of the CPU as
+ * run at once as before: with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP we are
+ * woken on the CPU it gives up.  Without that flag (before Linux 6.6) we
+ * may be woken on a busy CPU, where not preempting would delay the
+ * answer by a tick: then we stay SCHED_OTHER.  Same share of the CPU as
  * any process; unprivileged. */
+static atomic_int sync_wakeups;
+
 static void batch_policy(void)
 {
 	struct sched_param sp = { .sched_priority = 0 };
 
-	pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
+	if (atomic_load(&sync_wakeups))
+		pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
 }
 
 void sv_pass_turn(struct call *c)
@@ -735,8 +741,9 @@ void sv_serve_start(int fd, int gone)
 	gone_fd = gone;
 	/* Linux 6.6: switch to the supervisor on the same CPU. */
 #ifndef SV_NO_SYNC
-	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-	      SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0)
+		atomic_store(&sync_wakeups, 1);
 #endif
 	notif_size = sizeof(struct seccomp_notif);
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) == 0 &&
