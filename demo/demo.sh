@@ -4,7 +4,8 @@
 # Installs what it needs (apt-get), builds tnat64, builds three network
 # namespaces (IPv6-only client, tayga NAT64 gateway, IPv4-only server),
 # then shows curl to an IPv4 address failing without tnat64 and working
-# with it.  Tears everything down on exit.  Exit 0 when the tnat64 step
+# with it, and a static busybox wget working through the seccomp mode.
+# Tears everything down on exit.  Exit 0 when the tnat64 step
 # works.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
@@ -28,7 +29,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 heading "Installing what the demo needs"
-pkgs="gcc make libc6-dev tayga iproute2 curl python3"
+pkgs="gcc make libc6-dev tayga iproute2 curl python3 busybox-static"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -100,6 +101,16 @@ out=$(tb_client env TNAT64_DEBUG=3 "$ROOT/build/tnat64" -c "$TB_CONF" \
 rc=$?
 cat "$TB_TMP/demo.err"
 printf '%s\n' "$out"
+
+heading "4. A static program (busybox wget): no LD_PRELOAD can reach it, so tnat64 runs it under its seccomp supervisor"
+bb=$(command -v busybox)
+if [ -n "$bb" ] && "$ROOT/build/tnat64-seccomp" --want "$bb" 2>/dev/null; then
+	show "TNAT64_DEBUG=2 build/tnat64 -c tnat64.conf busybox wget -q -O - http://$TB_SERVER4:8080/"
+	tb_client env TNAT64_DEBUG=2 "$ROOT/build/tnat64" -c "$TB_CONF" \
+		"$bb" wget -q -O - "http://$TB_SERVER4:8080/" 2>&1
+else
+	echo "(skipped: no static busybox here, or this kernel lacks seccomp user notification)"
+fi
 
 heading "Result"
 if [ "$rc" = 0 ] && [ "$out" = "Hello from the IPv4-only server $TB_SERVER4" ]; then

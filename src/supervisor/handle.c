@@ -459,11 +459,16 @@ static int wait_connected(struct call *c, int d, int pfx)
 static void log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 		     uint16_t port, const struct sockaddr_in6 *s6, int r)
 {
-	log_msg(LOG_INFO, "pid %d fd %d: %s %A:%u -> [%B]:%u%s%d", (int)c->tid,
-		fd, what, v4, (unsigned)ntohs(port), s6->sin6_addr.s6_addr,
-		(unsigned)ntohs(s6->sin6_port),
-		r == -EINPROGRESS ? " in progress " : r < 0 ? " failed, errno "
-		: " ok ", r < 0 ? -r : 0);
+	if (r < 0 && r != -EINPROGRESS)
+		log_msg(LOG_INFO, "pid %d fd %d: %s %A:%u -> [%B]:%u failed, "
+			"errno %d", (int)c->tid, fd, what, v4,
+			(unsigned)ntohs(port), s6->sin6_addr.s6_addr,
+			(unsigned)ntohs(s6->sin6_port), -r);
+	else
+		log_msg(LOG_INFO, "pid %d fd %d: %s %A:%u -> [%B]:%u%s",
+			(int)c->tid, fd, what, v4, (unsigned)ntohs(port),
+			s6->sin6_addr.s6_addr, (unsigned)ntohs(s6->sin6_port),
+			r ? " (in progress)" : "");
 }
 
 /* connect() of an AF_INET socket. */
