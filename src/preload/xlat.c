@@ -273,7 +273,7 @@ static int device_without_ipv4(int fd, const struct fdrec *rec)
 		return 0;
 	}
 	ifr.ifr_addr.sa_family = AF_INET;
-	r = ioctl(fd, SIOCGIFADDR, &ifr) < 0 && errno == EADDRNOTAVAIL;
+	r = real.ioctl(fd, SIOCGIFADDR, &ifr) < 0 && errno == EADDRNOTAVAIL;
 	errno = saved;
 	return r;
 }
