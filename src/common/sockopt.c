@@ -3,11 +3,14 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <linux/sockios.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "sockopt.h"
 
@@ -201,4 +204,27 @@ int sockopt_inet_ioctl(unsigned long req)
 		if (sockopt_inet_ioctls[i] == r)
 			return 1;
 	return 0;
+}
+
+int sockopt_bindv6only(const struct sockopt_ops *ops)
+{
+	static _Atomic int v = -1;
+	int r = atomic_load_explicit(&v, memory_order_relaxed);
+
+	if (r < 0) {
+		char c = '0';
+		int saved = errno;
+		int fd = open("/proc/sys/net/ipv6/bindv6only",
+			      O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (read(fd, &c, 1) != 1)
+				c = '0';
+			ops->close(fd);
+		}
+		errno = saved;
+		r = c == '1';
+		atomic_store_explicit(&v, r, memory_order_relaxed);
+	}
+	return r;
 }

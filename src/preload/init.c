@@ -3,11 +3,11 @@
  * first connect that needs it) the configuration.  No locks anywhere: a
  * hooked call made during initialisation cannot deadlock. */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <unistd.h>
 
 #include "confload.h"
+#include "fdops.h"
+#include "sockopt.h"
 #include "tnat64.h"
 
 atomic_bool tn_ready;
@@ -103,25 +103,7 @@ bool tn_nat64_in_use(void)
 /* Read once, when NAT64 is first used (not at load time). */
 int tn_bindv6only(void)
 {
-	static _Atomic int v = -1;
-	int r = atomic_load_explicit(&v, memory_order_relaxed);
-
-	if (r < 0) {
-		char c = '0';
-		int saved = errno;
-		int fd = open("/proc/sys/net/ipv6/bindv6only",
-			      O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			if (read(fd, &c, 1) != 1)
-				c = '0';
-			real.close(fd);
-		}
-		errno = saved;
-		r = c == '1';
-		atomic_store_explicit(&v, r, memory_order_relaxed);
-	}
-	return r;
+	return sockopt_bindv6only(&tn_sockopt_ops);
 }
 
 bool tn_nat64_configured(void)

@@ -1294,28 +1294,6 @@ static int64_t h_recvmmsg(struct call *c)
 
 /* ---------------------------------------------------------- stand-ins */
 
-/* bindv6only=1 makes AF_INET6 sockets IPv6-only by default. */
-static bool v6only_default(void)
-{
-	static atomic_int v = -1;
-	int x = atomic_load(&v);
-
-	if (x < 0) {
-		char b[8] = "";
-		int fd = open("/proc/sys/net/ipv6/bindv6only",
-			      O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			if (read(fd, b, sizeof(b) - 1) < 0)
-				b[0] = '\0';
-			close(fd);
-		}
-		x = b[0] == '1';
-		atomic_store(&v, x);
-	}
-	return x;
-}
-
 /* socket(AF_INET, SOCK_STREAM or SOCK_DGRAM): the program gets a
  * dual-stack AF_INET6 socket of ours, a stand-in (as the library's), so
  * its connect and sends to NAT64 destinations need no replacement of
@@ -1349,7 +1327,7 @@ static int64_t h_socket(struct call *c)
 		   proto);
 	if (n < 0)
 		return SV_CONTINUE;     /* no IPv6: the kernel's AF_INET one */
-	if (v6only_default())
+	if (sockopt_bindv6only(&sv_ops))
 		setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	if (fstat(n, &st) < 0) {
 		close(n);
