@@ -991,6 +991,15 @@ static int64_t h_sendmsg(struct call *c)
 	return r;
 }
 
+/* The msg_len of the program's struct mmsghdr at at. */
+static int put_msg_len(struct call *c, uint64_t at, ssize_t n)
+{
+	unsigned len = (unsigned)n;
+
+	return sv_write(c, at + offsetof(struct mmsghdr, msg_len), &len,
+			sizeof(len));
+}
+
 static int64_t h_sendmmsg(struct call *c)
 {
 	struct sockinfo si;
@@ -1008,7 +1017,6 @@ static int64_t h_sendmmsg(struct call *c)
 		struct mmsghdr mm;
 		struct lmsg lm;
 		ssize_t n;
-		unsigned len;
 
 		r = sv_read(c, at, &mm, sizeof(mm));
 		if (r == 0)
@@ -1021,9 +1029,7 @@ static int64_t h_sendmmsg(struct call *c)
 			r = n;
 			break;
 		}
-		len = (unsigned)n;
-		r = sv_write(c, at + offsetof(struct mmsghdr, msg_len), &len,
-			     sizeof(len));
+		r = put_msg_len(c, at, n);
 		if (r < 0)
 			break;
 	}
@@ -1273,7 +1279,6 @@ static int64_t h_recvmmsg(struct call *c)
 		uint64_t at = c->args[1] + (uint64_t)i * sizeof(struct mmsghdr);
 		int f = flags & ~MSG_WAITFORONE;
 		ssize_t n;
-		unsigned len;
 
 		if (i > 0 && (flags & MSG_WAITFORONE))
 			f |= MSG_DONTWAIT;
@@ -1282,9 +1287,7 @@ static int64_t h_recvmmsg(struct call *c)
 			r = n;
 			break;
 		}
-		len = (unsigned)n;
-		r = sv_write(c, at + offsetof(struct mmsghdr, msg_len), &len,
-			     sizeof(len));
+		r = put_msg_len(c, at, n);
 		if (r < 0)
 			break;
 	}
@@ -1384,18 +1387,25 @@ static bool fresh_standin(const struct sockinfo *si)
 	return si->have_x && si->x.standin;
 }
 
+/* The end of a handler that turned a stand-in back into an AF_INET
+ * socket (or found nothing to do): the kernel runs the call itself. */
+static int64_t unstand_and_continue(struct call *c, struct sockinfo *si)
+{
+	int r = unstand(c, si);
+
+	sock_close(si);
+	return r < 0 ? r : SV_CONTINUE;
+}
+
 /* listen() of a stand-in that was never bound. */
 static int64_t h_listen(struct call *c)
 {
 	struct sockinfo si;
 	int64_t ret;
-	int r;
 
 	if (!open_for(c, &si, fresh_standin, &ret))
 		return ret;
-	r = unstand(c, &si);
-	sock_close(&si);
-	return r < 0 ? r : SV_CONTINUE;
+	return unstand_and_continue(c, &si);
 }
 
 /* IPv4-level options a stand-in takes as they are: they apply to its
@@ -1455,9 +1465,9 @@ static int64_t h_setsockopt(struct call *c)
 		return r;
 	}
 	if (si.x.standin)
-		r = unstand(c, &si);
+		return unstand_and_continue(c, &si);
 	sock_close(&si);
-	return r < 0 ? r : SV_CONTINUE;
+	return SV_CONTINUE;
 }
 
 /* An ioctl only an AF_INET socket answers (SIOCGIFADDR...) on a fresh
@@ -1467,15 +1477,12 @@ static int64_t h_ioctl(struct call *c)
 {
 	struct sockinfo si;
 	int64_t ret;
-	int r;
 
 	if (!sockopt_inet_ioctl(c->args[1]))
 		return SV_CONTINUE;
 	if (!open_for(c, &si, fresh_standin, &ret))
 		return ret == -ENOTSOCK || ret == -EBADF ? SV_CONTINUE : ret;
-	r = unstand(c, &si);
-	sock_close(&si);
-	return r < 0 ? r : SV_CONTINUE;
+	return unstand_and_continue(c, &si);
 }
 
 /* getsockopt(SOL_SOCKET, SO_DOMAIN): what the program asked for. */
