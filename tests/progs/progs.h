@@ -129,6 +129,19 @@ static inline int progs_parse_ull(const char *s, unsigned long long max,
 	return 0;
 }
 
+/* A positional number argument in [1, max], or exit 2 with a message. */
+static inline unsigned long long progs_arg_num(const char *s,
+					       unsigned long long max)
+{
+	unsigned long long v;
+
+	if (progs_parse_ull(s, max, &v) < 0 || v == 0) {
+		fprintf(stderr, "bad number %s (1..%llu)\n", s, max);
+		exit(2);
+	}
+	return v;
+}
+
 static inline void progs_usage(const char *prog)
 {
 	fprintf(stderr,

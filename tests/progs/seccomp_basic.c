@@ -369,17 +369,6 @@ static void local_untouched(void)
 	close(ls);
 }
 
-static unsigned port_arg(const char *s)
-{
-	unsigned long long v;
-
-	if (progs_parse_ull(s, 65535, &v) < 0 || v == 0) {
-		fprintf(stderr, "bad port %s\n", s);
-		exit(2);
-	}
-	return (unsigned)v;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -388,9 +377,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	addr = argv[1];
-	echo_port = port_arg(argv[2]);
-	udp_port = port_arg(argv[3]);
-	refused_port = port_arg(argv[4]);
+	echo_port = (unsigned)progs_arg_num(argv[2], 65535);
+	udp_port = (unsigned)progs_arg_num(argv[3], 65535);
+	refused_port = (unsigned)progs_arg_num(argv[4], 65535);
 	tcp_blocking();
 	tcp_nonblocking();
 	tcp_refused();

@@ -926,17 +926,6 @@ static void not_dumpable(void)
 	autobind("standin-nodump/autobind");
 }
 
-static unsigned port_arg(const char *s)
-{
-	unsigned long long v;
-
-	if (progs_parse_ull(s, 65534, &v) < 0 || v == 0) {
-		fprintf(stderr, "bad port %s\n", s);
-		exit(2);
-	}
-	return (unsigned)v;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 5 && (argc != 6 || strcmp(argv[5], "nodump"))) {
@@ -945,9 +934,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	addr = argv[1];
-	echo_port = port_arg(argv[2]);
-	udp_port = port_arg(argv[3]);
-	local_port = port_arg(argv[4]);
+	echo_port = (unsigned)progs_arg_num(argv[2], 65534);
+	udp_port = (unsigned)progs_arg_num(argv[3], 65534);
+	local_port = (unsigned)progs_arg_num(argv[4], 65534);
 	supervised = getenv("TNAT64_SECCOMP_ACTIVE") != NULL;
 	if (argc == 6) {
 		not_dumpable();

@@ -61,17 +61,6 @@ static void *echo_thread(void *arg)
 	return NULL;
 }
 
-static unsigned long long arg_num(const char *s, unsigned long long max)
-{
-	unsigned long long v;
-
-	if (progs_parse_ull(s, max, &v) < 0 || v == 0) {
-		fprintf(stderr, "bad number %s\n", s);
-		exit(2);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
@@ -84,10 +73,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	addr = argv[1];
-	echo_port = (unsigned)arg_num(argv[2], 65535);
+	echo_port = (unsigned)progs_arg_num(argv[2], 65535);
 	hole = argv[3];
-	hole_port = (unsigned)arg_num(argv[4], 65535);
-	n = (int)arg_num(argv[5], 1024);
+	hole_port = (unsigned)progs_arg_num(argv[4], 65535);
+	n = (int)progs_arg_num(argv[5], 1024);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_usr1;   /* no SA_RESTART */
 	sigaction(SIGUSR1, &sa, NULL);
