@@ -6,9 +6,11 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "confload.h"
+#include "fdid.h"
 #include "log.h"
 #include "prefix.h"
 
@@ -67,15 +69,10 @@ void tnconf_setup_logging(const char *progname)
 	const char *lvl = tnconf_env("TNAT64_DEBUG", 0);
 	const char *file = tnconf_env("TNAT64_DEBUG_FILE", 1);
 	int level = log_level_from_env(lvl);
-	int fd = 2;
 
-	if (level > 0 && file && *file) {
-		int f = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-			     0600);
-		if (f >= 0)
-			fd = f;
-	}
-	log_setup(level, fd, progname);
+	if (level < 1 || !file || !*file ||
+	    log_setup_file(level, file, progname) < 0)
+		log_setup(level, 2, progname);
 	if (lvl && *lvl && !is_number(lvl))
 		log_msg(LOG_ERR, "TNAT64_DEBUG=%s is not a number; showing "
 			"errors only", lvl);
@@ -88,22 +85,29 @@ static long read_file(const char *path, char **buf, size_t *maplen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	struct fdid id;
 	size_t len = 0, cap;
 	char *b;
 	int e;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_size > CONF_MAX_SIZE) {
-		e = st.st_size > CONF_MAX_SIZE ? -EFBIG : -errno;
-		close(fd);
+	if (fstat(fd, &st) < 0) {
+		e = -errno;
+		syscall(SYS_close, fd);
 		return e;
+	}
+	/* From here on, close only what is still the file we opened. */
+	id = fdid_of_stat(&st);
+	if (st.st_size > CONF_MAX_SIZE) {
+		fdid_close(fd, &id);
+		return -EFBIG;
 	}
 	cap = (size_t)st.st_size + 1;
 	b = mmap(NULL, cap, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (b == MAP_FAILED) {
-		close(fd);
+		fdid_close(fd, &id);
 		return -ENOMEM;
 	}
 	while (len < cap) {
@@ -115,7 +119,7 @@ static long read_file(const char *path, char **buf, size_t *maplen)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
+	fdid_close(fd, &id);
 	*buf = b;
 	*maplen = cap;
 	return (long)(len > CONF_MAX_SIZE ? CONF_MAX_SIZE : len);

@@ -7,27 +7,58 @@
  * Levels: 0 (or less) = silent, LOG_ERR .. LOG_DEBUG.  TNAT64_DEBUG
  * follows tnat64 0.06: unset means errors only, -1 silences everything,
  * 0 is errors only (0.06's MSGERR), 1 adds warnings, 2 adds one line per
- * translation, 3 and above show everything; see log_level_from_env(). */
+ * translation, 3 and above show everything; see log_level_from_env().
+ *
+ * Where messages go (the destination): the program owns its descriptor
+ * numbers and may close ours (closefrom, close_range, dup2 onto them, raw
+ * system calls no hook sees) and get the same number for its own socket.
+ * So the destination's identity (st_dev, st_ino) is checked with one
+ * fstat(2) before every write, and a message never goes to a descriptor
+ * that is no longer the file it was meant for:
+ * - a debug file (log_setup_file) is opened again by its path when its
+ *   descriptor was taken away, so its messages keep coming;
+ * - standard error (log_setup) is used only while fd 2 is the file it was
+ *   at set-up, and never when that is a socket other than AF_UNIX (the
+ *   journal); otherwise messages are dropped. */
 #include "log.h"
 #include "addr.h"
+#include "fdid.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define LOG_LINE_MAX 512
 
 static int cur_level = LOG_ERR;
-static int cur_fd = 2;
 static char cur_prog[64];
 
-void log_setup(int level, int fd, const char *progname)
+/* The destination.  d_fd is -1 for none; with d_checked clear (our own
+ * tools, which never call log_setup) it is fd 2, used unchecked.  The
+ * identity fields are written before d_fd is published; a reader that
+ * sees a mixture fails the identity check and the message is dropped or
+ * the file reopened, never misdirected. */
+static _Atomic int d_fd = 2;
+static _Atomic uint64_t d_dev, d_ino;
+static _Atomic uint32_t d_mode;
+static bool d_checked;
+static bool d_has_path;
+static char d_path[4096];
+/* Reopen lock: 0 when free, else pid << 32 | tid of the holder (a lock
+ * held by a thread of the parent when it forked is stale in the child,
+ * which tells by the pid). */
+static _Atomic uint64_t d_lock;
+
+static void set_prog(const char *progname)
 {
 	size_t n = 0;
 
-	cur_level = level < 1 ? 0 : level;
-	cur_fd = fd;
 	if (progname) {
 		/* keep only the last path component */
 		const char *base = strrchr(progname, '/');
@@ -40,6 +71,156 @@ void log_setup(int level, int fd, const char *progname)
 		memcpy(cur_prog, progname, n);
 	}
 	cur_prog[n] = '\0';
+}
+
+static void publish(int fd, const struct fdid *id)
+{
+	atomic_store_explicit(&d_fd, -1, memory_order_release);
+	if (id) {
+		atomic_store_explicit(&d_dev, id->dev, memory_order_relaxed);
+		atomic_store_explicit(&d_ino, id->ino, memory_order_relaxed);
+		atomic_store_explicit(&d_mode, id->mode, memory_order_relaxed);
+	}
+	atomic_store_explicit(&d_fd, id ? fd : -1, memory_order_release);
+}
+
+/* A socket other than AF_UNIX: never a place for log lines (a program's
+ * connection, or inetd's standard descriptors). */
+static bool ip_socket(int fd, const struct fdid *id)
+{
+	int dom = -1;
+	socklen_t len = sizeof(dom);
+
+	if ((id->mode & S_IFMT) != S_IFSOCK)
+		return false;
+	/* the raw call: in the library getsockopt is a hook */
+	if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) < 0)
+		return true;
+	return dom != AF_UNIX;
+}
+
+void log_setup(int level, int fd, const char *progname)
+{
+	int saved = errno;
+	struct fdid id;
+
+	cur_level = level < 1 ? 0 : level;
+	set_prog(progname);
+	d_checked = true;
+	d_has_path = false;
+	if (cur_level > 0 && fdid_get(fd, &id) == 0 && !ip_socket(fd, &id))
+		publish(fd, &id);
+	else
+		publish(-1, NULL);
+	errno = saved;
+}
+
+/* Open the debug file (append, never blocking on a FIFO without reader,
+ * never becoming a controlling terminal), above the low numbers. */
+static int open_path(struct fdid *id)
+{
+	int fd = open(d_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+			      O_NOCTTY | O_NONBLOCK, 0600);
+
+	if (fd < 0)
+		return -errno;
+	fd = fdid_move_high(fd);
+	if (fdid_get(fd, id) < 0 || ip_socket(fd, id)) {
+		syscall(SYS_close, fd);
+		return -EBADF;
+	}
+	return fd;
+}
+
+int log_setup_file(int level, const char *path, const char *progname)
+{
+	int saved = errno, fd;
+	size_t n = path ? strlen(path) : 0, off = 0;
+	struct fdid id;
+
+	cur_level = level < 1 ? 0 : level;
+	set_prog(progname);
+	d_checked = true;
+	d_has_path = false;
+	publish(-1, NULL);
+	if (!cur_level)
+		return 0;
+	if (!n)
+		return -ENOENT;
+	/* Reopened later perhaps from another working directory: keep an
+	 * absolute path. */
+	if (path[0] != '/' && getcwd(d_path, sizeof(d_path) - 1)) {
+		off = strlen(d_path);
+		if (off > 1)
+			d_path[off++] = '/';
+		else
+			off = 1;
+	}
+	if (off + n >= sizeof(d_path)) {
+		errno = saved;
+		return -ENAMETOOLONG;
+	}
+	memcpy(d_path + off, path, n + 1);
+	fd = open_path(&id);
+	if (fd < 0) {
+		errno = saved;
+		return fd;
+	}
+	d_has_path = true;
+	publish(fd, &id);
+	errno = saved;
+	return 0;
+}
+
+static bool lock_reopen(uint64_t me)
+{
+	uint64_t old = 0;
+
+	if (atomic_compare_exchange_strong(&d_lock, &old, me))
+		return true;
+	/* held in the parent before fork: nobody here will release it */
+	return (old >> 32) != (me >> 32) &&
+	       atomic_compare_exchange_strong(&d_lock, &old, me);
+}
+
+static bool dest_same(int fd)
+{
+	struct fdid id = {
+		atomic_load_explicit(&d_dev, memory_order_relaxed),
+		atomic_load_explicit(&d_ino, memory_order_relaxed),
+		atomic_load_explicit(&d_mode, memory_order_relaxed),
+	};
+
+	return fd >= 0 && fdid_same(fd, &id);
+}
+
+/* The debug file's descriptor was taken away: open the file again.  A
+ * thread that finds another one doing it drops its message. */
+static int reopen(void)
+{
+	uint64_t me = (uint64_t)getpid() << 32 | (uint32_t)syscall(SYS_gettid);
+	struct fdid id;
+	int fd;
+
+	if (!lock_reopen(me))
+		return -1;
+	fd = atomic_load_explicit(&d_fd, memory_order_acquire);
+	if (!dest_same(fd)) {
+		fd = open_path(&id);
+		publish(fd, fd >= 0 ? &id : NULL);
+	}
+	atomic_store(&d_lock, 0);
+	return fd;
+}
+
+/* The descriptor to write this message to, or -1. */
+static int dest(void)
+{
+	int fd = atomic_load_explicit(&d_fd, memory_order_acquire);
+
+	if (!d_checked || dest_same(fd))
+		return fd;
+	return d_has_path ? reopen() : -1;
 }
 
 int log_level(void)
@@ -231,8 +412,9 @@ void log_msg(int level, const char *fmt, ...)
 	int saved = errno;
 	va_list ap;
 	ssize_t r;
+	int fd;
 
-	if (cur_level < 1 || level > cur_level || cur_fd < 0)
+	if (cur_level < 1 || level > cur_level)
 		return;
 
 	put_str(&o, "tnat64[");
@@ -251,8 +433,11 @@ void log_msg(int level, const char *fmt, ...)
 		o.n--;
 	buf[o.n++] = '\n';
 
-	do
-		r = write(cur_fd, buf, o.n);
-	while (r < 0 && errno == EINTR);
+	fd = dest();
+	if (fd >= 0) {
+		do
+			r = write(fd, buf, o.n);
+		while (r < 0 && errno == EINTR);
+	}
 	errno = saved;
 }

@@ -11,8 +11,20 @@
 enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
 
 /* Level from TNAT64_DEBUG (0.06 semantics: unset = errors only, -1 or 0 =
- * silent... see log.c), fd from TNAT64_DEBUG_FILE or 2. */
+ * silent... see log.c); messages go to fd (standard error: 2) for as long
+ * as fd stays the file it is now (checked by st_dev/st_ino before every
+ * message), and never to a socket other than AF_UNIX.  progname: its last
+ * path component starts every line (NULL: none). */
 void log_setup(int level, int fd, const char *progname);
+
+/* Like log_setup, but messages are appended to the file at path
+ * (TNAT64_DEBUG_FILE; created 0600, opened close-on-exec, non-blocking,
+ * on a descriptor number of 512 or more where the limit allows).  When the
+ * program closes or reuses that descriptor, the file is opened again by
+ * its path (made absolute now) at the next message.  Nothing is opened
+ * when level < 1.  0, or -errno when the file cannot be opened (no
+ * destination is set then: call log_setup to fall back). */
+int log_setup_file(int level, const char *path, const char *progname);
 int log_level(void);
 
 /* printf-like, but only %s %d %u %ld %lu %x %c %% and two extensions:
