@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "fdid.h"
 #include "sockopt.h"
 
 struct optdesc {
@@ -206,7 +207,7 @@ int sockopt_inet_ioctl(unsigned long req)
 	return 0;
 }
 
-int sockopt_bindv6only(const struct sockopt_ops *ops)
+int sockopt_bindv6only(void)
 {
 	static _Atomic int v = -1;
 	int r = atomic_load_explicit(&v, memory_order_relaxed);
@@ -216,11 +217,13 @@ int sockopt_bindv6only(const struct sockopt_ops *ops)
 		int saved = errno;
 		int fd = open("/proc/sys/net/ipv6/bindv6only",
 			      O_RDONLY | O_CLOEXEC);
+		struct fdid id;
 
-		if (fd >= 0) {
+		if (fd >= 0 && fdid_get(fd, &id) == 0) {
 			if (read(fd, &c, 1) != 1)
 				c = '0';
-			ops->close(fd);
+			/* only if the program did not take the number meanwhile */
+			fdid_close(fd, &id);
 		}
 		errno = saved;
 		r = c == '1';

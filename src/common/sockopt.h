@@ -39,7 +39,7 @@ void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 /* net.ipv6.bindv6only: AF_INET6 sockets are IPv6-only by default (a
  * dual-stack stand-in must then clear IPV6_V6ONLY).  Read once; errno
  * kept. */
-int sockopt_bindv6only(const struct sockopt_ops *ops);
+int sockopt_bindv6only(void);
 
 /* ioctl requests that only an AF_INET socket answers (IPv4 interface
  * addresses, ARP, IPv4 routes; an AF_INET6 socket takes some of the same

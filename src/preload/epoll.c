@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "epoll.h"
+#include "fdid.h"
 #include "tnat64.h"
 
 static void mark_epoll(int fd)
@@ -100,11 +101,14 @@ static int find_in(int epfd, int fd, struct epoll_event *ev)
 	char path[48] = "/proc/self/fdinfo/", buf[4096];
 	size_t have = 0;
 	int f, found = 0;
+	struct fdid id;
 
 	fmt_uint(path + strlen(path), (unsigned long long)epfd);
 	f = open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return 0;
+	if (fdid_get(f, &id) < 0)
+		return 0; /* the program has it already */
 	for (;;) {
 		ssize_t n = read(f, buf + have, sizeof(buf) - have);
 		char *line = buf, *nl;
@@ -129,7 +133,7 @@ static int find_in(int epfd, int fd, struct epoll_event *ev)
 		memmove(buf, line, have);
 	}
 out:
-	real.close(f);
+	fdid_close(f, &id);
 	return found;
 }
 

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include "confload.h"
+#include "fdid.h"
 #include "fdops.h"
 #include "sockopt.h"
 #include "tnat64.h"
@@ -103,7 +104,7 @@ bool tn_nat64_in_use(void)
 /* Read once, when NAT64 is first used (not at load time). */
 int tn_bindv6only(void)
 {
-	return sockopt_bindv6only(&tn_sockopt_ops);
+	return sockopt_bindv6only();
 }
 
 bool tn_nat64_configured(void)
@@ -127,13 +128,15 @@ bool tn_ipv6_only_host(void)
 					     .sin_port = htons(53),
 					     .sin_addr.s_addr = htonl(0xc0000201) };
 
+		struct fdid id;
+
 		s = 1;
-		if (fd >= 0) {
+		if (fd >= 0 && fdid_get(fd, &id) == 0) {
 			if (real.connect(fd, (struct sockaddr *)&probe,
 					 sizeof(probe)) < 0 &&
 			    errno == ENETUNREACH)
 				s = 2;
-			real.close(fd);
+			fdid_close(fd, &id);
 		}
 		errno = saved;
 		atomic_store_explicit(&state, s, memory_order_relaxed);

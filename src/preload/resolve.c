@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdid.h"
 #include "log.h"
 #include "tnat64.h"
 
@@ -29,13 +30,14 @@
 static int ipv4_routable(const struct sockaddr_in *sin)
 {
 	int fd = real.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct fdid id;
 	int ok;
 
-	if (fd < 0)
+	if (fd < 0 || fdid_get(fd, &id) < 0)
 		return 0;
 	ok = real.connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == 0 ||
 	     errno != ENETUNREACH;
-	real.close(fd);
+	fdid_close(fd, &id);
 	return ok;
 }
 

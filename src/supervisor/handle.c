@@ -1330,7 +1330,7 @@ static int64_t h_socket(struct call *c)
 		   proto);
 	if (n < 0)
 		return SV_CONTINUE;     /* no IPv6: the kernel's AF_INET one */
-	if (sockopt_bindv6only(&sv_ops))
+	if (sockopt_bindv6only())
 		setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	if (fstat(n, &st) < 0) {
 		close(n);
