@@ -84,6 +84,52 @@ skip() {
 	TB_NSKIP=$((TB_NSKIP + 1))
 }
 
+# tb_results PREFIX NAME RC OUT ERR TIMEOUT: forward the PASS/FAIL/SKIP
+# lines a program of ours printed in OUT (PREFIX put before each name),
+# show the end of its stderr ERR, and add a FAIL NAME when it was
+# killed or timed out (RC 124/137 after TIMEOUT s), exited non-zero
+# without a FAIL line, printed no result line, or a sanitizer spoke.
+tb_results() {
+	local pfx=$1 name=$2 rc=$3 out=$4 err=$5 t=$6 line rest nfail=0 nlines=0
+	while IFS= read -r line; do
+		case $line in
+		"PASS: "*)
+			pass "$pfx${line#PASS: }"
+			nlines=$((nlines + 1))
+			;;
+		"FAIL: "*)
+			rest=${line#FAIL: }
+			fail "$pfx${rest%%: *}" "${rest#*: }"
+			nfail=$((nfail + 1))
+			nlines=$((nlines + 1))
+			;;
+		"SKIP: "*)
+			rest=${line#SKIP: }
+			skip "$pfx${rest%%: *}" "${rest#*: }"
+			nlines=$((nlines + 1))
+			;;
+		*)
+			[ -n "$line" ] && echo "# $name: $line" >&2
+			;;
+		esac
+	done <"$out"
+	if [ -s "$err" ]; then
+		tail -n 20 "$err" | sed "s|^|# $name stderr: |" >&2
+	fi
+	if grep -qE '^==[0-9]+==ERROR: (Address|Leak)Sanitizer|: runtime error: ' "$err" "$out"; then
+		fail "$name" "sanitizer report (see stderr above)"
+	fi
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		fail "$name" "timed out after ${t}s"
+	elif [ "$rc" -gt 128 ]; then
+		fail "$name" "killed by signal $((rc - 128))"
+	elif [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then
+		fail "$name" "exit status $rc without a FAIL line"
+	elif [ "$nlines" -eq 0 ]; then
+		fail "$name" "printed no PASS/FAIL/SKIP line"
+	fi
+}
+
 tb_summary() {
 	echo "# $TB_NAME: $TB_NPASS passed, $TB_NFAIL failed, $TB_NSKIP skipped" >&2
 	[ "$TB_NFAIL" -eq 0 ]

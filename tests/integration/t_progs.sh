@@ -51,49 +51,13 @@ IFNAME=$(tb_client ip -o -6 route show default 2>/dev/null |
 # run_prog TIMEOUT NAME ARGS...: run one program under the library and
 # forward its result lines through pass/fail/skip.
 run_prog() {
-	local t=$1 name=$2 out err rc line rest nfail=0 nlines=0
+	local t=$1 name=$2 out err rc
 	shift 2
 	out=$TB_TMP/$name.out
 	err=$TB_TMP/$name.err
 	TB_TIMEOUT=$t tb_tnat64 "$P/$name" "$@" >"$out" 2>"$err" </dev/null
 	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		"PASS: "*)
-			pass "${line#PASS: }"
-			nlines=$((nlines + 1))
-			;;
-		"FAIL: "*)
-			rest=${line#FAIL: }
-			fail "${rest%%: *}" "${rest#*: }"
-			nfail=$((nfail + 1))
-			nlines=$((nlines + 1))
-			;;
-		"SKIP: "*)
-			rest=${line#SKIP: }
-			skip "${rest%%: *}" "${rest#*: }"
-			nlines=$((nlines + 1))
-			;;
-		*)
-			[ -n "$line" ] && echo "# $name: $line" >&2
-			;;
-		esac
-	done <"$out"
-	if [ -s "$err" ]; then
-		tail -n 20 "$err" | sed "s|^|# $name stderr: |" >&2
-	fi
-	if grep -qE '^==[0-9]+==ERROR: (Address|Leak)Sanitizer|: runtime error: ' "$err" "$out"; then
-		fail "progs/$name" "sanitizer report (see stderr above)"
-	fi
-	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		fail "progs/$name" "timed out after ${t}s"
-	elif [ "$rc" -gt 128 ]; then
-		fail "progs/$name" "killed by signal $((rc - 128))"
-	elif [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then
-		fail "progs/$name" "exit status $rc without a FAIL line"
-	elif [ "$nlines" -eq 0 ]; then
-		fail "progs/$name" "printed no PASS/FAIL/SKIP line"
-	fi
+	tb_results "" "progs/$name" "$rc" "$out" "$err" "$t"
 }
 
 A=(-a "$TB_SERVER4" -b "$TB_SERVER4B" -e "$ECHO_PORT" -s "$SUM_PORT"

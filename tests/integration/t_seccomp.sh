@@ -67,29 +67,12 @@ sv() {
 # its PASS/FAIL/SKIP lines (prefixed seccomp/), FAIL NAME if it exits
 # non-zero without a FAIL line of its own.
 run_checked() {
-	local name=$1 t=$2 out rc line nfail=0 nlines=0
+	local name=$1 t=$2 out rc
 	shift 2
 	out=$TB_TMP/$(echo "$name" | tr '/' '_').out
 	TB_TIMEOUT=$t sv "$@" >"$out" 2>"$out.err" </dev/null
 	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		PASS:\ *) pass "seccomp/${line#PASS: }"; nlines=$((nlines + 1)) ;;
-		FAIL:\ *)
-			line=${line#FAIL: }
-			fail "seccomp/${line%%: *}" "${line#*: }"
-			nfail=$((nfail + 1)); nlines=$((nlines + 1)) ;;
-		SKIP:\ *)
-			line=${line#SKIP: }
-			skip "seccomp/${line%%: *}" "${line#*: }"
-			nlines=$((nlines + 1)) ;;
-		esac
-	done <"$out"
-	if [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then
-		fail "seccomp/$name" "exit status $rc: $(tail -n 3 "$out.err" | tr '\n' ' ')"
-	elif [ "$nlines" -eq 0 ]; then
-		fail "seccomp/$name" "no result lines: $(tail -n 3 "$out.err" | tr '\n' ' ')"
-	fi
+	tb_results seccomp/ "seccomp/$name" "$rc" "$out" "$out.err" "$t"
 }
 
 # ------------------------------------------------------------ servers
