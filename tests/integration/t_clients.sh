@@ -284,9 +284,36 @@ ssh_case() {
 		fail clients/ssh "$why"
 		return
 	fi
-	check ssh ok "$T/empty.in" ssh -F /dev/null -o BatchMode=yes \
-		-o StrictHostKeyChecking=no -o UserKnownHostsFile="$d/known_hosts" \
-		-o ConnectTimeout=10 -i "$d/id_ed25519" -p "$SSH_PORT" "root@$A" echo ok
+	local -a sshcmd=(ssh -F /dev/null -o BatchMode=yes
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile="$d/known_hosts"
+		-o ConnectTimeout=10 -i "$d/id_ed25519" -p "$SSH_PORT" "root@$A")
+	check ssh ok "$T/empty.in" "${sshcmd[@]}" echo ok
+	# The blog post's debugging set-up: ssh closes every descriptor above
+	# 2 at start (closefrom) and its socket gets the first free number;
+	# the library's lines must go to the debug file, not to the server.
+	local log=$T/ssh-debug.log out
+	rm -f "$log"
+	out=$(tb_tnat64 env TNAT64_DEBUG=10 TNAT64_DEBUG_FILE="$log" \
+		"${sshcmd[@]}" echo debug-ok 2>&1 </dev/null)
+	if [ "$out" = debug-ok ]; then
+		pass clients/ssh/debug-file
+	else
+		fail clients/ssh/debug-file "ssh with TNAT64_DEBUG=10 and TNAT64_DEBUG_FILE: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	fi
+	if grep -q "$A:$SSH_PORT via NAT64" "$log" 2>/dev/null; then
+		pass clients/ssh/debug-file/line
+	else
+		fail clients/ssh/debug-file/line "no translation line in the debug file: $(tail -n 2 "$log" 2>/dev/null | tr '\n' ' ')"
+	fi
+	# Started with standard error closed (ssh puts /dev/null there):
+	# logging to standard error must not reach ssh's connection either.
+	out=$(tb_tnat64 env TNAT64_DEBUG=10 sh -c 'exec 2>&-; exec "$@"' sh \
+		"${sshcmd[@]}" echo closed-ok </dev/null)
+	if [ "$out" = closed-ok ]; then
+		pass clients/ssh/stderr-closed
+	else
+		fail clients/ssh/stderr-closed "ssh with fd 2 closed and TNAT64_DEBUG=10: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	fi
 }
 ssh_case
 
