@@ -12,6 +12,13 @@
 #           192.0.2.0/24 (tayga 192.0.2.1 + dynamic pool 192.0.2.128/25) -> tun.
 #   server  198.51.100.10/24 and 198.51.100.11/24, default via 198.51.100.1.
 #
+# With TB_ROUTER=1, an IPv4 router sits between gw and server (for
+# traceroute and ICMP errors from IPv4 hops):
+#   gw --veth-- router --veth-- server
+#   gw      203.0.113.1/24 to the router, 198.51.100.0/24 via 203.0.113.2.
+#   router  203.0.113.2/24 to gw, 198.51.100.1/24 to the server (that link's
+#           MTU is TB_ROUTER_MTU, default 1500), 192.0.2.0/24 via gw.
+#
 # When the NAT64 prefix contains the client subnet (2001:db8::/32), tayga
 # would read the client's address as an IPv4-embedded one, so the client
 # gets the IPv4-translatable address synthesized from 192.0.2.2 instead
@@ -20,7 +27,8 @@
 # API (test scripts use exactly these names):
 #   tb_setup                 build it; exports TB_CLIENT TB_GW TB_SERVER (netns
 #                            names), TB_SERVER4 TB_SERVER4B TB_SERVER6 TB_CLIENT6,
-#                            TB_PREFIX, TB_CONF, TB_TMP, TB_LIB, TB_PRELOAD_EXTRA;
+#                            TB_PREFIX, TB_CONF, TB_TMP, TB_LIB, TB_PRELOAD_EXTRA
+#                            (and TB_ROUTER, the router netns, with TB_ROUTER=1);
 #                            installs the EXIT/INT/TERM teardown trap.  Prints
 #                            SKIP and exits 0 when not root / no tayga / no
 #                            netns; prints FAIL and exits 1 when setup fails.
@@ -169,6 +177,7 @@ sys.exit(0 if ipaddress.IPv6Address(sys.argv[2]) in ipaddress.IPv6Network(sys.ar
 tb_ns() {
 	case $1 in
 	client) echo "$TB_CLIENT" ;;
+	router) echo "$TB_ROUTER_NS" ;;
 	server) echo "$TB_SERVER" ;;
 	gw) echo "$TB_GW" ;;
 	*) echo "$1" ;;
@@ -320,7 +329,7 @@ tb_teardown() {
 			kill -KILL "$pid" 2>/dev/null
 		done <"$TB_TMP/pids"
 	fi
-	for ns in $TB_CLIENT $TB_GW $TB_SERVER; do
+	for ns in $TB_CLIENT $TB_GW $TB_SERVER ${TB_ROUTER_NS:-}; do
 		tb_ns_exists "$ns" || continue
 		# Leftovers can only be processes this run started inside the
 		# namespaces it created (children of recorded pids, e.g. sshd's).
@@ -365,6 +374,8 @@ tb_setup() {
 	TB_CLIENT=$base-client
 	TB_GW=$base-gw
 	TB_SERVER=$base-server
+	TB_ROUTER_NS=
+	[ "${TB_ROUTER:-}" = 1 ] && TB_ROUTER_NS=$base-router
 	TB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-tb.XXXXXX") ||
 		tb_setup_fail "mktemp failed"
 	: >"$TB_TMP/pids"
@@ -383,7 +394,7 @@ tb_setup() {
 		export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:verify_asan_link_order=0}
 	fi
 	export TB_PREFIX TB_SERVER4 TB_SERVER4B TB_SERVER6 TB_CLIENT TB_GW \
-		TB_SERVER TB_TMP TB_PRELOAD_EXTRA
+		TB_SERVER TB_TMP TB_PRELOAD_EXTRA TB_ROUTER_NS
 
 	# Client address: 2001:db8:1::2 unless the prefix covers it.
 	local c6=2001:db8:1::2 cnet=2001:db8:1::/64 overlap=0
@@ -395,17 +406,24 @@ tb_setup() {
 	TB_CLIENT6=$c6
 	export TB_CLIENT6
 
-	for p in "$TB_CLIENT" "$TB_GW" "$TB_SERVER"; do
+	for p in "$TB_CLIENT" "$TB_GW" "$TB_SERVER" $TB_ROUTER_NS; do
 		ip netns add "$p" || tb_setup_fail "ip netns add $p failed"
 	done
-	for p in "$TB_CLIENT" "$TB_GW" "$TB_SERVER"; do
+	for p in "$TB_CLIENT" "$TB_GW" "$TB_SERVER" $TB_ROUTER_NS; do
 		tb_ns_exists "$p" || tb_setup_fail "namespace $p missing after creation"
 	done
 
 	local c=(ip -n "$TB_CLIENT") g=(ip -n "$TB_GW") s=(ip -n "$TB_SERVER")
+	local r=(ip -n "${TB_ROUTER_NS:-none}")
 	{
 		"${g[@]}" link add gw-c type veth peer name eth0 netns "$TB_CLIENT" &&
-		"${g[@]}" link add gw-s type veth peer name eth0 netns "$TB_SERVER" &&
+		if [ -n "$TB_ROUTER_NS" ]; then
+			"${g[@]}" link add gw-s type veth peer name r-g netns "$TB_ROUTER_NS" &&
+			"${r[@]}" link add r-s type veth peer name eth0 netns "$TB_SERVER" &&
+			"${r[@]}" link set lo up
+		else
+			"${g[@]}" link add gw-s type veth peer name eth0 netns "$TB_SERVER"
+		fi &&
 		"${c[@]}" link set lo up && "${g[@]}" link set lo up &&
 		"${s[@]}" link set lo up
 	} || tb_setup_fail "creating veth pairs failed"
@@ -439,11 +457,29 @@ tb_setup() {
 			net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1 &&
 		"${g[@]}" link set gw-c up && "${g[@]}" link set gw-s up &&
 		"${g[@]}" -6 addr add 2001:db8:1::1/64 dev gw-c nodad &&
-		"${g[@]}" addr add 198.51.100.1/24 dev gw-s &&
+		if [ -n "$TB_ROUTER_NS" ]; then
+			"${g[@]}" addr add 203.0.113.1/24 dev gw-s &&
+			"${g[@]}" route add 198.51.100.0/24 via 203.0.113.2
+		else
+			"${g[@]}" addr add 198.51.100.1/24 dev gw-s
+		fi &&
 		if [ "$overlap" = 1 ]; then
 			"${g[@]}" -6 route add "$cnet" dev gw-c
 		fi
 	} || tb_setup_fail "gateway network setup failed"
+
+	# IPv4 router between gw and server
+	if [ -n "$TB_ROUTER_NS" ]; then
+		{
+			ip netns exec "$TB_ROUTER_NS" sysctl -qw net.ipv4.ip_forward=1 &&
+			"${r[@]}" link set r-g up && "${r[@]}" link set r-s up &&
+			"${r[@]}" link set r-s mtu "${TB_ROUTER_MTU:-1500}" &&
+			"${s[@]}" link set eth0 mtu "${TB_ROUTER_MTU:-1500}" &&
+			"${r[@]}" addr add 203.0.113.2/24 dev r-g &&
+			"${r[@]}" addr add 198.51.100.1/24 dev r-s &&
+			"${r[@]}" route add 192.0.2.0/24 via 203.0.113.1
+		} || tb_setup_fail "router network setup failed"
+	fi
 
 	mkdir -p "$TB_TMP/tayga" || tb_setup_fail "mkdir failed"
 	cat >"$TB_TMP/tayga.conf" <<EOF
