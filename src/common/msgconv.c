@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <string.h>
 
+#include <errno.h>
+#include <time.h>
+#include <linux/errqueue.h>
+
 #include "addr.h"
+#include "icmpx.h"
 #include "msgconv.h"
 
 int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
@@ -82,8 +87,55 @@ static int put_cmsg(void *dst, size_t cap, size_t *used, int level,
 	      (dlen) = (h).cmsg_len - CMSG_LEN(0), 1); \
 	     off_ += CMSG_ALIGN((h).cmsg_len))
 
+size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
+			 const struct nat64_prefix *pfx, size_t npfx)
+{
+	struct sock_extended_err ee;
+	struct sockaddr_in6 off6;
+	struct sockaddr_in off4;
+	struct icmpx_err4 e;
+
+	if (dlen < sizeof(ee))
+		return 0;
+	memcpy(&ee, data, sizeof(ee));
+	memset(&off6, 0, sizeof(off6));
+	memcpy(&off6, (const char *)data + sizeof(ee),
+	       dlen - sizeof(ee) < sizeof(off6) ? dlen - sizeof(ee)
+						 : sizeof(off6));
+	memset(&off4, 0, sizeof(off4));
+	if (ee.ee_origin == SO_EE_ORIGIN_ICMP6) {
+		if (!icmpx_err_6to4(ee.ee_type, ee.ee_code, ee.ee_info, &e))
+			return 0;
+		ee.ee_origin = SO_EE_ORIGIN_ICMP;
+		ee.ee_type = e.type;
+		ee.ee_code = e.code;
+		ee.ee_info = e.info;
+		ee.ee_errno = (uint32_t)icmpx_errno4(e.type, e.code);
+		off4.sin_family = AF_INET;
+		if (off6.sin6_family != AF_INET6 ||
+		    msgconv_addr_to_v4(&off6, pfx, npfx, -1, &off4) == -2)
+			off4.sin_addr.s_addr = htonl(ICMPX_DUMMY_V4);
+		off4.sin_port = 0;
+	} else if (ee.ee_origin == SO_EE_ORIGIN_LOCAL) {
+		if (ee.ee_errno == EMSGSIZE && ee.ee_info > 20)
+			ee.ee_info -= 20;
+	}
+	memcpy(out, &ee, sizeof(ee));
+	memcpy((char *)out + sizeof(ee), &off4, sizeof(off4));
+	return MSGCONV_ERR4_LEN;
+}
+
 size_t msgconv_cmsg_to_v4(const void *src, size_t srclen, void *dst,
 			  size_t cap, uint32_t local_v4, int *truncated)
+{
+	return msgconv_cmsg_to_v4x(src, srclen, dst, cap, local_v4, NULL, 0,
+				   truncated);
+}
+
+size_t msgconv_cmsg_to_v4x(const void *src, size_t srclen, void *dst,
+			   size_t cap, uint32_t local_v4,
+			   const struct nat64_prefix *pfx, size_t npfx,
+			   int *truncated)
 {
 	struct cmsghdr h;
 	const char *data;
@@ -133,6 +185,14 @@ size_t msgconv_cmsg_to_v4(const void *src, size_t srclen, void *dst,
 			   h.cmsg_type == IPV6_HOPLIMIT && dlen >= sizeof(int)) {
 			r = put_cmsg(dst, cap, &used, IPPROTO_IP, IP_TTL, data,
 				     sizeof(int));
+		} else if (h.cmsg_level == IPPROTO_IPV6 &&
+			   h.cmsg_type == IPV6_RECVERR) {
+			unsigned char e4[MSGCONV_ERR4_LEN];
+
+			if (!msgconv_err_to_v4(data, dlen, e4, pfx, npfx))
+				continue;
+			r = put_cmsg(dst, cap, &used, IPPROTO_IP, IP_RECVERR,
+				     e4, sizeof(e4));
 		} else {
 			r = put_cmsg(dst, cap, &used, h.cmsg_level, h.cmsg_type,
 				     data, dlen);

@@ -35,6 +35,34 @@ void msgconv_v4_to_mapped(const struct sockaddr_in *in,
 size_t msgconv_cmsg_to_v4(const void *src, size_t srclen, void *dst,
 			  size_t cap, uint32_t local_v4, int *truncated);
 
+/* msgconv_cmsg_to_v4, and IPV6_RECVERR entries (error queue, MSG_ERRQUEUE)
+ * become IP_RECVERR ones by msgconv_err_to_v4 with the npfx prefixes
+ * (entries with no ICMPv4 form are left out). */
+size_t msgconv_cmsg_to_v4x(const void *src, size_t srclen, void *dst,
+			   size_t cap, uint32_t local_v4,
+			   const struct nat64_prefix *pfx, size_t npfx,
+			   int *truncated);
+
+/* Size of an IP_RECVERR payload: struct sock_extended_err and the
+ * offender's struct sockaddr_in. */
+#define MSGCONV_ERR4_LEN (16 + sizeof(struct sockaddr_in))
+
+/* One error-queue entry of an IPv6 socket (the payload of an IPV6_RECVERR
+ * control message: struct sock_extended_err, then the offender's
+ * sockaddr_in6, dlen bytes) as an IPv4 socket reports it (ip(7)
+ * IP_RECVERR): for ICMPv6 errors origin SO_EE_ORIGIN_ICMP, type and code
+ * per RFC 7915 section 5.2 (icmpx_err_6to4), ee_errno as Linux sets it
+ * for that ICMPv4 error, ee_info the next-hop MTU less 20 or the mapped
+ * pointer, and the offender the IPv4 address embedded in one of the npfx
+ * prefixes (ICMPX_DUMMY_V4, 192.0.0.8, for IPv6-only hops); local errors
+ * keep their origin, EMSGSIZE reports the MTU less 20, and the offender
+ * is zeroed as IPv4 does; other origins (timestamps, zero copy) are kept
+ * with the offender in IPv4 size.  Writes MSGCONV_ERR4_LEN bytes at out
+ * and returns that, or 0 when the entry is malformed or has no ICMPv4
+ * form (RFC 7915 drops it). */
+size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
+			 const struct nat64_prefix *pfx, size_t npfx);
+
 /* Rewrite control messages a program sends with an IPv4 destination that
  * goes out as IPv6: IP_TOS -> IPV6_TCLASS, IP_TTL -> IPV6_HOPLIMIT,
  * IP_PKTINFO -> IPV6_PKTINFO (interface index only); others unchanged.

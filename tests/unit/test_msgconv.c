@@ -10,6 +10,9 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <time.h>
+#include <linux/errqueue.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -906,6 +909,126 @@ static void test_cmsg_v6(void)
 	}
 }
 
+/* An IPV6_RECVERR control message as the kernel makes it. */
+static size_t errq6(void *buf, uint8_t origin, uint8_t type, uint8_t code,
+		    uint32_t info, uint32_t err, const char *offender)
+{
+	struct sock_extended_err ee;
+	struct sockaddr_in6 off;
+	struct cmsghdr h;
+
+	memset(&ee, 0, sizeof(ee));
+	ee.ee_errno = err;
+	ee.ee_origin = origin;
+	ee.ee_type = type;
+	ee.ee_code = code;
+	ee.ee_info = info;
+	memset(&off, 0, sizeof(off));
+	if (offender)
+		off = sa6(offender, 0);
+	memset(&h, 0, sizeof(h));
+	h.cmsg_len = CMSG_LEN(sizeof(ee) + sizeof(off));
+	h.cmsg_level = IPPROTO_IPV6;
+	h.cmsg_type = IPV6_RECVERR;
+	memset(buf, 0, CMSG_SPACE(sizeof(ee) + sizeof(off)));
+	memcpy(buf, &h, sizeof(h));
+	memcpy((char *)buf + CMSG_LEN(0), &ee, sizeof(ee));
+	memcpy((char *)buf + CMSG_LEN(sizeof(ee)), &off, sizeof(off));
+	return CMSG_SPACE(sizeof(ee) + sizeof(off));
+}
+
+/* Error-queue entries of translated sockets in IP_RECVERR form. */
+static void test_errqueue(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t origin, type, code;
+		uint32_t info, err;
+		const char *offender;
+		bool kept;
+		uint8_t origin4, type4, code4;
+		uint32_t info4, err4;
+		const char *offender4;
+	} t[] = {
+		{ "time exceeded from an IPv4 router", 3, 3, 0, 0, EHOSTUNREACH,
+		  "64:ff9b::cb00:7102", true, 2, 11, 0, 0, EHOSTUNREACH,
+		  "203.0.113.2" },
+		{ "time exceeded from an IPv6-only hop", 3, 3, 0, 0, EHOSTUNREACH,
+		  "2001:db8:1::1", true, 2, 11, 0, 0, EHOSTUNREACH, "192.0.0.8" },
+		{ "port unreachable", 3, 1, 4, 0, ECONNREFUSED,
+		  "64:ff9b::c633:640a", true, 2, 3, 3, 0, ECONNREFUSED,
+		  "198.51.100.10" },
+		{ "no route becomes host unreachable", 3, 1, 0, 0, ENETUNREACH,
+		  "64:ff9b::c633:640a", true, 2, 3, 1, 0, EHOSTUNREACH,
+		  "198.51.100.10" },
+		{ "admin prohibited", 3, 1, 1, 0, EACCES, "64:ff9b::c633:640a",
+		  true, 2, 3, 10, 0, EHOSTUNREACH, "198.51.100.10" },
+		{ "packet too big: MTU less 20", 3, 2, 0, 1320, EMSGSIZE,
+		  "64:ff9b::cb00:7102", true, 2, 3, 4, 1300, EMSGSIZE,
+		  "203.0.113.2" },
+		{ "parameter problem pointer", 3, 4, 0, 7, EPROTO,
+		  "2001:db8:1::1", true, 2, 12, 0, 8, EPROTO, "192.0.0.8" },
+		{ "local EMSGSIZE: MTU less 20", 1, 0, 0, 1320, EMSGSIZE, NULL,
+		  true, 1, 0, 0, 1300, EMSGSIZE, "0.0.0.0" },
+		{ "policy failure has no ICMPv4 form", 3, 1, 5, 0, EACCES,
+		  "2001:db8:1::1", false, 0, 0, 0, 0, 0, NULL },
+	};
+	struct nat64_prefix p;
+
+	if (nat64_prefix_parse("64:ff9b::/96", &p) != 0)
+		abort();
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		unsigned char in[128], out[128];
+		size_t n = errq6(in, t[i].origin, t[i].type, t[i].code,
+				 t[i].info, t[i].err, t[i].offender), m;
+		int trunc = 0;
+		struct cmsghdr h;
+		struct sock_extended_err ee;
+		struct sockaddr_in off;
+
+		m = msgconv_cmsg_to_v4x(in, n, out, sizeof(out), 0, &p, 1,
+					&trunc);
+		if (!t[i].kept) {
+			CHECK_INT(tname("errqueue/%s", t[i].name), m, 0);
+			continue;
+		}
+		memcpy(&h, out, sizeof(h));
+		memcpy(&ee, out + CMSG_LEN(0), sizeof(ee));
+		memcpy(&off, out + CMSG_LEN(sizeof(ee)), sizeof(off));
+		CHECK_MSG(tname("errqueue/%s/cmsg", t[i].name),
+			  m == CMSG_SPACE(MSGCONV_ERR4_LEN) &&
+			  h.cmsg_level == IPPROTO_IP &&
+			  h.cmsg_type == IP_RECVERR &&
+			  h.cmsg_len == CMSG_LEN(MSGCONV_ERR4_LEN) && !trunc,
+			  "m %zu level %d type %d len %zu", m, h.cmsg_level,
+			  h.cmsg_type, (size_t)h.cmsg_len);
+		CHECK_MSG(tname("errqueue/%s/fields", t[i].name),
+			  ee.ee_origin == t[i].origin4 &&
+			  ee.ee_type == t[i].type4 && ee.ee_code == t[i].code4 &&
+			  ee.ee_info == t[i].info4 && ee.ee_errno == t[i].err4,
+			  "origin %u type %u code %u info %u errno %u",
+			  ee.ee_origin, ee.ee_type, ee.ee_code, ee.ee_info,
+			  ee.ee_errno);
+		CHECK_MSG(tname("errqueue/%s/offender", t[i].name),
+			  off.sin_addr.s_addr == v4(t[i].offender4) &&
+			  off.sin_port == 0 &&
+			  off.sin_family == (t[i].origin4 == 2 ? AF_INET : 0),
+			  "family %d addr %08x", off.sin_family,
+			  ntohl(off.sin_addr.s_addr));
+	}
+	{
+		unsigned char in[128], out[40];
+		size_t n = errq6(in, 3, 3, 0, 0, EHOSTUNREACH, "2001:db8::1");
+		int trunc = 0;
+
+		CHECK("errqueue/short buffer: truncated",
+		      msgconv_cmsg_to_v4x(in, n, out, sizeof(out), 0, NULL, 0,
+					  &trunc) == 0 && trunc);
+		CHECK("errqueue/malformed entry dropped",
+		      msgconv_err_to_v4(in + CMSG_LEN(0), 8, out, NULL, 0) == 0);
+	}
+}
+
 int main(void)
 {
 	test_addr_mapped();
@@ -919,5 +1042,6 @@ int main(void)
 	test_cmsg_malformed();
 	test_cmsg_fuzz();
 	test_cmsg_v6();
+	test_errqueue();
 	return check_exit();
 }
