@@ -99,6 +99,11 @@ $(B)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $< -lpthread
 
+# The NetworkManager stand-in of t_pref64.sh speaks D-Bus through sd-bus.
+$(B)/tests/progs/fake_nm: tests/progs/fake_nm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $< -lsystemd
+
 $(B)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -lpthread

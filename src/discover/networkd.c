@@ -216,11 +216,12 @@ void networkd_query(const char *path, int timeout_ms, struct svc_report *r)
 			close(fd);
 		r->state = e == ENOENT || e == ECONNREFUSED ? SVC_ABSENT
 							    : SVC_ERROR;
-		snprintf(r->msg, sizeof(r->msg), "%s",
-			 r->state == SVC_ABSENT
-			 ? "not running (no varlink socket "
-			   "/run/systemd/netif/io.systemd.Network)"
-			 : "cannot connect to its varlink socket");
+		if (r->state == SVC_ABSENT)
+			snprintf(r->msg, sizeof(r->msg), "not running (no "
+				 "varlink socket %s)", path);
+		else
+			snprintf(r->msg, sizeof(r->msg), "cannot connect to "
+				 "its varlink socket %s", path);
 		/* a networkd that writes its state files but has no
 		 * varlink socket predates io.systemd.Network (Debian 12's
 		 * systemd 252) */

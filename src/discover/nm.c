@@ -8,6 +8,7 @@
 #include "discover.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +39,22 @@ static void one_device(sd_bus *bus, const char *dev, struct svc_report *r)
 	sd_bus_error err = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
 	char *ip6 = NULL, *ifname = NULL;
-	const char *type = NULL;
 	char where[48];
 
-	if (sd_bus_get_property_string(bus, NM_BUS, dev, NM_DEV_IFACE,
-				       "Ip6Config", &err, &ip6) < 0 ||
-	    !ip6 || strcmp(ip6, "/") == 0)
-		goto out;
+	{
+		const char *o = NULL;
+
+		/* Ip6Config is an object path ("o"), "/" when there is none */
+		if (sd_bus_get_property(bus, NM_BUS, dev, NM_DEV_IFACE,
+					"Ip6Config", &err, &reply, "o") < 0 ||
+		    sd_bus_message_read(reply, "o", &o) < 0 || !o ||
+		    strcmp(o, "/") == 0)
+			goto out;
+		ip6 = strdup(o);
+		reply = sd_bus_message_unref(reply);
+		if (!ip6)
+			goto out;
+	}
 	sd_bus_error_free(&err);
 	if (sd_bus_get_property_string(bus, NM_BUS, dev, NM_DEV_IFACE,
 				       "Interface", &err, &ifname) < 0)
@@ -52,25 +62,25 @@ static void one_device(sd_bus *bus, const char *dev, struct svc_report *r)
 	sd_bus_error_free(&err);
 	snprintf(where, sizeof(where), "NetworkManager/%s",
 		 ifname ? ifname : "?");
-	if (sd_bus_get_property(bus, NM_BUS, ip6, NM_IP6_IFACE,
-				NM_PREF64_PROP, &err, &reply, "s") < 0)
-		goto out; /* no such property or object: no PREF64 here */
-	if (sd_bus_message_peek_type(reply, NULL, &type) < 0 || !type ||
-	    strcmp(type, "s") != 0) {
-		r->ninvalid++;
-		goto out;
-	}
 	{
-		const char *s = NULL;
+		char *v = NULL;
 		struct nat64_prefix p;
+		int rc = sd_bus_get_property_string(bus, NM_BUS, ip6,
+						    NM_IP6_IFACE, NM_PREF64_PROP,
+						    &err, &v);
 
-		if (sd_bus_message_read(reply, "s", &s) < 0 || !s || !*s)
-			goto out;
-		if (nat64_prefix_parse(s, &p) < 0 || !strchr(s, '/')) {
-			r->ninvalid++;
+		if (rc < 0) {
+			/* no such property (before 1.58): no PREF64; a value
+			 * of another type: counted as unusable */
+			if (rc == -ENXIO || rc == -EBADMSG)
+				r->ninvalid++;
 			goto out;
 		}
-		svc_add_hit(r, p.addr, p.len, where, -1);
+		if (*v && (nat64_prefix_parse(v, &p) < 0 || !strchr(v, '/')))
+			r->ninvalid++;
+		else if (*v)
+			svc_add_hit(r, p.addr, p.len, where, -1);
+		free(v);
 	}
 out:
 	sd_bus_message_unref(reply);
