@@ -84,7 +84,8 @@ static void random_bytes(const struct disc_ops *ops, void *buf, size_t len)
 		return;
 	ops->clock_gettime(CLOCK_MONOTONIC, &ts);
 	x = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
-	    (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32 ^ ++counter;
+	    (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32 ^
+	    __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < len; i++) {
 		x ^= x >> 29;
 		x *= 0xbf58476d1ce4e5b9ull;
