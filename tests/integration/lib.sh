@@ -445,7 +445,9 @@ EOF
 #           RFC 7050 2) and of server.example (198.51.100.10).  unbound
 #           synthesizes only from answers it forwards, not from its own
 #           local-data: hence this upstream.
-#   gw      unbound on [2001:db8:1::1]:53 (TB_DNS6), module-config
+#   gw      unbound on [2001:db8:1::1]:53 (TB_DNS6) and on 198.51.100.1:53
+#           (an IPv4-only name server for the client, reachable through
+#           NAT64 only), module-config
 #           "dns64 iterator", dns64-prefix $TB_PREFIX, forwarding "." to
 #           198.51.100.53; every query it receives is logged.
 #
@@ -525,11 +527,13 @@ server:
 	log-queries: yes
 	verbosity: 1
 	interface: $TB_DNS6
+	interface: 198.51.100.1
 	port: 53
 	do-ip4: yes
 	do-ip6: yes
 	do-tcp: yes
 	access-control: ::/0 allow
+	access-control: 0.0.0.0/0 allow
 	module-config: $modules
 	$d64
 	do-not-query-localhost: no

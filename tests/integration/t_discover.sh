@@ -7,6 +7,7 @@
 #     fetch through it reaches the IPv4-only server, the cache is written,
 #     a second run (--cached) asks no name server (the server's query log
 #     is counted) and a run without --cached does ask;
+#   - an IPv4-only name server reached through the configured prefix;
 #   - resolver variants: two prefixes (first used, second reported), no
 #     DNS64 (negative cache, not asked again), a server that never answers
 #     (gives up after its tries), answers without the well-known addresses
@@ -97,6 +98,27 @@ for TB_PREFIX in $PREFIXES; do
 	expect "discover/$len/run without --cached asks again" $?
 	tb_teardown
 done
+
+# ------------------------------------------------ IPv4-only name server
+
+# resolv.conf names only an IPv4 server, which the IPv6-only client cannot
+# reach: tnat64-discover reaches it through the configured prefix (the
+# engine's v4_rewrite hook); without a configured prefix it cannot.
+TB_PREFIX=2001:db8:64::/64
+tb_setup
+tb_dns64_setup
+echo 'nameserver 198.51.100.1' >"$TB_TMP/resolv4.conf"
+out=$(tb_dns_client env TNAT64_CONF_FILE="$TB_TMP/none.conf" "$D" \
+	--no-pref64 -n --resolv-conf "$TB_TMP/resolv4.conf" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && has "198.51.100.1: network unreachable"
+expect "ipv4 name server/control: unreachable without a configured prefix" $?
+out=$(tb_dns_client env TNAT64_CONF_FILE="$TB_CONF" "$D" \
+	--no-pref64 -n --resolv-conf "$TB_TMP/resolv4.conf" 2>&1)
+rc=$?
+[ "$rc" = 0 ] && has "RFC 7050: $TB_PREFIX from name server 198.51.100.1"
+expect "ipv4 name server: reached through the configured prefix" $?
+tb_teardown
 
 # ------------------------------------------------ resolver variants
 
