@@ -28,6 +28,7 @@ COMMON_SRC   := $(wildcard src/common/*.c)
 PRELOAD_SRC  := $(wildcard src/preload/*.c)
 VALIDATE_SRC := $(wildcard src/validateconf/*.c)
 SECCOMP_SRC  := $(wildcard src/supervisor/*.c)
+DISCOVER_SRC := $(wildcard src/discover/*.c)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 PROG_SRC     := $(wildcard tests/progs/*.c)
 BENCH_SRC    := $(wildcard bench/*.c)
@@ -37,6 +38,7 @@ PRELOAD_OBJ    := $(PRELOAD_SRC:%.c=$(B)/pic/%.o)
 COMMON_OBJ     := $(COMMON_SRC:%.c=$(B)/obj/%.o)
 VALIDATE_OBJ   := $(VALIDATE_SRC:%.c=$(B)/obj/%.o)
 SECCOMP_OBJ    := $(SECCOMP_SRC:%.c=$(B)/obj/%.o)
+DISCOVER_OBJ   := $(DISCOVER_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN       := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 PROG_BIN       := $(PROG_SRC:tests/progs/%.c=$(B)/tests/progs/%)
 BENCH_BIN      := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
@@ -44,9 +46,10 @@ BENCH_BIN      := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 LIB       := $(B)/libtnat64.so
 VALIDATE  := $(B)/tnat64-validateconf
 SECCOMP   := $(B)/tnat64-seccomp
+DISCOVER  := $(B)/tnat64-discover
 LAUNCHER  := $(B)/tnat64
 
-all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP)
+all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP) $(DISCOVER)
 
 # The installation paths are compiled in (the default configuration file)
 # and written into the launcher: everything is rebuilt when they change,
@@ -75,6 +78,11 @@ $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)
 $(SECCOMP): $(SECCOMP_OBJ) $(COMMON_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ -lpthread
 
+# NAT64 prefix discovery tool (`tnat64 discover`): json-c for networkd's
+# JSON, sd-bus for NetworkManager (the library uses neither).
+$(DISCOVER): $(DISCOVER_OBJ) $(COMMON_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ -ljson-c -lsystemd
+
 # The launcher finds the library next to itself in the build tree
 # (TNAT64_LIB_BUILD) and at LIBDIR once installed.
 $(LAUNCHER): src/launcher/tnat64.in Makefile $(B)/paths.stamp
@@ -90,6 +98,11 @@ $(B)/tests/unit/%: tests/unit/%.c $(COMMON_OBJ)
 $(B)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $< -lpthread
+
+# The NetworkManager stand-in of t_pref64.sh speaks D-Bus through sd-bus.
+$(B)/tests/progs/fake_nm: tests/progs/fake_nm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $< -lsystemd
 
 $(B)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(dir $@)
@@ -121,6 +134,7 @@ install: all
 	install -m 755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/tnat64
 	install -m 755 $(VALIDATE) $(DESTDIR)$(BINDIR)/tnat64-validateconf
 	install -m 755 $(SECCOMP) $(DESTDIR)$(LIBDIR)/tnat64-seccomp
+	install -m 755 $(DISCOVER) $(DESTDIR)$(LIBDIR)/tnat64-discover
 	install -m 644 man/tnat64.1 man/tnat64-validateconf.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
@@ -129,7 +143,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libtnat64.so $(DESTDIR)$(BINDIR)/tnat64 \
-	    $(DESTDIR)$(LIBDIR)/tnat64-seccomp \
+	    $(DESTDIR)$(LIBDIR)/tnat64-seccomp $(DESTDIR)$(LIBDIR)/tnat64-discover \
 	    $(DESTDIR)$(BINDIR)/tnat64-validateconf \
 	    $(DESTDIR)$(MANDIR)/man1/tnat64.1 $(DESTDIR)$(MANDIR)/man1/tnat64-validateconf.1 \
 	    $(DESTDIR)$(MANDIR)/man5/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man8/tnat64.8

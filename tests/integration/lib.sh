@@ -517,3 +517,239 @@ EOF
 	export TB_CONF
 	tb_log "testbed $base: prefix $TB_PREFIX, server $TB_SERVER4 = $TB_SERVER6, client $TB_CLIENT6, tmp $TB_TMP"
 }
+
+# ---------------------------------------------------------------- DNS64
+#
+# A real DNS64 on top of tb_setup (same prefix as tayga, $TB_PREFIX):
+#
+#   server  also 198.51.100.53: dnsmasq, the IPv4-side upstream; it holds
+#           the A records of ipv4only.arpa (192.0.0.170, 192.0.0.171,
+#           RFC 7050 2) and of server.example (198.51.100.10).  unbound
+#           synthesizes only from answers it forwards, not from its own
+#           local-data: hence this upstream.
+#   gw      unbound on [2001:db8:1::1]:53 (TB_DNS6) and on 198.51.100.1:53
+#           (an IPv4-only name server for the client, reachable through
+#           NAT64 only), module-config
+#           "dns64 iterator", dns64-prefix $TB_PREFIX, forwarding "." to
+#           198.51.100.53; every query it receives is logged.
+#
+# API:
+#   tb_dns64_setup           start both (after tb_setup); writes
+#                            $TB_RESOLV ("nameserver 2001:db8:1::1"),
+#                            exports TB_DNS6 TB_RESOLV TB_DNS_LOG.
+#                            FAIL + exit 1 when they do not come up;
+#                            SKIP + exit 0 without unbound or dnsmasq.
+#   tb_dns_variant KIND      replace the server at [2001:db8:1::1]:53:
+#                              dns64    unbound with dns64 (the default)
+#                              nodns64  unbound without dns64 (no AAAA)
+#                              two      answers two prefixes (2001:db8:64::
+#                                       and 2001:db8:65::, both /96)
+#                              nowka    AAAA answers without 192.0.0.170/171
+#                              silent   reads queries, never answers
+#                            (the old server is killed by its pid; its log
+#                            stays; TB_DNS_LOG names the new one).
+#   tb_dns_queries           number of AAAA queries for ipv4only.arpa the
+#                            current server has received so far.
+#   tb_dns_client CMD...     CMD in the client netns, in a private mount
+#                            namespace where $TB_RESOLV is /etc/resolv.conf
+#                            and $TB_TMP/run is /run (so the system prefix
+#                            cache /run/tnat64 lives in $TB_TMP/run/tnat64;
+#                            the host's files are never touched).
+#   tb_dns_wait              wait until the current server answers.
+
+TB_DNS6=2001:db8:1::1
+TB_DNS_SEQ=0
+
+tb_dns_log_count() {
+	# one line per query: unbound's "info: ADDR ipv4only.arpa. AAAA IN",
+	# dnsmasq's "query[AAAA] ipv4only.arpa from ADDR", the silent
+	# server's "query ..."
+	[ -f "$1" ] || { echo 0; return; }
+	grep -ciE 'ipv4only\.arpa\.? AAAA IN|query\[AAAA\] ipv4only\.arpa|^query .*ipv4only' "$1"
+}
+
+tb_dns_queries() {
+	tb_dns_log_count "$TB_DNS_LOG"
+}
+
+tb_dns_client() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	tb_exec client sh -c 'mount --bind "$1" /etc/resolv.conf &&
+		mount --bind "$2" /run && shift 2 && exec "$@"' tb_dns_client \
+		"$TB_RESOLV" "$TB_TMP/run" "$@"
+}
+
+# tb_dns_stop: stop the server at [2001:db8:1::1]:53 (by its pid).
+tb_dns_stop() {
+	local i=0
+	[ -n "${TB_DNS_PID:-}" ] || return 0
+	kill -TERM "$TB_DNS_PID" 2>/dev/null
+	while kill -0 "$TB_DNS_PID" 2>/dev/null && [ "$i" -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -KILL "$TB_DNS_PID" 2>/dev/null
+	TB_DNS_PID=
+}
+
+tb_unbound_conf() { # tb_unbound_conf FILE LOG WITH_DNS64
+	local modules='"iterator"' d64=""
+	if [ "$3" = 1 ]; then
+		modules='"dns64 iterator"'
+		d64="dns64-prefix: $TB_PREFIX"
+	fi
+	cat >"$1" <<EOC
+server:
+	username: ""
+	chroot: ""
+	directory: "$TB_TMP/dns"
+	pidfile: ""
+	use-syslog: no
+	logfile: "$2"
+	log-queries: yes
+	verbosity: 1
+	interface: $TB_DNS6
+	interface: 198.51.100.1
+	port: 53
+	do-ip4: yes
+	do-ip6: yes
+	do-tcp: yes
+	access-control: ::/0 allow
+	access-control: 0.0.0.0/0 allow
+	module-config: $modules
+	$d64
+	do-not-query-localhost: no
+	harden-referral-path: no
+	qname-minimisation: no
+	use-caps-for-id: no
+	cache-max-ttl: 600
+	val-log-level: 0
+forward-zone:
+	name: "."
+	forward-addr: 198.51.100.53
+EOC
+}
+
+# tb_dnsmasq_v6 HOSTS LOG: dnsmasq in the gw answering from HOSTS only.
+tb_dnsmasq_v6() {
+	tb_bg gw dnsmasq --keep-in-foreground --conf-file=/dev/null \
+		--no-resolv --no-hosts --addn-hosts="$1" --local=/ipv4only.arpa/ \
+		--listen-address="$TB_DNS6" --bind-interfaces --port=53 \
+		--user=root --group=root --pid-file= --log-queries \
+		--log-facility="$2" --local-ttl=600 --neg-ttl=60
+}
+
+tb_dns_wait() {
+	local i=0
+	while [ "$i" -lt 100 ]; do
+		if tb_gw dig +time=1 +tries=1 +short "@$TB_DNS6" \
+			localhost.invalid A >/dev/null 2>&1; then
+			return 0
+		fi
+		# the silent server never answers: a bound socket will do
+		if [ "${TB_DNS_KIND:-}" = silent ] &&
+			tb_wait_udp gw "$TB_DNS6" 53 1 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+tb_dns_variant() {
+	local kind=$1 log
+	tb_dns_stop
+	TB_DNS_SEQ=$((TB_DNS_SEQ + 1))
+	log=$TB_TMP/dns/$kind.$TB_DNS_SEQ.log
+	: >"$log"
+	case $kind in
+	dns64 | nodns64)
+		tb_unbound_conf "$TB_TMP/dns/unbound.$TB_DNS_SEQ.conf" "$log" \
+			"$([ "$kind" = dns64 ] && echo 1 || echo 0)"
+		TB_DNS_PID=$(tb_bg gw unbound -d -c "$TB_TMP/dns/unbound.$TB_DNS_SEQ.conf")
+		;;
+	two)
+		printf '%s\n' '2001:db8:64::c000:aa ipv4only.arpa' \
+			'2001:db8:65::c000:ab ipv4only.arpa' >"$TB_TMP/dns/two.hosts"
+		TB_DNS_PID=$(tb_dnsmasq_v6 "$TB_TMP/dns/two.hosts" "$log")
+		;;
+	nowka)
+		# 192.0.2.1 and 198.51.100.10 embedded: no well-known address
+		printf '%s\n' '2001:db8:64::c000:201 ipv4only.arpa' \
+			'2001:db8:64::c633:640a ipv4only.arpa' >"$TB_TMP/dns/nowka.hosts"
+		TB_DNS_PID=$(tb_dnsmasq_v6 "$TB_TMP/dns/nowka.hosts" "$log")
+		;;
+	silent)
+		TB_DNS_PID=$(tb_bg gw python3 -u -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+log = open(sys.argv[2], "a")
+while True:
+    data, peer = s.recvfrom(4096)
+    # question name of the query, for the count
+    name, i = [], 12
+    while i < len(data) and data[i]:
+        name.append(data[i + 1:i + 1 + data[i]].decode("ascii", "replace"))
+        i += 1 + data[i]
+    log.write("query %s from %s\n" % (".".join(name), peer[0]))
+    log.flush()
+' "$TB_DNS6" "$log")
+		;;
+	*)
+		echo "tb_dns_variant: unknown kind '$kind'" >&2
+		return 2
+		;;
+	esac
+	TB_DNS_KIND=$kind
+	TB_DNS_LOG=$log
+	export TB_DNS_LOG TB_DNS_KIND
+	if ! tb_dns_wait; then
+		echo "tb_dns_variant: $kind server did not come up" >&2
+		sed 's/^/# dns: /' "$log" "$TB_TMP/bg.$TB_DNS_PID.log" >&2 2>/dev/null
+		return 1
+	fi
+}
+
+tb_dns64_setup() {
+	local why=""
+	command -v unbound >/dev/null || why="unbound not installed"
+	[ -z "$why" ] && ! command -v dnsmasq >/dev/null && why="dnsmasq not installed"
+	[ -z "$why" ] && ! command -v dig >/dev/null && why="dig (dnsutils) not installed"
+	if [ -n "$why" ]; then
+		skip "$TB_NAME/dns64" "$why"
+		exit 0
+	fi
+	mkdir -p "$TB_TMP/dns" "$TB_TMP/run" || tb_setup_fail "mkdir failed"
+	chmod 755 "$TB_TMP/run"
+	TB_RESOLV=$TB_TMP/resolv.conf
+	printf '# generated by tests/integration/lib.sh\nnameserver %s\n' \
+		"$TB_DNS6" >"$TB_RESOLV"
+	export TB_DNS6 TB_RESOLV
+
+	# the IPv4-side upstream
+	ip -n "$TB_SERVER" addr add 198.51.100.53/24 dev eth0 ||
+		tb_setup_fail "adding 198.51.100.53 failed"
+	printf '%s\n' '192.0.0.170 ipv4only.arpa' '192.0.0.171 ipv4only.arpa' \
+		"$TB_SERVER4 server.example" >"$TB_TMP/dns/upstream.hosts"
+	TB_DNSMASQ_LOG=$TB_TMP/dns/upstream.log
+	TB_DNSMASQ_PID=$(tb_bg server dnsmasq --keep-in-foreground \
+		--conf-file=/dev/null --no-resolv --no-hosts \
+		--addn-hosts="$TB_TMP/dns/upstream.hosts" \
+		--local=/ipv4only.arpa/ --local=/example/ \
+		--listen-address=198.51.100.53 --bind-interfaces --port=53 \
+		--user=root --group=root --pid-file= --log-queries \
+		--log-facility="$TB_DNSMASQ_LOG" --local-ttl=600 --neg-ttl=60) ||
+		tb_setup_fail "starting dnsmasq failed"
+	export TB_DNSMASQ_LOG TB_DNSMASQ_PID
+	local i=0
+	while ! tb_server dig +time=1 +tries=1 +short @198.51.100.53 \
+		ipv4only.arpa A 2>/dev/null | grep -q 192.0.0.170; do
+		i=$((i + 1))
+		[ "$i" -gt 50 ] && tb_setup_fail "dnsmasq (upstream) does not answer"
+		sleep 0.1
+	done
+	tb_dns_variant dns64 || tb_setup_fail "unbound (DNS64) did not come up"
+	tb_log "DNS64: unbound at [$TB_DNS6]:53, prefix $TB_PREFIX, upstream dnsmasq 198.51.100.53"
+}
