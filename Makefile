@@ -8,13 +8,21 @@ BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib/tnat64
 MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
+# The one place the version is written: the programs' --version, the
+# manual pages' headers and debian/changelog (tests/integration/t_cli.sh
+# checks that they agree).
+VERSION     = 1.0.0
 
 CC      ?= cc
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wshadow -Wpointer-arith -Wvla
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-             -DTNAT64_CONF_FILE_DEFAULT='"$(SYSCONFDIR)/tnat64.conf"'
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line are
+# honoured (dpkg-buildflags' hardening flags, for the Debian package); the
+# warnings come after CFLAGS so that a -Wformat there cannot weaken them.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS) $(WARN) \
+             -DTNAT64_CONF_FILE_DEFAULT='"$(SYSCONFDIR)/tnat64.conf"' \
+             -DPACKAGE_VERSION='"$(VERSION)"'
 
 ifeq ($(SANITIZE),1)
 B       ?= build-san
@@ -45,13 +53,15 @@ LIB       := $(B)/libtnat64.so
 VALIDATE  := $(B)/tnat64-validateconf
 SECCOMP   := $(B)/tnat64-seccomp
 LAUNCHER  := $(B)/tnat64
+MAN_SRC   := $(wildcard man/*.[158])
+MAN       := $(MAN_SRC:man/%=$(B)/man/%)
 
-all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP)
+all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP) $(MAN)
 
 # The installation paths are compiled in (the default configuration file)
 # and written into the launcher: everything is rebuilt when they change,
 # so that `make install PREFIX=/some/dir` gives a self-contained tree.
-PATHS := $(LIBDIR) $(SYSCONFDIR) $(BINDIR)
+PATHS := $(LIBDIR) $(SYSCONFDIR) $(BINDIR) $(VERSION)
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(PATHS)' | cmp -s - $@ 2>/dev/null || echo '$(PATHS)' > $@
@@ -65,35 +75,46 @@ $(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -c -o $@ $<
 
 $(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -shared -fPIC -Wl,-z,defs -Wl,-z,now \
-	    -o $@ $^ -ldl -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC -Wl,-z,defs \
+	    -Wl,-z,now -o $@ $^ -ldl -lpthread
 
 $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^
 
 # Seccomp supervisor for static and Go programs (doc/seccomp.md).
 $(SECCOMP): $(SECCOMP_OBJ) $(COMMON_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
 # The launcher finds the library next to itself in the build tree
 # (TNAT64_LIB_BUILD) and at LIBDIR once installed.
 $(LAUNCHER): src/launcher/tnat64.in Makefile $(B)/paths.stamp
 	@mkdir -p $(dir $@)
 	sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-	    -e 's|@BINDIR@|$(BINDIR)|g' $< > $@
+	    -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 	chmod 755 $@
+
+# Manual pages as installed: man/ is written with the default paths
+# (/usr/lib/tnat64, /etc/tnat64.conf, /usr/bin) so that it reads well in
+# the tree; the installed copies name the paths of this build, and the
+# version of this release.
+$(B)/man/%: man/% Makefile $(B)/paths.stamp
+	@mkdir -p $(dir $@)
+	sed -e 's|/usr/lib/tnat64|$(LIBDIR)|g' \
+	    -e 's|/etc/tnat64\.conf|$(SYSCONFDIR)/tnat64.conf|g' \
+	    -e 's|/usr/bin/tnat64|$(BINDIR)/tnat64|g' \
+	    -e '/^\.TH /s|"tnat64 [0-9][0-9.]*"|"tnat64 $(VERSION)"|' $< > $@
 
 $(B)/tests/unit/%: tests/unit/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $^ -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc/common -o $@ $^ -lpthread
 
 $(B)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $< -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc/common -o $@ $< -lpthread
 
 $(B)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -lpthread
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
 tests: all $(UNIT_BIN) $(PROG_BIN)
 
@@ -121,9 +142,12 @@ install: all
 	install -m 755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/tnat64
 	install -m 755 $(VALIDATE) $(DESTDIR)$(BINDIR)/tnat64-validateconf
 	install -m 755 $(SECCOMP) $(DESTDIR)$(LIBDIR)/tnat64-seccomp
-	install -m 644 man/tnat64.1 man/tnat64-validateconf.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 $(B)/man/tnat64.1 $(B)/man/tnat64-validateconf.1 \
+	    $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(B)/man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
+	# Issue 10 (tnat64 discover) adds its command here, and its systemd
+	# unit and NetworkManager dispatcher script (debian/ picks them up).
 	[ -e $(DESTDIR)$(SYSCONFDIR)/tnat64.conf ] || \
 	    install -m 644 tnat64.conf $(DESTDIR)$(SYSCONFDIR)/tnat64.conf
 
