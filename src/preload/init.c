@@ -40,7 +40,7 @@ __attribute__((constructor)) static void tn_constructor(void)
 	tn_init();
 }
 
-const struct config *tn_config(void)
+const struct config *tn_config_quiet(void)
 {
 	const struct config *c = atomic_load_explicit(&config_ptr,
 						      memory_order_acquire);
@@ -66,12 +66,29 @@ const struct config *tn_config(void)
 			memory_order_acquire)) {
 		tnconf_free(&loaded); /* another thread won; use its copy */
 		c = expected;
-	} else if (c) {
-		tnconf_report(c);
 	}
 	errno = saved;
 	if (!c) /* only if memory is exhausted twice over */
 		c = atomic_load_explicit(&config_ptr, memory_order_acquire);
+	return c;
+}
+
+/* Errors in the file are reported once per process, by the first caller
+ * that works with IPv4: a program that only uses IPv6 (or nothing) never
+ * hears of them, even with the library in /etc/ld.so.preload. */
+static atomic_bool reported;
+
+const struct config *tn_config(void)
+{
+	const struct config *c = tn_config_quiet();
+
+	if (c && !atomic_load_explicit(&reported, memory_order_relaxed) &&
+	    !atomic_exchange_explicit(&reported, true, memory_order_relaxed)) {
+		int saved = errno;
+
+		tnconf_report(c);
+		errno = saved;
+	}
 	return c;
 }
 

@@ -40,8 +40,12 @@ static inline void tn_ensure_init(void)
 }
 
 /* The configuration, loaded on first use (async-signal-safe: open/read/
- * mmap only).  Never NULL once returned: falls back to the built-in one. */
+ * mmap only).  Never NULL once returned: falls back to the built-in one.
+ * tn_config reports the file's errors (once per process); tn_config_quiet
+ * only loads, for callers that do not work with IPv4 (an AF_INET6 socket
+ * being created). */
 const struct config *tn_config(void);
+const struct config *tn_config_quiet(void);
 
 /* Decision cache, one entry per configured prefix (0.06's rule):
  * DIRECT_FIRST: try IPv4, NAT64 on "no route"; NAT64_WORKS: NAT64 at once. */
