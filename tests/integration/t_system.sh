@@ -18,9 +18,9 @@
 #  2. Ordinary programs that do no IPv4 networking (coreutils, ip, dpkg,
 #     apt-cache, git, python3, perl, ssh -V, su, IPv6 sockets...), run in
 #     the IPv6-only client namespace with nothing preloaded and with the
-#     library in /etc/ld.so.preload, with a good, a broken and no
-#     configuration: stdout, stderr and exit status must be the same, byte
-#     for byte.
+#     library in /etc/ld.so.preload, with a good, two broken and no
+#     configuration, and after the C library on its line: stdout, stderr
+#     and exit status must be the same, byte for byte.
 #  3. IPv4 clients with the library in /etc/ld.so.preload: curl, ssh, dig;
 #     su to an unprivileged user and curl; a set-user-ID and a
 #     file-capability program run by that user (secure execution: only
@@ -549,10 +549,19 @@ else
 fi
 
 # Modes: nothing preloaded (the reference), the library with the good
-# configuration, with a broken one, with none.
+# configuration, with a broken one (errors but a usable prefix, nothing
+# usable), with none, and after the C library on the same line (the
+# programs then bind to the C library: the library must stay out of the
+# way, not stop them).
 TB_TIMEOUT=300 sys_client - "$GOODCONF" "$PUB/run-cmds" "$PUB/cmds" "$T/out.none"
-for m in good:"$GOODCONF" bad:"$BADCONF" half:"$HALFCONF" missing:-; do
-	TB_TIMEOUT=300 sys_client "$T/pre.lib" "${m#*:}" "$PUB/run-cmds" \
+printf '%s %s\n' "$(ldd /bin/true | awk '/libc\.so/ { print $3 }')" "$LIB" \
+	>"$T/pre.libcfirst"
+MODES="good bad half missing libcfirst"
+for m in good:"$GOODCONF" bad:"$BADCONF" half:"$HALFCONF" missing:- \
+	libcfirst:"$GOODCONF"; do
+	pre=$T/pre.lib
+	[ "${m%%:*}" = libcfirst ] && pre=$T/pre.libcfirst
+	TB_TIMEOUT=300 sys_client "$pre" "${m#*:}" "$PUB/run-cmds" \
 		"$PUB/cmds" "$T/out.${m%%:*}"
 done
 # The library really was in them: one more line, its maps.
@@ -564,7 +573,7 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	diffs=
-	for m in good bad half missing; do
+	for m in $MODES; do
 		for k in out err rc; do
 			cmp -s "$T/out.none/$n.$k" "$T/out.$m/$n.$k" ||
 				diffs="$diffs $m:$k"
