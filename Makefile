@@ -153,7 +153,7 @@ install: all
 	install -m 755 $(VALIDATE) $(DESTDIR)$(BINDIR)/tnat64-validateconf
 	install -m 755 $(SECCOMP) $(DESTDIR)$(LIBDIR)/tnat64-seccomp
 	install -m 644 $(B)/man/tnat64.1 $(B)/man/tnat64-validateconf.1 \
-	    $(DESTDIR)$(MANDIR)/man1/
+	    $(B)/man/tnat64-seccomp.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(B)/man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(B)/man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
 	# Issue 10 (tnat64 discover) adds its command here, and its systemd
@@ -166,6 +166,7 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/tnat64-seccomp \
 	    $(DESTDIR)$(BINDIR)/tnat64-validateconf \
 	    $(DESTDIR)$(MANDIR)/man1/tnat64.1 $(DESTDIR)$(MANDIR)/man1/tnat64-validateconf.1 \
+	    $(DESTDIR)$(MANDIR)/man1/tnat64-seccomp.1 \
 	    $(DESTDIR)$(MANDIR)/man5/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man8/tnat64.8
 	-rmdir $(DESTDIR)$(LIBDIR)
 
