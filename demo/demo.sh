@@ -10,7 +10,6 @@
 # summarized.  Tears everything down on exit.  Exit 0 when the tnat64 step
 # works.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-# shellcheck shell=bash
 
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,11 +29,11 @@ q() {
 }
 # show CMD...: print the command line as it will run.
 show() {
-	local w line='$'
-	for w in "$@"; do
-		line="$line $(q "$w")"
+	show_line='$'
+	for show_w in "$@"; do
+		show_line="$show_line $(q "$show_w")"
 	done
-	printf '%s\n' "$line"
+	printf '%s\n' "$show_line"
 }
 # run CMD...: show it, then run it.
 run() {
