@@ -28,7 +28,8 @@
 	__typeof(name) tn_self_##name TN_COPY_ATTRS(name) \
 		__attribute__((alias(#name), visibility("hidden")));
 
-/* Set once everything in real is resolved. */
+/* Set once everything in real is resolved, by the first hook called
+ * (tn_ensure_init), not at load time. */
 extern atomic_bool tn_ready;
 void tn_init(void);
 
