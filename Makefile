@@ -181,7 +181,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBDIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-deb
 
 FORCE:
 
