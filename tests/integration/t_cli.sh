@@ -10,33 +10,13 @@
 # own (unshare -n), where it fails at once.
 
 # shellcheck disable=SC2015
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-if [ "${SANITIZE-}" = 1 ]; then
-	B=${B:-build-san}
-else
-	B=${B:-build}
-fi
-case $B in
-/*) BD=$B ;;
-*) BD=$ROOT/$B ;;
-esac
+# (lib.sh for its result helpers, pass/fail/skip/tb_summary, and B: no
+# testbed is built)
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+ROOT=$TB_ROOT
+BD=$TB_BUILD
 unset LD_PRELOAD TNAT64_CONF_FILE TNAT64_DEBUG TNAT64_DEBUG_FILE TNAT64_NAT64_PREFIX
-
-NPASS=0
-NFAIL=0
-NSKIP=0
-pass() {
-	echo "PASS: $1"
-	NPASS=$((NPASS + 1))
-}
-fail() {
-	echo "FAIL: $1: $2"
-	NFAIL=$((NFAIL + 1))
-}
-skip() {
-	echo "SKIP: $1: $2"
-	NSKIP=$((NSKIP + 1))
-}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-cli.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -240,5 +220,4 @@ else
 	fail cli/prefix "make failed: $(tail -n 3 "$T/make.log")"
 fi
 
-echo "# t_cli: $NPASS passed, $NFAIL failed, $NSKIP skipped" >&2
-[ "$NFAIL" -eq 0 ]
+tb_summary

@@ -600,10 +600,7 @@ tb_bg server python3 -m http.server "$HTTP_PORT" --bind "$A" \
 HAVE_DNS=no
 if have dnsmasq && have dig; then
 	HAVE_DNS=yes
-	tb_bg server dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
-		--no-poll --pid-file= --user=root --group=root --bind-interfaces \
-		--listen-address="$A" --port=53 \
-		--host-record="$NAME_DNS,$TB_SERVER4B" >/dev/null
+	tb_dnsmasq "$A" "$NAME_DNS,$TB_SERVER4B" >/dev/null
 fi
 HAVE_SSH=no
 if have ssh && [ -x /usr/sbin/sshd ] && have ssh-keygen; then

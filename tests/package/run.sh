@@ -32,25 +32,14 @@ cd "$ROOT" || exit 1
 export PATH="$PATH:/usr/sbin:/sbin"
 export DEBIAN_FRONTEND=noninteractive
 
-NPASS=0
-NFAIL=0
-NSKIP=0
-pass() {
-	echo "PASS: $1"
-	NPASS=$((NPASS + 1))
-}
-fail() {
-	echo "FAIL: $1: ${2:-failed}"
-	NFAIL=$((NFAIL + 1))
-}
-skip() {
-	echo "SKIP: $1: ${2:-skipped}"
-	NSKIP=$((NSKIP + 1))
-}
+# Result helpers (pass, fail, skip and their counts) from the testbed's
+# library; no testbed is built here (the sub-tests build their own).
+# shellcheck source=tests/integration/lib.sh
+. "$ROOT/tests/integration/lib.sh"
 log() { echo "# $*" >&2; }
 summary() {
-	echo "$NPASS passed, $NFAIL failed, $NSKIP skipped"
-	[ "$NFAIL" -eq 0 ]
+	echo "$TB_NPASS passed, $TB_NFAIL failed, $TB_NSKIP skipped"
+	[ "$TB_NFAIL" -eq 0 ]
 }
 # check NAME CMD...: PASS when CMD succeeds.
 check() {
@@ -330,9 +319,9 @@ sub() {
 	if [ "$f" -gt 0 ]; then
 		tail -n 30 "$W/sub.err" | sed "s|^|# $name: |" >&2
 	fi
-	NPASS=$((NPASS + p))
-	NFAIL=$((NFAIL + f))
-	NSKIP=$((NSKIP + s))
+	TB_NPASS=$((TB_NPASS + p))
+	TB_NFAIL=$((TB_NFAIL + f))
+	TB_NSKIP=$((TB_NSKIP + s))
 	log "$name: $p passed, $f failed, $s skipped"
 }
 sub package/t_installed timeout -k 10 300 bash tests/package/t_installed.sh

@@ -74,10 +74,7 @@ tb_bg server python3 -m http.server 8080 --bind "$A" --directory "$T/www" >/dev/
 HAVE_DNS=no
 if command -v dnsmasq >/dev/null 2>&1 && command -v dig >/dev/null 2>&1; then
 	HAVE_DNS=yes
-	tb_bg server dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
-		--no-poll --pid-file= --user=root --group=root --bind-interfaces \
-		--listen-address="$A" --port=53 \
-		--host-record="www.tnat64.test,$TB_SERVER4B" >/dev/null
+	tb_dnsmasq "$A" "www.tnat64.test,$TB_SERVER4B" >/dev/null
 fi
 HAVE_SSH=no
 if command -v ssh >/dev/null 2>&1 && [ -x /usr/sbin/sshd ]; then
