@@ -8,13 +8,21 @@ BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib/tnat64
 MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
+# The one place the version is written: the programs' --version, the
+# manual pages' headers and debian/changelog (tests/integration/t_cli.sh
+# checks that they agree).
+VERSION     = 1.0.0
 
 CC      ?= cc
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wshadow -Wpointer-arith -Wvla
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-             -DTNAT64_CONF_FILE_DEFAULT='"$(SYSCONFDIR)/tnat64.conf"'
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line are
+# honoured (dpkg-buildflags' hardening flags, for the Debian package); the
+# warnings come after CFLAGS so that a -Wformat there cannot weaken them.
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS) $(WARN) \
+             -DTNAT64_CONF_FILE_DEFAULT='"$(SYSCONFDIR)/tnat64.conf"' \
+             -DPACKAGE_VERSION='"$(VERSION)"'
 
 ifeq ($(SANITIZE),1)
 B       ?= build-san
@@ -48,35 +56,46 @@ VALIDATE  := $(B)/tnat64-validateconf
 SECCOMP   := $(B)/tnat64-seccomp
 DISCOVER  := $(B)/tnat64-discover
 LAUNCHER  := $(B)/tnat64
+MAN_SRC   := $(wildcard man/*.[158])
+MAN       := $(MAN_SRC:man/%=$(B)/man/%)
 
-all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP) $(DISCOVER)
+all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP) $(DISCOVER) $(MAN)
 
 # The installation paths are compiled in (the default configuration file)
 # and written into the launcher: everything is rebuilt when they change,
 # so that `make install PREFIX=/some/dir` gives a self-contained tree.
-PATHS := $(LIBDIR) $(SYSCONFDIR) $(BINDIR)
+PATHS := $(LIBDIR) $(SYSCONFDIR) $(BINDIR) $(VERSION)
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(PATHS)' | cmp -s - $@ 2>/dev/null || echo '$(PATHS)' > $@
 
+# The library defines recvfrom, recv... itself: with _FORTIFY_SOURCE (which
+# dpkg-buildflags adds) glibc's headers turn those names into inline
+# checking wrappers, which an interposer of them must not be built with.
 $(B)/pic/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -fPIC -fvisibility=hidden -Isrc/common -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE $(SANFLAGS) -fPIC -fvisibility=hidden \
+	    -Isrc/common -c -o $@ $<
 
 $(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -c -o $@ $<
 
+# The library is bound lazily (-z lazy after LDFLAGS, whose -z now the
+# programs keep), as libc.so.6 itself is: with /etc/ld.so.preload every
+# program that starts loads it, and binding all its imports at load time
+# would cost each of them more than the library does otherwise (make
+# bench-startup).  RELRO stays (-z relro from LDFLAGS, or the default).
 $(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -shared -fPIC -Wl,-z,defs -Wl,-z,now \
-	    -o $@ $^ -ldl -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC -Wl,-z,defs \
+	    -Wl,-z,lazy -o $@ $^ -ldl -lpthread
 
 $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^
 
 # Seccomp supervisor for static and Go programs (doc/seccomp.md).
 $(SECCOMP): $(SECCOMP_OBJ) $(COMMON_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
 # NAT64 prefix discovery tool (`tnat64 discover`): json-c for networkd's
 # JSON, sd-bus for NetworkManager (the library uses neither).
@@ -88,16 +107,27 @@ $(DISCOVER): $(DISCOVER_OBJ) $(COMMON_OBJ)
 $(LAUNCHER): src/launcher/tnat64.in Makefile $(B)/paths.stamp
 	@mkdir -p $(dir $@)
 	sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-	    -e 's|@BINDIR@|$(BINDIR)|g' $< > $@
+	    -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 	chmod 755 $@
+
+# Manual pages as installed: man/ is written with the default paths
+# (/usr/lib/tnat64, /etc/tnat64.conf, /usr/bin) so that it reads well in
+# the tree; the installed copies name the paths of this build, and the
+# version of this release.
+$(B)/man/%: man/% Makefile $(B)/paths.stamp
+	@mkdir -p $(dir $@)
+	sed -e 's|/usr/lib/tnat64|$(LIBDIR)|g' \
+	    -e 's|/etc/tnat64\.conf|$(SYSCONFDIR)/tnat64.conf|g' \
+	    -e 's|/usr/bin/tnat64|$(BINDIR)/tnat64|g' \
+	    -e '/^\.TH /s|"tnat64 [0-9][0-9.]*"|"tnat64 $(VERSION)"|' $< > $@
 
 $(B)/tests/unit/%: tests/unit/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $^ -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc/common -o $@ $^ -lpthread
 
 $(B)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -o $@ $< -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc/common -o $@ $< -lpthread
 
 # The NetworkManager stand-in of t_pref64.sh speaks D-Bus through sd-bus.
 $(B)/tests/progs/fake_nm: tests/progs/fake_nm.c
@@ -106,7 +136,7 @@ $(B)/tests/progs/fake_nm: tests/progs/fake_nm.c
 
 $(B)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -lpthread
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
 tests: all $(UNIT_BIN) $(PROG_BIN)
 
@@ -118,11 +148,22 @@ check: tests
 check-unit: tests
 	B=$(B) SANITIZE=$(SANITIZE) sh tests/run.sh unit
 
+# The Debian package: build, lintian, upgrade from Debian's 0.06, tests of
+# the installed package.  Root on a disposable Debian host: it installs and
+# purges the package (tests/package/run.sh).
+check-package:
+	bash tests/package/run.sh
+
 bench: all $(BENCH_BIN)
 	B=$(B) sh bench/run.sh
 
 bench-gw: all $(BENCH_BIN)
 	B=$(B) bash bench/run_gw.sh
+
+# Start-up cost of the library in /etc/ld.so.preload (of a private mount
+# namespace) against an empty library there and against nothing.
+bench-startup: all $(BENCH_BIN)
+	B=$(B) bash bench/startup.sh
 
 demo: all
 	B=$(B) sh demo/demo.sh
@@ -135,9 +176,12 @@ install: all
 	install -m 755 $(VALIDATE) $(DESTDIR)$(BINDIR)/tnat64-validateconf
 	install -m 755 $(SECCOMP) $(DESTDIR)$(LIBDIR)/tnat64-seccomp
 	install -m 755 $(DISCOVER) $(DESTDIR)$(LIBDIR)/tnat64-discover
-	install -m 644 man/tnat64.1 man/tnat64-validateconf.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 $(B)/man/tnat64.1 $(B)/man/tnat64-validateconf.1 \
+	    $(B)/man/tnat64-seccomp.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(B)/man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
+	# Issue 10 adds the systemd unit and NetworkManager dispatcher script
+	# of tnat64 discover here (debian/ picks them up).
 	[ -e $(DESTDIR)$(SYSCONFDIR)/tnat64.conf ] || \
 	    install -m 644 tnat64.conf $(DESTDIR)$(SYSCONFDIR)/tnat64.conf
 
@@ -146,13 +190,14 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/tnat64-seccomp $(DESTDIR)$(LIBDIR)/tnat64-discover \
 	    $(DESTDIR)$(BINDIR)/tnat64-validateconf \
 	    $(DESTDIR)$(MANDIR)/man1/tnat64.1 $(DESTDIR)$(MANDIR)/man1/tnat64-validateconf.1 \
+	    $(DESTDIR)$(MANDIR)/man1/tnat64-seccomp.1 \
 	    $(DESTDIR)$(MANDIR)/man5/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man8/tnat64.8
 	-rmdir $(DESTDIR)$(LIBDIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-deb
 
 FORCE:
 
-.PHONY: all tests check check-unit bench bench-gw demo install uninstall clean FORCE
+.PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo install uninstall clean FORCE
 .DELETE_ON_ERROR:

@@ -5,22 +5,45 @@
 # namespaces (IPv6-only client, tayga NAT64 gateway, IPv4-only server),
 # then shows curl to an IPv4 address failing without tnat64 and working
 # with it, and a static busybox wget working through the seccomp mode.
-# Tears everything down on exit.  Exit 0 when the tnat64 step
+# Every "$ ..." line is the command that runs next, exactly, with its real
+# paths; only the testbed's own set-up (tests/integration/lib.sh) is
+# summarized.  Tears everything down on exit.  Exit 0 when the tnat64 step
 # works.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
-unset SANITIZE
-B=build
-export B
+unset SANITIZE B LD_PRELOAD TNAT64_CONF_FILE TNAT64_DEBUG TNAT64_DEBUG_FILE \
+	TNAT64_NAT64_PREFIX
 
 heading() {
 	printf '\n=== %s\n' "$*"
 }
+# q WORD: WORD as a shell would need it typed.
+q() {
+	case $1 in
+	'' | *[!A-Za-z0-9_./:=@%+,-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+# show CMD...: print the command line as it will run.
 show() {
-	printf '%s\n' "\$ $*"
+	show_line='$'
+	for show_w in "$@"; do
+		show_line="$show_line $(q "$show_w")"
+	done
+	printf '%s\n' "$show_line"
+}
+# run CMD...: show it, then run it.
+run() {
+	show "$@"
+	"$@"
+}
+# run_sh LINE: show a shell line (a pipeline), then run it.
+run_sh() {
+	printf '$ %s\n' "$1"
+	eval "$1"
 }
 
 if [ "$(id -u)" != 0 ]; then
@@ -36,10 +59,10 @@ for p in $pkgs; do
 		missing="$missing $p"
 done
 if [ -n "$missing" ]; then
-	show "apt-get update && apt-get install -y$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	# shellcheck disable=SC2086
-	if ! apt-get update || ! apt-get install -y --no-install-recommends $missing; then
+	if ! run apt-get -qq update ||
+		! run apt-get -qq install -y --no-install-recommends $missing; then
 		echo "demo.sh: apt-get failed" >&2
 		exit 1
 	fi
@@ -48,9 +71,8 @@ else
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
 
-heading "Building tnat64"
-show make
-make || {
+heading "Building tnat64 (make -s: no compiler lines unless something is wrong)"
+run make -s || {
 	echo "demo.sh: build failed" >&2
 	exit 1
 }
@@ -58,22 +80,27 @@ make || {
 heading "Building the network: IPv6-only client -> tayga NAT64 gateway -> IPv4-only server"
 # shellcheck source=tests/integration/lib.sh
 . "$ROOT/tests/integration/lib.sh"
+# shellcheck disable=SC2034 # (read by lib.sh)
 TB_NAME=demo
+# shellcheck disable=SC2034
 TB_TIMEOUT=30
-tb_setup
-echo "client namespace $TB_CLIENT:"
-tb_client ip -brief address show
-routes=$(tb_client ip -4 route show)
-echo "IPv4 routes: ${routes:-none at all}"
-echo "IPv6 routes:"
-tb_client ip -6 route show
-echo "gateway $TB_GW runs tayga with NAT64 prefix $TB_PREFIX"
-echo "server namespace $TB_SERVER:"
-tb_server ip -brief address show
+tb_setup 2>/dev/null
+echo "(tests/integration/lib.sh made the namespaces $TB_CLIENT,"
+echo " $TB_GW and $TB_SERVER with ip netns and veth pairs, and"
+echo " started tayga in the gateway with the NAT64 prefix $TB_PREFIX)"
+run ip netns exec "$TB_CLIENT" ip -brief address show
+run ip netns exec "$TB_CLIENT" ip -4 route show
+echo "(no IPv4 route at all)"
+run ip netns exec "$TB_CLIENT" ip -6 route show
+run ip netns exec "$TB_SERVER" ip -brief address show
 
 heading "Starting an IPv4-only web server on $TB_SERVER4:8080"
 mkdir -p "$TB_TMP/www"
 echo "Hello from the IPv4-only server $TB_SERVER4" >"$TB_TMP/www/index.html"
+# What tb_bg runs, in its own session, its pid kept for the teardown.
+show setsid ip netns exec "$TB_SERVER" python3 -m http.server 8080 --bind "$TB_SERVER4" \
+	--directory "$TB_TMP/www"
+printf '  (in the background)\n'
 tb_bg server python3 -m http.server 8080 --bind "$TB_SERVER4" \
 	--directory "$TB_TMP/www" >/dev/null
 tb_wait_tcp server "$TB_SERVER4" 8080 || {
@@ -82,21 +109,16 @@ tb_wait_tcp server "$TB_SERVER4" 8080 || {
 }
 
 heading "1. Without tnat64: the IPv6-only client cannot reach an IPv4 address"
-show "curl -sS http://$TB_SERVER4:8080/"
-if tb_client curl -v -sS --max-time 10 "http://$TB_SERVER4:8080/" 2>&1 |
-	grep -E 'unreachable|curl:'; then
-	:
-fi
+run_sh "ip netns exec $TB_CLIENT curl -v -sS --max-time 10 http://$TB_SERVER4:8080/ 2>&1 | grep -E 'Trying|unreachable|curl:'"
 
 heading "2. The NAT64 gateway works for IPv6: the same server at $TB_SERVER6"
-show "curl -sS http://[$TB_SERVER6]:8080/"
-tb_client curl -sS --max-time 10 "http://[$TB_SERVER6]:8080/"
+run ip netns exec "$TB_CLIENT" curl -sS --max-time 10 "http://[$TB_SERVER6]:8080/"
 
 heading "3. With tnat64: the IPv4 address works"
-echo "configuration ($TB_CONF):"
-sed 's/^/    /' "$TB_CONF"
-show "TNAT64_DEBUG=3 build/tnat64 -c tnat64.conf curl -sS http://$TB_SERVER4:8080/"
-out=$(tb_client env TNAT64_DEBUG=3 "$ROOT/build/tnat64" -c "$TB_CONF" \
+run cat "$TB_CONF"
+show ip netns exec "$TB_CLIENT" env TNAT64_DEBUG=3 "$ROOT/build/tnat64" -c "$TB_CONF" \
+	curl -sS --max-time 10 "http://$TB_SERVER4:8080/"
+out=$(ip netns exec "$TB_CLIENT" env TNAT64_DEBUG=3 "$ROOT/build/tnat64" -c "$TB_CONF" \
 	curl -sS --max-time 10 "http://$TB_SERVER4:8080/" 2>"$TB_TMP/demo.err")
 rc=$?
 cat "$TB_TMP/demo.err"
@@ -105,8 +127,7 @@ printf '%s\n' "$out"
 heading "4. A static program (busybox wget): no LD_PRELOAD can reach it, so tnat64 runs it under its seccomp supervisor"
 bb=$(command -v busybox)
 if [ -n "$bb" ] && "$ROOT/build/tnat64-seccomp" --want "$bb" 2>/dev/null; then
-	show "TNAT64_DEBUG=2 build/tnat64 -c tnat64.conf busybox wget -q -O - http://$TB_SERVER4:8080/"
-	tb_client env TNAT64_DEBUG=2 "$ROOT/build/tnat64" -c "$TB_CONF" \
+	run ip netns exec "$TB_CLIENT" env TNAT64_DEBUG=2 "$ROOT/build/tnat64" -c "$TB_CONF" \
 		"$bb" wget -q -O - "http://$TB_SERVER4:8080/" 2>&1
 else
 	echo "(skipped: no static busybox here, or this kernel lacks seccomp user notification)"

@@ -42,9 +42,12 @@ int tn_socket(int domain, int type, int proto)
 
 	/* Read the configuration with the first IP socket, not only at the
 	 * first connect that needs it: daemons make their first socket before
-	 * they drop privileges (and may no longer read the file after). */
-	if (domain == AF_INET || domain == AF_INET6)
+	 * they drop privileges (and may no longer read the file after).  Its
+	 * errors wait until the program works with IPv4. */
+	if (domain == AF_INET)
 		(void)tn_config();
+	else if (domain == AF_INET6)
+		(void)tn_config_quiet();
 
 	if (domain == AF_INET &&
 	    ((base == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP) &&

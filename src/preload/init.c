@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Start-up: resolve the real libc functions first, then (lazily, on the
- * first connect that needs it) the configuration.  No locks anywhere: a
- * hooked call made during initialisation cannot deadlock. */
+/* Start-up.  At load time only what cannot wait: the TNAT64_* environment
+ * (the program may change it later) and the logging it asks for, a few
+ * getenv calls; a program that never calls a hook pays nothing more (in
+ * /etc/ld.so.preload every program loads us).  The real libc functions
+ * are resolved by the first hook called, the configuration at the first
+ * IP socket or connect that needs it.  No locks anywhere: a hooked call
+ * made during initialisation cannot deadlock. */
 #include <errno.h>
 #include <netinet/in.h>
 
@@ -23,25 +27,38 @@ static const char *progname(void)
 					     : "?";
 }
 
+static atomic_bool env_read;
+
+static void read_env(void)
+{
+	if (atomic_load_explicit(&env_read, memory_order_acquire) ||
+	    atomic_exchange_explicit(&env_read, true, memory_order_acq_rel))
+		return;
+	tnconf_setup_logging(progname());
+	tnconf_capture_env();
+}
+
 void tn_init(void)
 {
 	int saved = errno;
 
 	if (atomic_load_explicit(&tn_ready, memory_order_acquire))
 		return;
+	read_env(); /* a hook called before our constructor ran */
 	real_resolve();
-	tnconf_setup_logging(progname());
-	tnconf_capture_env();
 	atomic_store_explicit(&tn_ready, true, memory_order_release);
 	errno = saved;
 }
 
 __attribute__((constructor)) static void tn_constructor(void)
 {
-	tn_init();
+	int saved = errno;
+
+	read_env();
+	errno = saved;
 }
 
-const struct config *tn_config(void)
+const struct config *tn_config_quiet(void)
 {
 	const struct config *c = atomic_load_explicit(&config_ptr,
 						      memory_order_acquire);
@@ -67,12 +84,29 @@ const struct config *tn_config(void)
 			memory_order_acquire)) {
 		tnconf_free(&loaded); /* another thread won; use its copy */
 		c = expected;
-	} else if (c) {
-		tnconf_report(c);
 	}
 	errno = saved;
 	if (!c) /* only if memory is exhausted twice over */
 		c = atomic_load_explicit(&config_ptr, memory_order_acquire);
+	return c;
+}
+
+/* Errors in the file are reported once per process, by the first caller
+ * that works with IPv4: a program that only uses IPv6 (or nothing) never
+ * hears of them, even with the library in /etc/ld.so.preload. */
+static atomic_bool reported;
+
+const struct config *tn_config(void)
+{
+	const struct config *c = tn_config_quiet();
+
+	if (c && !atomic_load_explicit(&reported, memory_order_relaxed) &&
+	    !atomic_exchange_explicit(&reported, true, memory_order_relaxed)) {
+		int saved = errno;
+
+		tnconf_report(c);
+		errno = saved;
+	}
 	return c;
 }
 

@@ -52,6 +52,16 @@ static void *lookup(const char *name, const void *self, int required)
 {
 	void *p = dlsym(RTLD_NEXT, name);
 
+	/* Nothing after us has it: the C library was loaded before us (a
+	 * line "libc.so.6 libtnat64.so" in /etc/ld.so.preload).  Programs
+	 * then bind to its functions, not to our hooks; take them too
+	 * rather than stop every program on the host. */
+	if (!p) {
+		p = dlsym(RTLD_DEFAULT, name);
+		if (p == self)
+			p = NULL;
+	}
+
 	/* Our own definition would make the hook call itself forever. */
 	if (p && p == self) {
 		static const char msg[] =

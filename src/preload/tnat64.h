@@ -28,7 +28,8 @@
 	__typeof(name) tn_self_##name TN_COPY_ATTRS(name) \
 		__attribute__((alias(#name), visibility("hidden")));
 
-/* Set once everything in real is resolved. */
+/* Set once everything in real is resolved, by the first hook called
+ * (tn_ensure_init), not at load time. */
 extern atomic_bool tn_ready;
 void tn_init(void);
 
@@ -40,8 +41,12 @@ static inline void tn_ensure_init(void)
 }
 
 /* The configuration, loaded on first use (async-signal-safe: open/read/
- * mmap only).  Never NULL once returned: falls back to the built-in one. */
+ * mmap only).  Never NULL once returned: falls back to the built-in one.
+ * tn_config reports the file's errors (once per process); tn_config_quiet
+ * only loads, for callers that do not work with IPv4 (an AF_INET6 socket
+ * being created). */
 const struct config *tn_config(void);
+const struct config *tn_config_quiet(void);
 
 /* Decision cache, one entry per configured prefix (0.06's rule):
  * DIRECT_FIRST: try IPv4, NAT64 on "no route"; NAT64_WORKS: NAT64 at once. */

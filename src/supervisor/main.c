@@ -45,6 +45,7 @@ static void usage(FILE *f)
 		"Go binary)\n"
 		"       " SV_NAME " --check       (exit 0: the kernel supports "
 		"this mode)\n"
+		"       " SV_NAME " -h|--help|--version\n"
 		"Runs CMD and its descendants with their IPv4 socket calls "
 		"translated to NAT64\nby a seccomp supervisor (no root needed). "
 		"Configuration: TNAT64_CONF_FILE,\nTNAT64_NAT64_PREFIX, "

@@ -4,13 +4,15 @@
  *
  *   tnat64-validateconf [-f FILE] [-t HOST[:PORT]]
  *
- * Exit status: 0 configuration fine, 1 errors in the configuration (or the
- * file cannot be read, or HOST cannot be resolved), 2 usage error. */
+ * Exit status (the man page and --help say the same): 0 configuration
+ * fine, 1 errors in the configuration or the file cannot be read, 2 usage
+ * error, 3 HOST cannot be resolved (with a configuration without errors). */
 #include "config.h"
 #include "addr.h"
 #include "prefix.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,15 @@
 #ifndef TNAT64_CONF_FILE_DEFAULT
 #define TNAT64_CONF_FILE_DEFAULT "/etc/tnat64.conf"
 #endif
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+enum {
+	EXIT_CONF = 1,     /* errors in the file, or it cannot be read */
+	EXIT_USAGE = 2,
+	EXIT_RESOLVE = 3,  /* -t HOST has no IPv4 address */
+};
 
 static const char *progname = "tnat64-validateconf";
 
@@ -31,14 +42,16 @@ static void usage(FILE *f)
 		"Usage: %s [-f FILE] [-t HOST[:PORT]]\n"
 		"Check a tnat64 configuration file and show what it means.\n"
 		"\n"
-		"  -f FILE         read FILE instead of %s\n"
-		"  -t HOST[:PORT]  tell how tnat64 would reach HOST (an IPv4\n"
-		"                  address or a name), optionally on PORT\n"
-		"  -h              show this help\n"
+		"  -f, --file FILE          read FILE instead of %s\n"
+		"  -t, --target HOST[:PORT] tell how tnat64 would reach HOST (an\n"
+		"                           IPv4 address or a name), optionally\n"
+		"                           on PORT\n"
+		"  -h, --help               print this help and exit\n"
+		"  -V, --version            print the version and exit\n"
 		"\n"
 		"Exit status: 0 if the configuration has no errors, 1 if it has\n"
-		"errors (or cannot be read, or HOST cannot be resolved), 2 on a\n"
-		"usage error.\n",
+		"errors or cannot be read, 2 on a usage error, 3 if HOST cannot\n"
+		"be resolved to an IPv4 address.\n",
 		progname, TNAT64_CONF_FILE_DEFAULT);
 }
 
@@ -215,7 +228,7 @@ static bool has_wkp(const struct config *c)
 	return false;
 }
 
-/* HOST[:PORT]: returns 0, or 2 (usage error) with a message. */
+/* HOST[:PORT]: returns 0, or EXIT_USAGE with a message. */
 static int split_target(char *arg, char **host, unsigned long *port)
 {
 	char *colon = strchr(arg, ':');
@@ -229,23 +242,24 @@ static int split_target(char *arg, char **host, unsigned long *port)
 		if (*s < '0' || *s > '9') {
 			fprintf(stderr, "%s: bad port '%s' (want 1-65535)\n",
 				progname, s);
-			return 2;
+			return EXIT_USAGE;
 		}
 		errno = 0;
 		*port = strtoul(s, &end, 10);
 		if (errno || *end != '\0' || *port < 1 || *port > 65535) {
 			fprintf(stderr, "%s: bad port '%s' (want 1-65535)\n",
 				progname, s);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!**host) {
 		fprintf(stderr, "%s: -t needs a host\n", progname);
-		return 2;
+		return EXIT_USAGE;
 	}
 	return 0;
 }
 
+/* 0, or EXIT_RESOLVE with a message. */
 static int resolve(const char *host, uint32_t *v4)
 {
 	struct in_addr a;
@@ -263,7 +277,7 @@ static int resolve(const char *host, uint32_t *v4)
 	if (rc != 0 || !res) {
 		fprintf(stderr, "%s: cannot resolve %s: %s\n", progname, host,
 			rc ? gai_strerror(rc) : "no IPv4 address");
-		return 1;
+		return EXIT_RESOLVE;
 	}
 	*v4 = ((const struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
 	freeaddrinfo(res);
@@ -277,8 +291,10 @@ static int test_host(const struct config *c, const char *host,
 	int prefix = -1;
 	enum lookup_result r;
 
-	if (resolve(host, &v4))
-		return 1;
+	int rc = resolve(host, &v4);
+
+	if (rc)
+		return rc;
 
 	if (strcmp(host, ip4(v4)) == 0)
 		printf("%s", host);
@@ -341,7 +357,15 @@ int main(int argc, char **argv)
 	bool builtin = false;
 	int opt, rc = 0;
 
-	while ((opt = getopt(argc, argv, "f:t:h")) != -1) {
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "target", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "f:t:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			file = optarg;
@@ -352,20 +376,25 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'V':
+			printf("%s %s\n", progname, PACKAGE_VERSION);
+			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				progname);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", progname,
 			argv[optind]);
-		usage(stderr);
-		return 2;
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			progname);
+		return EXIT_USAGE;
 	}
 	if (file && !*file) {
 		fprintf(stderr, "%s: -f needs a file name\n", progname);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (target) {
 		int trc = split_target(target, &host, &port);
@@ -388,7 +417,7 @@ int main(int argc, char **argv)
 	if (!text && !builtin) {
 		fprintf(stderr, "%s: cannot read %s: %s\n", progname, file,
 			strerror(errno));
-		return 1;
+		return EXIT_CONF;
 	}
 
 	asize = builtin ? config_builtin_arena_size() : config_arena_size(len);
@@ -415,13 +444,15 @@ int main(int argc, char **argv)
 	if (c->nerrors) {
 		fprintf(stderr, "%s: %zu error%s in %s\n", progname, c->nerrors,
 			c->nerrors == 1 ? "" : "s", file);
-		rc = 1;
+		rc = EXIT_CONF;
 	}
 
+	/* Errors in the file are the more important news: they decide the
+	 * status when the host cannot be resolved either. */
 	if (target) {
 		int trc = test_host(c, host, port);
 
-		if (trc)
+		if (trc && !rc)
 			rc = trc;
 	}
 

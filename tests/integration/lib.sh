@@ -42,6 +42,8 @@
 #   tb_wait_tcp NS ADDR PORT [timeout_s]   wait for a TCP listener
 #   tb_wait_udp NS ADDR PORT [timeout_s]   wait for a bound UDP socket
 #   tb_sshd DIR ADDR PORT    sshd in the server netns, root key DIR/id_ed25519
+#   tb_dnsmasq ADDR NAME,IPV4...  dnsmasq in the server netns answering those
+#                            names on ADDR:53 (background, pid printed)
 #   tb_synth PREFIX IPV4     RFC 6052 synthesis, prints the IPv6 address
 #   pass NAME / fail NAME REASON / skip NAME REASON / tb_summary
 # Every tb_client/tb_tnat64/tb_server/tb_gw command is bounded by
@@ -239,6 +241,20 @@ tb_bg() {
 	echo "$pid" >>"$TB_TMP/pids"
 	mv "$log" "$TB_TMP/bg.$pid.log"
 	echo "$pid"
+}
+
+# tb_dnsmasq ADDR NAME,IPV4...: a dnsmasq in the server namespace that
+# answers the A records given (and nothing else) on ADDR port 53, through
+# tb_bg (its pid printed).  The caller waits with tb_wait_udp server ADDR 53.
+tb_dnsmasq() {
+	local a=$1 r recs=()
+	shift
+	for r in "$@"; do
+		recs+=("--host-record=$r")
+	done
+	tb_bg server dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
+		--no-poll --pid-file= --user=root --group=root --bind-interfaces \
+		--listen-address="$a" --port=53 "${recs[@]}"
 }
 
 # tb_sshd DIR ADDR PORT: an sshd in the server namespace on ADDR:PORT that

@@ -143,6 +143,17 @@ static void tests(void)
 	CHECK_INT("vc: positional argument", run("-f", g, "extra", NULL), 2);
 	CHECK_INT("vc: -h", run("-h", NULL, NULL, NULL), 0);
 	CHECK("vc: -h prints usage", strstr(out, "Usage:") != NULL);
+	CHECK_INT("vc: --help", run("--help", NULL, NULL, NULL), 0);
+	CHECK("vc: --help lists --version", strstr(out, "--version") != NULL);
+	CHECK_INT("vc: --version", run("--version", NULL, NULL, NULL), 0);
+	CHECK("vc: --version prints name and version",
+	      strncmp(out, "tnat64-validateconf ", 20) == 0 &&
+	      out[20] >= '0' && out[20] <= '9');
+	CHECK_INT("vc: --file= --target=", run("--file", g, "--target=192.0.2.9",
+						 NULL), 0);
+	CHECK_INT("vc: unknown long option", run("--bogus", NULL, NULL, NULL), 2);
+	CHECK("vc: unknown option points to --help",
+	      strstr(err, "--help") != NULL);
 	snprintf(want, sizeof(want), "%s/missing.conf", dir);
 	CHECK_INT("vc: missing -f file", run("-f", want, NULL, NULL), 1);
 	CHECK("vc: missing file message", strstr(err, "cannot read") != NULL);

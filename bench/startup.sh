@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Start-up cost of the system-wide mode (`make bench-startup`; never a
+# test: timing decides nothing in tests).
+#
+# A small program that does no networking (PROG, default /bin/true) is
+# started RUNS times (default 300) in a row in each of three modes, with
+# /etc/ld.so.preload naming
+#   lib    the library ($B/libtnat64.so, or LIB=...)
+#   empty  an empty shared library (the floor: what any preloaded
+#          library costs the dynamic linker)
+#   none   nothing (no /etc/ld.so.preload)
+# for ROUNDS rounds (default 21; the order of the modes turns from round
+# to round), and the CPU time (user + system) of the runs is measured
+# (bench/startup.c).  Printed: the median CPU and wall time and minor page
+# faults per run of each mode, and the median over the rounds of the
+# per-round CPU ratios lib/empty (goal <= 1.01) and lib/none, with their
+# minimum and maximum.  With valgrind installed, also the user-space
+# instructions of one run in each mode (deterministic, unlike the times).
+#
+# The runs happen in a private mount namespace where /etc is an overlay
+# (tests/integration/sysns.sh): the host's /etc/ld.so.preload is never
+# written.  Environment: B, LIB, PROG, RUNS, ROUNDS, WARMUP (unmeasured
+# runs per mode first, default 50), PIN=0 not to pin to CPU 1.  Needs root.
+
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case $B in
+/*) ;;
+*) B=$ROOT/$B ;;
+esac
+LIB=${LIB:-$B/libtnat64.so}
+PROG=${PROG:-/bin/true}
+RUNS=${RUNS:-300}
+ROUNDS=${ROUNDS:-21}
+WARMUP=${WARMUP:-50}
+PIN=${PIN:-1}
+DRIVER=$B/bench/startup
+PATH=$PATH:/usr/sbin:/sbin
+
+die() {
+	echo "bench-startup: $*" >&2
+	exit 1
+}
+[ "$(id -u)" = 0 ] || die "needs root (a private mount namespace)"
+for f in "$LIB" "$DRIVER"; do
+	[ -f "$f" ] || die "$f missing (make all $B/bench/startup)"
+done
+case $LIB in
+/*) ;;
+*) die "LIB must be an absolute path" ;;
+esac
+[ -x "$PROG" ] || die "PROG $PROG is not an executable"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-startup.XXXXXX") || die "mktemp failed"
+chmod 755 "$TMP"
+trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=tests/integration/sysns.sh
+. "$ROOT/tests/integration/sysns.sh"
+TB_TMP=$TMP
+TB_TIMEOUT=3600
+export TB_TMP TB_TIMEOUT
+sys_check_usable || die "$SYS_WHY"
+
+printf 'void tnat64_bench_empty(void);\nvoid tnat64_bench_empty(void) {}\n' >"$TMP/empty.c"
+${CC:-cc} -O2 -shared -fPIC -o "$TMP/libempty.so" "$TMP/empty.c" ||
+	die "cannot build the empty library"
+printf '%s\n' "$LIB" >"$TMP/pre.lib"
+printf '%s\n' "$TMP/libempty.so" >"$TMP/pre.empty"
+
+CPU=
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
+	[ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ]; then
+	CPU="taskset -c 1"
+fi
+
+echo "# tnat64 bench-startup: $ROUNDS rounds x $RUNS runs of $PROG per mode (warm-up $WARMUP)${CPU:+, pinned to CPU 1}"
+echo "# lib = $LIB"
+# shellcheck disable=SC2086
+sys_exec - = $CPU "$DRIVER" "$ROUNDS" "$RUNS" "$WARMUP" /etc/ld.so.preload \
+	lib="$TMP/pre.lib" empty="$TMP/pre.empty" none=- -- "$PROG" \
+	>"$TMP/out" || die "the runs failed: $(tail -n 3 "$TMP/out")"
+sed 's/^/# /' "$TMP/out"
+
+awk '
+function median(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function minmax(a, n,    i) {
+	lo = a[1]; hi = a[1]
+	for (i = 2; i <= n; i++) {
+		if (a[i] < lo) lo = a[i]
+		if (a[i] > hi) hi = a[i]
+	}
+}
+$1 == "round" {
+	n++
+	for (i = 3; i <= NF; i++) {
+		split($i, kv, "="); split(kv[2], v, ",")
+		cpu[kv[1]] = v[1]; wall[kv[1]] = v[2]; flt[kv[1]] = v[3]
+	}
+	cl[n] = cpu["lib"]; ce[n] = cpu["empty"]; cn[n] = cpu["none"]
+	fl[n] = flt["lib"]; fe[n] = flt["empty"]; fn[n] = flt["none"]
+	wl[n] = wall["lib"]; we[n] = wall["empty"]; wn[n] = wall["none"]
+	re[n] = cpu["lib"] / cpu["empty"]
+	rn[n] = cpu["lib"] / cpu["none"]
+	rf[n] = cpu["empty"] / cpu["none"]
+}
+END {
+	printf "\n%-32s %12s %12s %14s\n", "mode (ld.so.preload names)", "CPU us/run", "wall us/run", "minor faults"
+	printf "%-32s %12.1f %12.1f %14.2f\n", "lib (libtnat64.so)", median(cl, n) / 1000, median(wl, n) / 1000, median(fl, n)
+	printf "%-32s %12.1f %12.1f %14.2f\n", "empty (an empty library)", median(ce, n) / 1000, median(we, n) / 1000, median(fe, n)
+	printf "%-32s %12.1f %12.1f %14.2f\n", "none (no /etc/ld.so.preload)", median(cn, n) / 1000, median(wn, n) / 1000, median(fn, n)
+	printf "\nmedian of the per-round CPU ratios (%d rounds):\n", n
+	minmax(re, n); m = median(re, n)
+	printf "  lib/empty %.3f  (min %.3f, max %.3f)  goal <= 1.01: %s\n", m, lo, hi, m <= 1.01 ? "met" : "NOT met"
+	minmax(rn, n); m = median(rn, n)
+	printf "  lib/none  %.3f  (min %.3f, max %.3f)\n", m, lo, hi
+	minmax(rf, n); m = median(rf, n)
+	printf "  empty/none %.3f (min %.3f, max %.3f)  (what any preloaded library costs)\n", m, lo, hi
+}' "$TMP/out"
+
+# Instructions are the same from run to run, where CPU time on a busy or
+# virtual machine is not: one run of each mode under callgrind (user space
+# only; the kernel's share, exec and page faults, is not in it).
+if command -v valgrind >/dev/null 2>&1; then
+	echo
+	echo "user-space instructions of one run (valgrind --tool=callgrind):"
+	for m in lib empty none; do
+		if [ "$m" = none ]; then
+			pre=
+		else
+			pre=$(cat "$TMP/pre.$m")
+		fi
+		n=$(env -i PATH=/usr/bin:/bin ${pre:+LD_PRELOAD=$pre} valgrind --tool=callgrind \
+			--callgrind-out-file=/dev/null "$PROG" 2>&1 >/dev/null |
+			sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+		printf '  %-6s %10s\n' "$m" "${n:-?}"
+		eval "ir_$m=\${n:-0}"
+	done
+	# shellcheck disable=SC2154
+	awk -v l="$ir_lib" -v e="$ir_empty" -v z="$ir_none" 'BEGIN {
+		if (e > 0 && z > 0)
+			printf "  lib/empty %.3f, lib/none %.3f (LD_PRELOAD here: the same work for the dynamic linker)\n", l / e, l / z
+	}'
+fi
