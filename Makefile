@@ -100,7 +100,7 @@ $(SECCOMP): $(SECCOMP_OBJ) $(COMMON_OBJ)
 # NAT64 prefix discovery tool (`tnat64 discover`): json-c for networkd's
 # JSON, sd-bus for NetworkManager (the library uses neither).
 $(DISCOVER): $(DISCOVER_OBJ) $(COMMON_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $^ -ljson-c -lsystemd
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -ljson-c -lsystemd
 
 # The launcher finds the library next to itself in the build tree
 # (TNAT64_LIB_BUILD) and at LIBDIR once installed.
