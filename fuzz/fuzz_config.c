@@ -161,10 +161,10 @@ static size_t make_probes(const struct config *c, uint32_t seed,
 			  struct probe *pr)
 {
 	size_t n = 0, nrules = c->nlocals + c->nsubnets;
-	size_t per = nrules > 40 ? 40 : nrules;
+	size_t per = nrules > 24 ? 24 : nrules;
 
 	for (size_t k = 0; k < per; k++) {
-		size_t r = nrules > 40 ? fuzz_rand(&seed) % nrules : k;
+		size_t r = nrules > 24 ? fuzz_rand(&seed) % nrules : k;
 		const struct conf_net *net = r < c->nlocals ?
 			&c->locals[r] : &c->subnets[r - c->nlocals];
 		uint32_t lo = ntohl(net->net), hi = lo | ~ntohl(net->mask);
@@ -172,8 +172,7 @@ static size_t make_probes(const struct config *c, uint32_t seed,
 		uint16_t plo = net->port_lo, phi = net->port_hi;
 		const uint32_t hosts[] = { lo, lo - 1, hi, hi + 1, inside };
 		const uint16_t ports[] = {
-			0, 1, 65535, plo, (uint16_t)(plo - 1), phi,
-			(uint16_t)(phi + 1),
+			0, plo, (uint16_t)(plo - 1), phi, (uint16_t)(phi + 1),
 		};
 
 		for (size_t a = 0; a < sizeof(hosts) / sizeof(hosts[0]); a++)
@@ -248,7 +247,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *b1, *b2;
 	struct config *c1, *c2;
 	int nlines = 0;
-	size_t np;
+	size_t np, np2;
 
 	if (!text)
 		abort();
@@ -284,8 +283,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	np = make_probes(c1, seed, probes);
 	check_lookups(c1, probes, np, first);
-	check_lookups(c2, probes, np, second);
-	FUZZ_ASSERT(memcmp(first, second, np * sizeof(first[0])) == 0);
+	np2 = np < 256 ? np : 256;
+	check_lookups(c2, probes, np2, second);
+	FUZZ_ASSERT(memcmp(first, second, np2 * sizeof(first[0])) == 0);
 
 	/* a default prefix set afterwards (TNAT64_NAT64_PREFIX): the path
 	 * blocks keep their prefixes */
