@@ -125,3 +125,30 @@ log_cases = [
 for name, size, num, a4, a6, sel, fmt in log_cases:
     put("log_format", name, struct.pack("<HQ", size, num) + v4(a4) +
         v6(a6) + bytes([sel]) + fmt.encode())
+
+# fuzz_sockaddr: sockaddr_in6(28) npfx(1) prefer(1)
+#                4 x [addr(16) sel(1) suffix(16)] v4(4) port(2)
+def sin6(addr, port):
+    return struct.pack("=H", 10) + struct.pack(">H", port) + \
+        struct.pack("=I", 0) + v6(addr) + struct.pack("=I", 0)
+
+
+def pfx(addr, sel, sfx="::"):
+    return v6(addr) + bytes([sel]) + v6(sfx)
+
+
+four = (pfx("2001:db8:64::", 5) + pfx("2001:db8:100::", 1, "::1") +
+        pfx("2001:db8::", 0) + pfx("64:ff9b::", 5))
+sockaddr_cases = [
+    ("wkp", sin6("64:ff9b::c000:221", 80), 4, 3, four, "192.0.2.33", 80),
+    ("nsp", sin6("2001:db8:64::cb00:7109", 53), 4, 0xff, four,
+     "203.0.113.9", 53),
+    ("mapped", sin6("::ffff:198.51.100.1", 443), 2, 1, four,
+     "198.51.100.1", 443),
+    ("nested", sin6("2001:db8:100:c000:2:100::1", 1), 3, 1, four,
+     "192.0.2.1", 65535),
+    ("none", sin6("2001:db8:ffff::1", 9), 0, 0, four, "0.0.0.0", 0),
+]
+for name, sa, n, prefer, pf, a4, port in sockaddr_cases:
+    put("sockaddr", name, sa + bytes([n, prefer]) + pf + v4(a4) +
+        struct.pack("<H", port))
