@@ -12,7 +12,8 @@
  * formatted with one argument of the type its conversion reads (as the
  * rules in log.h say).  Checks, beyond "does not crash":
  *  - each piece gives what a reference formatter written here from the
- *    rules of log.h gives (snprintf for the numbers);
+ *    rules of log.h gives (snprintf for the numbers; control characters
+ *    of string arguments shown as '?', long ones by their two ends);
  *  - with a buffer of any size (exactly that long), the output is the
  *    reference output cut to size - 1 bytes and NUL-terminated, and
  *    nothing is written past it; size 0 writes nothing;
@@ -172,8 +173,21 @@ static void ref_format(struct ref *r, const char *fmt, enum arg type,
 			break;
 		case A_STR: {
 			const char *s = a->str ? a->str : "(null)";
+			size_t len = strlen(s);
 
-			rput(r, s, strlen(s));
+			/* control characters of arguments are shown as
+			 * '?', long ones by their ends */
+			for (size_t i = 0; i < len; i++) {
+				char c = (unsigned char)s[i] < 0x20 ||
+					 s[i] == 0x7f ? '?' : s[i];
+
+				if (len > LOG_ARG_MAX && i == LOG_ARG_HEAD) {
+					rput(r, "...", 3);
+					i = len - LOG_ARG_TAIL - 1;
+					continue;
+				}
+				rput(r, &c, 1);
+			}
 			n = 0;
 			break;
 		}
@@ -304,8 +318,11 @@ static void check_piece(const char *piece, enum arg type,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char longstr[700];
-	const char *strs[] = { "", "abc", NULL, longstr, "%s%d%B", "a\nb\n" };
+	static char longstr[700], mid[LOG_ARG_MAX + 2];
+	const char *strs[] = {
+		"", "abc", NULL, longstr, "%s%d%B", "a\nb\n", "\x1b[31m\r\x7f\x80",
+		mid, mid + 1,
+	};
 	struct fuzz_in in = { data, size };
 	struct args a;
 	size_t bufsize, n, off = 0;
@@ -314,7 +331,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (log_pipe[0] < 0) {
 		if (pipe2(log_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 			abort();
-		memset(longstr, 'y', sizeof(longstr) - 1);
+		for (size_t i = 0; i + 1 < sizeof(longstr); i++)
+			longstr[i] = (char)('a' + i % 26);
+		/* LOG_ARG_MAX + 1 and LOG_ARG_MAX bytes */
+		for (size_t i = 0; i + 1 < sizeof(mid); i++)
+			mid[i] = (char)('A' + i % 26);
 		log_setup(LOG_DEBUG, log_pipe[1], "/usr/bin/fuzz");
 	}
 	bufsize = fuzz_u16(&in) % 1024;
