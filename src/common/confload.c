@@ -6,6 +6,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "confload.h"
@@ -114,7 +115,8 @@ static const char *file_type(mode_t m)
  * or NOT_REGULAR with *mode set.  buf and maplen receive the mapping,
  * for munmap.  Opened without waiting (a FIFO would wait for a writer)
  * and never read unless it is a regular file (a directory reads as
- * nothing, a terminal or a FIFO would wait for input). */
+ * nothing, a terminal or a FIFO would wait for input, /dev/zero never
+ * ends); /dev/null is an empty file (0, nothing mapped). */
 static long read_file(const char *path, char **buf, size_t *maplen,
 		      mode_t *mode)
 {
@@ -128,6 +130,10 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		e = -errno;
+	} else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+		/* /dev/null: the usual way to say "an empty file" */
+		close(fd);
+		return 0;
 	} else if (!S_ISREG(st.st_mode)) {
 		*mode = st.st_mode;
 		e = NOT_REGULAR;

@@ -151,7 +151,17 @@ static void test_files(void)
 	if (mkfifo(fifo, 0600) != 0)
 		abort();
 	test_not_a_file("FIFO without a writer", fifo, "a FIFO");
-	test_not_a_file("character device", "/dev/null", "character device");
+	test_not_a_file("character device", "/dev/zero", "character device");
+
+	/* /dev/null is the usual way to say "no configuration" */
+	struct tnconf tc;
+	int lines;
+	const char *out = load("/dev/null", NULL, &tc, &lines);
+
+	CHECK_MSG("/dev/null: an empty configuration, no message",
+		  tc.config && !tc.config->has_default &&
+		  tc.config->nerrors == 0 && lines == 0, "got \"%s\"", out);
+	tnconf_free(&tc);
 	path_in_dir(loop, sizeof(loop), "loop");
 	path_in_dir(loop2, sizeof(loop2), "loop2");
 	if (symlink(loop2, loop) != 0 || symlink(loop, loop2) != 0)
