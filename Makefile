@@ -134,9 +134,11 @@ $(FB)/obj/%.o: %.c $(wildcard src/*/*.h) | fuzz-cc
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 	    -Isrc/common -c -o $@ $<
 
+# A target that needs code from outside src/common names its objects in
+# a line of its own, e.g. `$(FB)/fuzz_NAME: $(FB)/obj/src/supervisor/x.o`.
 $(FB)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJ) | fuzz-cc
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc/common \
-	    -o $@ $< $(FUZZ_OBJ)
+	    -o $@ $< $(filter %.o,$^)
 
 # Fails with a clear message where clang or its libFuzzer runtime is
 # missing (gcc-only machines).
@@ -145,7 +147,7 @@ fuzz-cc:
 
 fuzz-build: $(FUZZ_BIN)
 
-.SECONDARY: $(FUZZ_OBJ)
+.PRECIOUS: $(FB)/obj/%.o
 
 fuzz: fuzz-build
 	FB=$(FB) sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
