@@ -152,3 +152,29 @@ sockaddr_cases = [
 for name, sa, n, prefer, pf, a4, port in sockaddr_cases:
     put("sockaddr", name, sa + bytes([n, prefer]) + pf + v4(a4) +
         struct.pack("<H", port))
+
+# fuzz_config: one big configuration (under the 8192-byte -max_len of
+# fuzz/config.options) with nested, overlapping and port-limited subnets
+# and locals, generated deterministically.
+lines = ["nat64_prefix = 2001:db8:64::/96"]
+for i in range(6):
+    lines.append("local = 10.%d.0.0/%d" % (i * 40, 12 + i * 3))
+for p in range(12):
+    lines.append("path {")
+    for k in range(10):
+        n = (p * 37 + k * 11) % 256
+        ln = [8, 16, 20, 24, 28, 32][(p + k) % 6]
+        net = ipaddress.IPv4Network("%d.%d.%d.0/%d" % (
+            198 if k % 2 else 203, n, (n * 3) % 256, min(ln, 24)),
+            strict=False)
+        ports = ["", ":53", ":1000-2000", ":1-65535", ":80-443"][(p + k) % 5]
+        lines.append("  subnet = %s%s/%d" % (net.network_address, ports,
+                                             net.prefixlen))
+    plen = [32, 40, 48, 56, 64, 96][p % 6]
+    pnet = ipaddress.IPv6Network("2001:db8:%x:%x::/%d" % (
+        (p + 1) * 0x101, (p + 1) * 0x1001, plen), strict=False)
+    lines.append("  nat64_prefix = %s/%d" % (pnet.network_address, plen))
+    lines.append("}")
+text = "\n".join(lines) + "\n"
+assert len(text) < 8192
+put("config", "big.conf", text.encode())
