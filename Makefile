@@ -168,6 +168,47 @@ bench-startup: all $(BENCH_BIN)
 demo: all
 	B=$(B) sh demo/demo.sh
 
+# Fuzzing (fuzz/README.md): one libFuzzer target per fuzz/fuzz_NAME.c,
+# built with clang, ASan and UBSan into build-fuzz/, seeds in
+# fuzz/corpus/NAME/.  `make fuzz` runs each for FUZZ_SECONDS (FUZZ_TARGETS
+# picks some), `make fuzz-ci` for FUZZ_CI_SECONDS each.
+FUZZ_CC         ?= clang
+FB              := build-fuzz
+FUZZ_SRC        := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN        := $(FUZZ_SRC:fuzz/%.c=$(FB)/%)
+FUZZ_OBJ        := $(COMMON_SRC:%.c=$(FB)/obj/%.o)
+FUZZ_SAN        := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                   -fno-omit-frame-pointer
+FUZZ_SECONDS    ?= 600
+FUZZ_CI_SECONDS ?= 25
+FUZZ_TARGETS    ?=
+
+$(FB)/obj/%.o: %.c $(wildcard src/*/*.h) | fuzz-cc
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	    -Isrc/common -c -o $@ $<
+
+# A target that needs code from outside src/common names its objects in
+# a line of its own, e.g. `$(FB)/fuzz_NAME: $(FB)/obj/src/supervisor/x.o`.
+$(FB)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJ) | fuzz-cc
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc/common \
+	    -o $@ $< $(filter %.o,$^)
+
+# Fails with a clear message where clang or its libFuzzer runtime is
+# missing (gcc-only machines).
+fuzz-cc:
+	@sh fuzz/check-cc.sh '$(FUZZ_CC)'
+
+fuzz-build: $(FUZZ_BIN)
+
+.PRECIOUS: $(FB)/obj/%.o
+
+fuzz: fuzz-build
+	FB=$(FB) sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-ci: fuzz-build
+	FB=$(FB) sh fuzz/run.sh $(FUZZ_CI_SECONDS) $(FUZZ_TARGETS)
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
@@ -195,9 +236,10 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBDIR)
 
 clean:
-	rm -rf build build-san build-deb
+	rm -rf build build-san build-deb $(FB)
 
 FORCE:
 
-.PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo install uninstall clean FORCE
+.PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo \
+        install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:

@@ -614,7 +614,8 @@ static bool name_char(char ch)
 
 static void handle_line(struct parser *ps, int line, char *buf)
 {
-	char *s, *hash, *name, *rest, *value, saved;
+	char *s, *hash, *rest, *value, saved;
+	const char *name;
 	size_t nlen;
 
 	hash = strchr(buf, '#');
@@ -643,9 +644,9 @@ static void handle_line(struct parser *ps, int line, char *buf)
 
 	name = s;
 	nlen = 0;
-	while (name_char(name[nlen]))
+	while (name_char(s[nlen]))
 		nlen++;
-	rest = name + nlen;
+	rest = s + nlen;
 	saved = *rest;
 	*rest = '\0';
 
@@ -674,19 +675,23 @@ static void handle_line(struct parser *ps, int line, char *buf)
 		return;
 	}
 
-	int which = strcmp(name, "local") == 0 ? 1 :
-		    strcmp(name, "subnet") == 0 ? 2 :
-		    strcmp(name, "nat64_prefix") == 0 ? 3 :
-		    strcmp(name, "nat64_suffix") == 0 ? 4 : 0;
-	bool known = which != 0;
+	static const char *const directives[] = {
+		NULL, "local", "subnet", "nat64_prefix", "nat64_suffix",
+	};
+	int which = 0;
 
-	if (!known) {
+	for (int i = 1; i < 5; i++)
+		if (strcmp(name, directives[i]) == 0)
+			which = i;
+	if (!which) {
 		char ex[48];
 
 		add_error(ps, line, "unknown directive '%s'", excerpt(name, ex));
 		return;
 	}
 
+	/* messages name the directive: name ends the line again below */
+	name = directives[which];
 	*rest = saved;
 	rest = trim(rest);
 	if (*rest != '=') {
@@ -996,12 +1001,14 @@ struct config *config_parse(const char *text, size_t len,
 			continue;
 		}
 		/* control characters can only make a line invalid; keep them
-		 * out of the messages (they end up on terminals) */
+		 * out of the messages (they end up on terminals).  Whitespace
+		 * ones (tab, CR, VT, FF) become spaces: they still separate
+		 * words, and a CR in a message would hide what came before. */
 		for (size_t i = 0; i < llen; i++) {
 			unsigned char ch = (unsigned char)start[i];
 
-			buf[i] = (ch < 0x20 && !is_space((char)ch)) || ch == 0x7f ?
-				 '?' : (char)ch;
+			buf[i] = is_space((char)ch) ? ' ' :
+				 ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
 		}
 		buf[llen] = '\0';
 		handle_line(&ps, line, buf);

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "confload.h"
@@ -21,17 +22,21 @@
 
 static char conf_path[4096], prefix_text[128];
 static int captured, have_conf_path, have_prefix;
+static size_t conf_path_len, prefix_len; /* of values too long to keep */
 
-/* Copy v into buf if it fits (a longer value is not a usable one). */
-static int keep(char *buf, size_t size, const char *v)
+/* Copy v into buf if it fits: 1; 0 when v is NULL; -1 with *len set
+ * when it is too long to be usable (reported when it would be used). */
+static int keep(char *buf, size_t size, const char *v, size_t *len)
 {
 	size_t n;
 
 	if (!v)
 		return 0;
 	n = strlen(v);
-	if (n >= size)
-		return 0;
+	if (n >= size) {
+		*len = n;
+		return -1;
+	}
 	memcpy(buf, v, n + 1);
 	return 1;
 }
@@ -39,9 +44,10 @@ static int keep(char *buf, size_t size, const char *v)
 void tnconf_capture_env(void)
 {
 	have_conf_path = keep(conf_path, sizeof(conf_path),
-			      tnconf_env("TNAT64_CONF_FILE", 1));
+			      tnconf_env("TNAT64_CONF_FILE", 1),
+			      &conf_path_len);
 	have_prefix = keep(prefix_text, sizeof(prefix_text),
-			   tnconf_env("TNAT64_NAT64_PREFIX", 1));
+			   tnconf_env("TNAT64_NAT64_PREFIX", 1), &prefix_len);
 	captured = 1;
 }
 
@@ -69,21 +75,49 @@ void tnconf_setup_logging(const char *progname)
 	const char *lvl = tnconf_env("TNAT64_DEBUG", 0);
 	const char *file = tnconf_env("TNAT64_DEBUG_FILE", 1);
 	int level = log_level_from_env(lvl);
+	int err = 0;
 
-	if (level < 1 || !file || !*file ||
-	    log_setup_file(level, file, progname) < 0)
+	if (level > 0 && file && *file) {
+		/* Never blocks the program: a FIFO that nobody reads fails
+		 * at once (ENXIO) instead of waiting for a reader, and
+		 * writes to a full one drop the message (log.c). */
+		err = -log_setup_file(level, file, progname);
+	}
+	if (level < 1 || !file || !*file || err)
 		log_setup(level, 2, progname);
 	if (lvl && *lvl && !is_number(lvl))
 		log_msg(LOG_ERR, "TNAT64_DEBUG=%s is not a number; showing "
 			"errors only", lvl);
+	if (err)
+		log_msg(LOG_ERR, "cannot open TNAT64_DEBUG_FILE=%s: %s (errno "
+			"%d); messages go to standard error", file,
+			log_errno_text(err), err);
 	errno = saved;
 }
 
-/* The whole file in an anonymous mapping: its length, or -errno.
- * buf and maplen receive the mapping, for munmap. */
-static long read_file(const char *path, char **buf, size_t *maplen)
+/* Not an errno: the path names something other than a regular file
+ * (a directory, a FIFO, a device...), which is never read. */
+#define NOT_REGULAR (-100000)
+
+/* What the file type of a st_mode is, for messages. */
+static const char *file_type(mode_t m)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" :
+	       S_ISCHR(m) ? "a character device" :
+	       S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" :
+	       "not a regular file";
+}
+
+/* The whole regular file in an anonymous mapping: its length, or -errno,
+ * or NOT_REGULAR with *mode set.  buf and maplen receive the mapping,
+ * for munmap.  Opened without waiting (a FIFO would wait for a writer)
+ * and never read unless it is a regular file (a directory reads as
+ * nothing, a terminal or a FIFO would wait for input, /dev/zero never
+ * ends); /dev/null is an empty file (0, nothing mapped). */
+static long read_file(const char *path, char **buf, size_t *maplen,
+		      mode_t *mode)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	struct fdid id;
 	size_t len = 0, cap;
@@ -99,9 +133,19 @@ static long read_file(const char *path, char **buf, size_t *maplen)
 	}
 	/* From here on, close only what is still the file we opened. */
 	id = fdid_of_stat(&st);
-	if (st.st_size > CONF_MAX_SIZE) {
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+		/* /dev/null: the usual way to say "an empty file" */
 		fdid_close(fd, &id);
-		return -EFBIG;
+		return 0;
+	} else if (!S_ISREG(st.st_mode)) {
+		*mode = st.st_mode;
+		e = NOT_REGULAR;
+	} else {
+		e = st.st_size > CONF_MAX_SIZE ? -EFBIG : 0;
+	}
+	if (e) {
+		fdid_close(fd, &id);
+		return e;
 	}
 	cap = (size_t)st.st_size + 1;
 	b = mmap(NULL, cap, PROT_READ | PROT_WRITE,
@@ -128,22 +172,37 @@ static long read_file(const char *path, char **buf, size_t *maplen)
 int tnconf_load(struct tnconf *out)
 {
 	int saved = errno;
-	const char *path = captured ? (have_conf_path ? conf_path : NULL)
+	const char *path = captured ? (have_conf_path > 0 ? conf_path : NULL)
 				    : tnconf_env("TNAT64_CONF_FILE", 1);
-	const char *p = captured ? (have_prefix ? prefix_text : NULL)
+	const char *p = captured ? (have_prefix > 0 ? prefix_text : NULL)
 				 : tnconf_env("TNAT64_NAT64_PREFIX", 1);
 	struct nat64_prefix over;
 	char *text = NULL;
 	size_t maplen = 0, asize;
 	void *arena;
 	long len;
+	mode_t mode = 0;
+	bool named = path && *path; /* by TNAT64_CONF_FILE */
 
-	if (!path || !*path)
+	if (!named)
 		path = TNAT64_CONF_FILE_DEFAULT;
-	len = read_file(path, &text, &maplen);
-	if (len < 0 && len != -ENOENT)
-		log_msg(LOG_ERR, "cannot read %s (errno %d); using the "
-			"built-in configuration", path, (int)-len);
+	if (captured && have_conf_path < 0) {
+		log_msg(LOG_ERR, "TNAT64_CONF_FILE is %lu bytes long, longer "
+			"than a file name can be; using the built-in "
+			"configuration", (unsigned long)conf_path_len);
+		len = -ENAMETOOLONG;
+	} else {
+		len = read_file(path, &text, &maplen, &mode);
+		if (len == NOT_REGULAR)
+			log_msg(LOG_ERR, "cannot read %s: it is %s, not a "
+				"file; using the built-in configuration", path,
+				file_type(mode));
+		else if (len < 0 && (len != -ENOENT || named))
+			/* only the default file may be missing silently */
+			log_msg(LOG_ERR, "cannot read %s: %s (errno %d); using "
+				"the built-in configuration", path,
+				log_errno_text((int)-len), (int)-len);
+	}
 	asize = config_arena_size(len > 0 ? (size_t)len : 0);
 	arena = mmap(NULL, asize, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -165,6 +224,10 @@ int tnconf_load(struct tnconf *out)
 		errno = saved;
 		return -ENOMEM;
 	}
+	if (captured && have_prefix < 0)
+		log_msg(LOG_ERR, "TNAT64_NAT64_PREFIX is %lu bytes long, not a "
+			"NAT64 prefix (/32 /40 /48 /56 /64 /96), ignored",
+			(unsigned long)prefix_len);
 	if (p && *p) {
 		if (nat64_prefix_parse(p, &over) == 0)
 			config_set_default(out->config, &over);
@@ -187,10 +250,15 @@ void tnconf_free(struct tnconf *c)
 
 void tnconf_report(const struct config *c)
 {
-	for (size_t i = 0; i < c->nerrors_stored; i++)
+	size_t shown = c->nerrors_stored < TNCONF_REPORT_MAX ?
+		       c->nerrors_stored : TNCONF_REPORT_MAX;
+
+	for (size_t i = 0; i < shown; i++)
 		log_msg(LOG_ERR, "%s:%d: %s", c->filename, c->errors[i].line,
 			c->errors[i].msg);
-	if (c->nerrors > c->nerrors_stored)
-		log_msg(LOG_ERR, "%s: %lu more errors", c->filename,
-			(unsigned long)(c->nerrors - c->nerrors_stored));
+	if (c->nerrors > shown)
+		log_msg(LOG_ERR, "%s: %lu more error%s; tnat64-validateconf "
+			"-f %s lists them", c->filename,
+			(unsigned long)(c->nerrors - shown),
+			c->nerrors - shown == 1 ? "" : "s", c->filename);
 }

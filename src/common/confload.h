@@ -30,14 +30,22 @@ struct tnconf {
 
 /* TNAT64_CONF_FILE (or the default file; the built-in configuration if
  * there is none), with TNAT64_NAT64_PREFIX as the default prefix if set
- * and valid.  Problems reading the file or with the variable are logged.
- * 0, or -ENOMEM when no memory could be mapped. */
+ * and valid.  Problems reading the file or with the variable are logged
+ * (a missing default file is not a problem) and give the built-in
+ * configuration: a name too long, something other than a regular file
+ * (never read, never waited for), any error opening or reading it.
+ * Empty variables count as unset.  0, or -ENOMEM when no memory could be
+ * mapped. */
 int tnconf_load(struct tnconf *out);
 
 /* Unmap what tnconf_load mapped. */
 void tnconf_free(struct tnconf *c);
 
-/* Log every error of the file, one line each, naming file and line. */
+/* Log the first TNCONF_REPORT_MAX errors of the file, one line each,
+ * naming file and line, then how many more there are: a broken file
+ * costs every program that reads it a few lines of its standard error,
+ * not thousands. */
+#define TNCONF_REPORT_MAX 5
 void tnconf_report(const struct config *c);
 
 #endif

@@ -55,6 +55,13 @@ static char d_path[4096];
  * which tells by the pid). */
 static _Atomic uint64_t d_lock;
 
+/* Bytes that terminals act on (escape sequences, carriage return, line
+ * feed...): never copied from a string argument into a message. */
+static bool is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
 static void set_prog(const char *progname)
 {
 	size_t n = 0;
@@ -68,7 +75,8 @@ static void set_prog(const char *progname)
 		n = strlen(progname);
 		if (n >= sizeof(cur_prog))
 			n = sizeof(cur_prog) - 1;
-		memcpy(cur_prog, progname, n);
+		for (size_t i = 0; i < n; i++)
+			cur_prog[i] = is_control(progname[i]) ? '?' : progname[i];
 	}
 	cur_prog[n] = '\0';
 }
@@ -271,6 +279,32 @@ static void put_str(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
+static void put_plain(struct out *o, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = is_control(s[i]) ? '?' : s[i];
+
+		put(o, &c, 1);
+	}
+}
+
+/* A string from elsewhere (a variable, a file name, a line of a file):
+ * control characters become '?', so a message stays one plain line, and
+ * a huge one is shortened to its two ends, so the rest of the message
+ * survives the 512-byte limit. */
+static void put_text(struct out *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= LOG_ARG_MAX) {
+		put_plain(o, s, n);
+		return;
+	}
+	put_plain(o, s, LOG_ARG_HEAD);
+	put(o, "...", 3);
+	put_plain(o, s + n - LOG_ARG_TAIL, LOG_ARG_TAIL);
+}
+
 static void put_unsigned(struct out *o, unsigned long long v)
 {
 	char tmp[24];
@@ -359,7 +393,7 @@ size_t log_format(char *buf, size_t size, const char *fmt, va_list ap)
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 
-			put_str(&o, s ? s : "(null)");
+			put_text(&o, s ? s : "(null)");
 			break;
 		}
 		case 'c': {
@@ -402,6 +436,33 @@ size_t log_format(char *buf, size_t size, const char *fmt, va_list ap)
 	if (size)
 		buf[o.n] = '\0';
 	return o.n;
+}
+
+const char *log_errno_text(int err)
+{
+	switch (err) {
+	case ENOENT: return "no such file or directory";
+	case EACCES: return "permission denied";
+	case EPERM: return "operation not permitted";
+	case EISDIR: return "it is a directory";
+	case ENOTDIR: return "a component of the path is not a directory";
+	case ELOOP: return "too many levels of symbolic links (a loop?)";
+	case ENAMETOOLONG: return "file name too long";
+	case EFBIG: return "file too large";
+	case ENXIO: return "no such device, or a FIFO that nobody reads";
+	case ENODEV: return "no such device";
+	case EMFILE: return "too many open files in this process";
+	case ENFILE: return "too many open files in the system";
+	case ENOMEM: return "out of memory";
+	case EIO: return "input/output error";
+	case EROFS: return "read-only file system";
+	case ENOSPC: return "no space left on device";
+	case EDQUOT: return "disk quota exceeded";
+	case ETXTBSY: return "text file busy";
+	case EAGAIN: return "resource temporarily unavailable";
+	case EINVAL: return "invalid argument";
+	default: return "error";
+	}
 }
 
 void log_msg(int level, const char *fmt, ...)

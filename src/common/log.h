@@ -29,7 +29,14 @@ int log_level(void);
 
 /* printf-like, but only %s %d %u %ld %lu %x %c %% and two extensions:
  * %A = IPv4 address (uint32_t, network order), %B = IPv6 address
- * (const uint8_t *).  Truncates at 512 bytes. */
+ * (const uint8_t *).  Control characters (0x00-0x1f, 0x7f) of %s
+ * arguments and of progname are written as '?': values from variables
+ * and files never reach a terminal as escapes.  A %s argument longer
+ * than LOG_ARG_MAX bytes is shown as its first LOG_ARG_HEAD bytes, "..."
+ * and its last LOG_ARG_TAIL bytes.  Truncates at 512 bytes. */
+#define LOG_ARG_MAX 256
+#define LOG_ARG_HEAD 192
+#define LOG_ARG_TAIL 48
 void log_msg(int level, const char *fmt, ...);
 
 /* Added helpers. */
@@ -43,5 +50,9 @@ size_t log_format(char *buf, size_t size, const char *fmt, va_list ap);
  * MSGERR); 1 -> LOG_WARN; 2 -> LOG_INFO (one line per translation);
  * 3 or more -> LOG_DEBUG. */
 int log_level_from_env(const char *value);
+/* A few words for an errno value met when opening or reading a file
+ * ("permission denied"), "error" for others; messages give the number
+ * too.  Static strings, async-signal-safe (strerror is not). */
+const char *log_errno_text(int err);
 
 #endif

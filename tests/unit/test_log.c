@@ -110,13 +110,49 @@ static void test_msg(void)
 
 	char big[1500];
 
-	memset(big, 'a', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	log_msg(LOG_ERR, "%s", big);
+	memset(big, 'a', 200);
+	big[200] = '\0';
+	log_msg(LOG_ERR, "%s%s%s", big, big, big);
 	n = drain(p[0], buf, sizeof(buf));
 	CHECK_MSG("truncated to 512 bytes with newline",
 		  n == 512 && buf[511] == '\n' && buf[510] == 'a',
 		  "n=%zd", n);
+
+	/* a huge argument is shown by its ends: the message survives */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memset(big + sizeof(big) - 1 - LOG_ARG_TAIL, 'z', LOG_ARG_TAIL);
+	log_msg(LOG_ERR, "X=%s is bad", big);
+	n = drain(p[0], buf, sizeof(buf));
+	{
+		char big_want[600];
+		int k = snprintf(big_want, sizeof(big_want),
+				 "tnat64[%d]: prog: X=", (int)getpid());
+
+		memset(big_want + k, 'a', LOG_ARG_HEAD);
+		k += LOG_ARG_HEAD;
+		memcpy(big_want + k, "...", 3);
+		k += 3;
+		memset(big_want + k, 'z', LOG_ARG_TAIL);
+		k += LOG_ARG_TAIL;
+		strcpy(big_want + k, " is bad\n");
+		CHECK_MSG("huge argument shortened to its ends",
+			  strcmp(buf, big_want) == 0, "n=%zd \"%s\"", n, buf);
+	}
+
+	/* control characters of arguments never reach the terminal */
+	log_msg(LOG_ERR, "v=%s.", "\x1b[2J\r\n\t\x7f\x80ok");
+	n = drain(p[0], buf, sizeof(buf));
+	CHECK_MSG("control characters in arguments", n > 0 &&
+		  strstr(buf, "v=?[2J????\x80ok.\n"), "got \"%s\"", buf);
+	log_setup(LOG_ERR, p[1], "pro\ngram\x1b");
+	log_msg(LOG_ERR, "x");
+	drain(p[0], buf, sizeof(buf));
+	snprintf(want, sizeof(want), "tnat64[%d]: pro?gram?: x\n",
+		 (int)getpid());
+	CHECK_MSG("control characters in progname", strcmp(buf, want) == 0,
+		  "got \"%s\"", buf);
+	log_setup(LOG_INFO, p[1], "/usr/bin/prog");
 
 	log_setup(0, p[1], "prog");
 	log_msg(LOG_ERR, "silent");
