@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "fdtab.h"
+#include "policy.h"
 #include "real.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -43,11 +44,13 @@ static inline void tn_ensure_init(void)
  * mmap only).  Never NULL once returned: falls back to the built-in one. */
 const struct config *tn_config(void);
 
-/* Decision cache, one entry per configured prefix (0.06's rule):
- * DIRECT_FIRST: try IPv4, NAT64 on "no route"; NAT64_WORKS: NAT64 at once. */
-enum { CACHE_DIRECT_FIRST = 0, CACHE_NAT64_WORKS = 1 };
-int tn_cache_get(int prefix);
-void tn_cache_set(int prefix, int state);
+/* The decision cache of this process, one state per prefix slot
+ * (policy.h). */
+enum policy_state tn_cache_get(int slot);
+/* After an attempt through NAT64 in slot that returned r (>= 0 or
+ * -errno): the state policy_after_nat64 gives; NAT64 is in use from its
+ * first success on (tn_nat64_in_use). */
+void tn_cache_after(int slot, enum policy_call call, long r);
 
 /* Errno-free internals: return >= 0 or -errno. */
 int tn_connect(int fd, const struct sockaddr *addr, socklen_t len);
@@ -73,14 +76,6 @@ int tn_getaddrinfo(const char *node, const char *service,
  * nameservers that cannot be reached directly. */
 void tn_fix_resolver(void);
 
-/* Socket types and protocols we translate: TCP and UDP (0 is the
- * default protocol of the type). */
-static inline int tn_xlat_proto(int type, int proto)
-{
-	return (type == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP)) ||
-	       (type == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP));
-}
-
 /* Replace the socket behind fd by a new one of family AF_INET6 (the
  * record becomes FD_EMU) or AF_INET (back to FD_PLAIN), keeping type,
  * protocol, status flags, close-on-exec, the options the program set and
@@ -99,11 +94,18 @@ bool tn_ipv6_only_host(void);
 /* 1 if net.ipv6.bindv6only is set (new AF_INET6 sockets are v6-only). */
 int tn_bindv6only(void);
 
-/* Route an IPv4 destination: fills the IPv6 sockaddr to use.
- * Returns 1 when dst must go through NAT64 prefix *pfx, 0 when direct. */
+/* policy_route under this process's configuration: 1 when v4:port
+ * (network order) goes through the NAT64 prefix in *pfx, 0 when direct
+ * (always-direct addresses without loading the configuration). */
 int tn_route(uint32_t v4, uint16_t port_be, int *pfx);
+/* The NAT64 socket address of v4:port in prefix slot pfx. */
 void tn_synth(int pfx, uint32_t v4, uint16_t port_be,
 	      struct sockaddr_in6 *out);
+/* What the library knows of the socket of record rec (policy_sock), and
+ * the decision for an attempt on fd through prefix pfx. */
+void tn_sock_facts(const struct fdrec *rec, struct policy_sock *s);
+enum policy_way tn_way(int fd, const struct fdrec *rec, enum policy_call call,
+		       int pfx, struct policy_sock *s);
 
 /* Return -errno of the last failing libc call. */
 static inline int neg_errno(void)

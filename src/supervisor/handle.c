@@ -16,9 +16,10 @@
  *   same type, protocol, status flags, close-on-exec flag, the options the
  *   program changed and its local port.  We remember it by inode number and
  *   show the program IPv4 addresses for it from then on.
- * - The decision rule is the library's: direct IPv4 first; on "network
- *   unreachable", NAT64; once NAT64 worked for a prefix, NAT64 at once;
- *   when NAT64 itself turns out unreachable, direct first again. */
+ * - The decision rule is the library's, src/common/policy.h: direct IPv4
+ *   first; on "network unreachable", NAT64; once NAT64 worked for a
+ *   prefix, NAT64 at once; when NAT64 itself turns out unreachable, direct
+ *   first again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -39,7 +40,8 @@
 
 #include "addr.h"
 #include "log.h"
-#include "prefix.h"
+#include "msgconv.h"
+#include "policy.h"
 #include "sockopt.h"
 #include "sv.h"
 
@@ -59,12 +61,6 @@ struct sockinfo {
 };
 
 /* ---------------------------------------------------------- helpers */
-
-static int nat64_unreachable(int err)
-{
-	return err == -ENETUNREACH || err == -EHOSTUNREACH ||
-	       err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT;
-}
 
 static void sock_close(struct sockinfo *si)
 {
@@ -167,25 +163,10 @@ static bool is_inet(const struct sockinfo *si)
 	return si->domain == AF_INET || si->domain == AF_INET6;
 }
 
-/* Sockets whose IPv4 traffic we translate: TCP (and MPTCP) streams, UDP
- * datagrams.  ICMP "ping" sockets, raw sockets, SCTP... go untouched. */
+/* Sockets whose IPv4 traffic we translate (policy_translatable). */
 static bool translatable(const struct sockinfo *si)
 {
-	if (si->type == SOCK_STREAM)
-		return si->proto == IPPROTO_TCP || si->proto == 0 ||
-		       si->proto == IPPROTO_MPTCP;
-	if (si->type == SOCK_DGRAM)
-		return si->proto == IPPROTO_UDP || si->proto == 0 ||
-		       si->proto == IPPROTO_UDPLITE;
-	return false;
-}
-
-static void make_mapped(uint32_t v4, uint16_t port, struct sockaddr_in6 *s6)
-{
-	memset(s6, 0, sizeof(*s6));
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = port;
-	ipv6_make_v4mapped(v4, s6->sin6_addr.s6_addr);
+	return policy_translatable(si->type, si->proto);
 }
 
 static int read_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulen,
@@ -233,10 +214,15 @@ static int ops_close(int fd)
 	return close(fd);
 }
 
+static int ops_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg);
+}
+
 /* The carried options (src/common/sockopt.c), with plain system calls. */
 static const struct sockopt_ops sv_ops = {
 	.socket = socket, .close = ops_close,
-	.get = getsockopt, .set = setsockopt,
+	.get = getsockopt, .set = setsockopt, .ioctl = ops_ioctl,
 };
 
 static void copy_options(int from, int to, int type)
@@ -308,41 +294,30 @@ static int replace_socket(struct call *c, struct sockinfo *si, int *flags)
 
 /* ---------------------------------------------------------- connect */
 
-/* Bound to one local IPv4 address (not INADDR_ANY): the program chose
- * IPv4 on purpose, its traffic is never translated (the library's rule,
- * src/preload/xlat.c). */
-static bool bound_to_address(int d)
+/* The policy's decision (policy_way) for a connect or send (call)
+ * through prefix pfx on si's socket.  An AF_INET socket of the program
+ * says with getsockname whether it is bound (to one address: never
+ * translated; to any: a send tries direct first, replacing the socket
+ * would lose its queue); the interface of SO_BINDTODEVICE is asked only
+ * when the decision depends on it. */
+static enum policy_way way_for(struct sockinfo *si, enum policy_call call,
+			       int pfx)
 {
-	struct sockaddr_in sin;
-	socklen_t l = sizeof(sin);
+	struct policy_sock s = { .device = POLICY_DEVICE_ASK };
 
-	return getsockname(d, (struct sockaddr *)&sin, &l) == 0 &&
-	       sin.sin_family == AF_INET &&
-	       sin.sin_addr.s_addr != htonl(INADDR_ANY);
-}
+	if (!si->have_x && si->domain == AF_INET) {
+		struct sockaddr_in sin;
+		socklen_t l = sizeof(sin);
 
-/* A socket bound to an interface with SO_BINDTODEVICE takes any IPv4
- * destination as on-link when there is no route, and a direct connect
- * then waits for ARP instead of failing with ENETUNREACH: when that
- * interface has no IPv4 address, NAT64 at once (the library's rule). */
-static bool device_without_ipv4(int d)
-{
-	struct ifreq ifr;
-	socklen_t l = IFNAMSIZ;
-	int s;
-	bool r;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (getsockopt(d, SOL_SOCKET, SO_BINDTODEVICE, ifr.ifr_name, &l) < 0 ||
-	    !ifr.ifr_name[0])
-		return false;
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return false;
-	ifr.ifr_addr.sa_family = AF_INET;
-	r = ioctl(s, SIOCGIFADDR, &ifr) < 0 && errno == EADDRNOTAVAIL;
-	close(s);
-	return r;
+		s.replace = true;
+		if (getsockname(si->d, (struct sockaddr *)&sin, &l) == 0 &&
+		    sin.sin_family == AF_INET) {
+			s.bound_addr = policy_bound_addr(sin.sin_addr.s_addr);
+			s.bound = sin.sin_port != 0;
+		}
+	}
+	return sockopt_way(si->d, si->domain, call, sv_cache_get(pfx), &s,
+			   &sv_ops);
 }
 
 /* A call on the program's socket d that may wait: blocking socket, no
@@ -414,8 +389,7 @@ static int wait_connected(struct call *c, int d, int pfx)
 			int e = sockopt_int(d, SOL_SOCKET, SO_ERROR);
 
 			r = e > 0 ? -e : 0;
-			if (nat64_unreachable(r))
-				sv_cache_set(pfx, SV_DIRECT_FIRST);
+			sv_cache_after(pfx, POLICY_CONNECT, r);
 			return r;
 		}
 	}
@@ -451,8 +425,7 @@ static int wait_connected(struct call *c, int d, int pfx)
 		}
 	}
 	sv_block_end(c);
-	if (nat64_unreachable(r))
-		sv_cache_set(pfx, SV_DIRECT_FIRST);
+	sv_cache_after(pfx, POLICY_CONNECT, r);
 	return r;
 }
 
@@ -477,24 +450,25 @@ static int connect_v4(struct call *c, struct sockinfo *si,
 {
 	const struct sockaddr_in *sin = (const void *)ss;
 	struct sockaddr_in6 s6;
+	enum policy_way way;
 	uint32_t v4;
 	uint16_t port;
 	int pfx, r, flags;
-	bool tried_direct = false;
 
 	if (len < sizeof(*sin) || ss->ss_family != AF_INET ||
 	    !translatable(si))
 		return do_connect(c, si->d, ss, len);
 	v4 = sin->sin_addr.s_addr;
 	port = sin->sin_port;
-	if (!sv_route(v4, port, &pfx) || bound_to_address(si->d))
+	if (!sv_route(v4, port, &pfx))
 		return do_connect(c, si->d, ss, len);
-	if (sv_cache_get(pfx) != SV_NAT64_WORKS &&
-	    !device_without_ipv4(si->d)) {
+	way = way_for(si, POLICY_CONNECT, pfx);
+	if (way == POLICY_WAY_DIRECT)
+		return do_connect(c, si->d, ss, len);
+	if (way == POLICY_WAY_DIRECT_FIRST) {
 		r = do_connect(c, si->d, ss, len);
-		if (r != -ENETUNREACH)
+		if (!policy_direct_failed(r))
 			return r;
-		tried_direct = true;
 	}
 	r = replace_socket(c, si, &flags);
 	if (r < 0)
@@ -503,19 +477,7 @@ static int connect_v4(struct call *c, struct sockinfo *si,
 	r = connect(si->d, (struct sockaddr *)&s6, sizeof(s6)) == 0 ? 0
 									: -errno;
 	log_xlat("connect", c, si->fd, v4, port, &s6, r);
-	if (nat64_unreachable(r)) {
-		sv_cache_set(pfx, SV_DIRECT_FIRST);
-		if (!tried_direct) {
-			/* NAT64 unreachable: back to direct, through the
-			 * dual-stack socket. */
-			make_mapped(v4, port, &s6);
-			r = connect(si->d, (struct sockaddr *)&s6,
-				    sizeof(s6)) == 0 ? 0 : -errno;
-			pfx = -1;
-		}
-	} else if (r == 0 || r == -EINPROGRESS) {
-		sv_cache_set(pfx, SV_NAT64_WORKS);
-	}
+	sv_cache_after(pfx, POLICY_CONNECT, r);
 	si->x.pfx = pfx;
 	si->x.peer_v4 = v4;
 	si->x.peer_port = port;
@@ -528,19 +490,21 @@ static int connect_v4(struct call *c, struct sockinfo *si,
 	return r;
 }
 
-/* Destination for an IPv4 address on one of our AF_INET6 sockets. */
-static bool dest_on_x(int d, uint32_t v4, uint16_t port,
-		      struct sockaddr_in6 *s6, int *pfx)
+/* Where a connect or send (call) to an IPv4 address goes first on one of
+ * our AF_INET6 sockets: s6, the NAT64 address or ::ffff:a.b.c.d.  true
+ * when that is a direct attempt after which NAT64 (prefix *pfx) may
+ * follow (policy_direct_failed). */
+static bool dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
+		      uint16_t port, struct sockaddr_in6 *s6, int *pfx)
 {
 	bool nat = sv_route(v4, port, pfx);
 
-	if (nat && (sv_cache_get(*pfx) == SV_NAT64_WORKS ||
-		    device_without_ipv4(d))) {
+	if (nat && way_for(si, call, *pfx) == POLICY_WAY_NAT64) {
 		sv_synth(*pfx, v4, port, s6);
 		return false;
 	}
-	make_mapped(v4, port, s6);
-	return nat;  /* direct first, NAT64 on ENETUNREACH */
+	msgconv_mapped(v4, port, s6);
+	return nat;
 }
 
 /* connect() of a socket we translated before (a UDP re-connect, a TCP
@@ -567,18 +531,15 @@ static int connect_x(struct call *c, struct sockinfo *si,
 		}
 		return r;
 	}
-	direct_first = dest_on_x(si->d, sin->sin_addr.s_addr, sin->sin_port,
-				 &s6, &pfx);
+	direct_first = dest_on_x(si, POLICY_CONNECT, sin->sin_addr.s_addr,
+				 sin->sin_port, &s6, &pfx);
 	r = do_connect(c, si->d, &s6, sizeof(s6));
-	if (r == -ENETUNREACH && direct_first) {
+	if (direct_first && policy_direct_failed(r)) {
 		sv_synth(pfx, sin->sin_addr.s_addr, sin->sin_port, &s6);
 		r = do_connect(c, si->d, &s6, sizeof(s6));
-		sv_cache_set(pfx, nat64_unreachable(r) ? SV_DIRECT_FIRST
-						       : SV_NAT64_WORKS);
-	} else if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr) &&
-		   nat64_unreachable(r)) {
-		sv_cache_set(pfx, SV_DIRECT_FIRST);
 	}
+	if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr))
+		sv_cache_after(pfx, POLICY_CONNECT, r);
 	log_xlat("connect", c, si->fd, sin->sin_addr.s_addr, sin->sin_port,
 		 &s6, r);
 	if (r == 0 || r == -EINPROGRESS || r == -EALREADY || r == -EISCONN) {
@@ -607,9 +568,9 @@ static int connect_v6(struct call *c, struct sockinfo *si,
 	memcpy(&v4, &in6->sin6_addr.s6_addr[12], 4);
 	if (!sv_route(v4, in6->sin6_port, &pfx))
 		return do_connect(c, si->d, ss, len);
-	if (sv_cache_get(pfx) != SV_NAT64_WORKS) {
+	if (way_for(si, POLICY_CONNECT, pfx) != POLICY_WAY_NAT64) {
 		r = do_connect(c, si->d, ss, len);
-		if (r != -ENETUNREACH)
+		if (!policy_direct_failed(r))
 			return r;
 	}
 	sv_synth(pfx, v4, in6->sin6_port, &s6);
@@ -622,8 +583,7 @@ static int connect_v6(struct call *c, struct sockinfo *si,
 	socktab_put(&si->x);
 	r = do_connect(c, si->d, &s6, sizeof(s6));
 	log_xlat("connect", c, si->fd, v4, in6->sin6_port, &s6, r);
-	sv_cache_set(pfx, nat64_unreachable(r) ? SV_DIRECT_FIRST
-					       : SV_NAT64_WORKS);
+	sv_cache_after(pfx, POLICY_CONNECT, r);
 	return r;
 }
 
@@ -821,6 +781,8 @@ static ssize_t do_send(struct call *c, int d, struct lmsg *lm,
 	return r;
 }
 
+static int unstand(struct call *c, struct sockinfo *si);
+
 /* One message with its destination, socket already classified. */
 static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 			int flags)
@@ -828,6 +790,7 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 	const struct sockaddr_in *sin = (const void *)&lm->name;
 	const struct sockaddr_in6 *in6 = (const void *)&lm->name;
 	struct sockaddr_in6 s6;
+	enum policy_way way;
 	uint32_t v4;
 	uint16_t port;
 	int pfx, rflags;
@@ -851,14 +814,21 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 				       lm->namelen, flags);
 		v4 = sin->sin_addr.s_addr;
 		port = sin->sin_port;
-		direct_first = dest_on_x(si->d, v4, port, &s6, &pfx);
+		if (si->x.standin && policy_dest_needs_inet(v4)) {
+			/* Be the AF_INET socket asked for. */
+			int e = unstand(c, si);
+
+			return e < 0 ? e : do_send(c, si->d, lm, &lm->name,
+						   lm->namelen, flags);
+		}
+		direct_first = dest_on_x(si, POLICY_SEND, v4, port, &s6, &pfx);
 		r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
-		if (r == -ENETUNREACH && direct_first) {
+		if (direct_first && policy_direct_failed((int)r)) {
 			sv_synth(pfx, v4, port, &s6);
 			r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
-			sv_cache_set(pfx, r == -ENETUNREACH ? SV_DIRECT_FIRST
-							    : SV_NAT64_WORKS);
 		}
+		if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr))
+			sv_cache_after(pfx, POLICY_SEND, r);
 		if (tfo && (r >= 0 || r == -EINPROGRESS)) {
 			si->x.pfx = IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr) ? -1
 									: pfx;
@@ -887,13 +857,14 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 		return do_send(c, si->d, lm, lm->namelen ? &lm->name : NULL,
 			       lm->namelen, flags);
 	}
-	if (!sv_route(v4, port, &pfx) ||
-	    (si->domain == AF_INET && bound_to_address(si->d)))
+	if (!sv_route(v4, port, &pfx))
 		return do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
-	if (sv_cache_get(pfx) != SV_NAT64_WORKS &&
-	    !device_without_ipv4(si->d)) {
+	way = way_for(si, POLICY_SEND, pfx);
+	if (way == POLICY_WAY_DIRECT)
+		return do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
+	if (way == POLICY_WAY_DIRECT_FIRST) {
 		r = do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
-		if (r != -ENETUNREACH)
+		if (!policy_direct_failed((int)r))
 			return r;
 	}
 	sv_synth(pfx, v4, port, &s6);
@@ -911,8 +882,7 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct lmsg *lm,
 	}
 	r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
 	log_xlat("send", c, si->fd, v4, port, &s6, (int)(r < 0 ? r : 0));
-	sv_cache_set(pfx, nat64_unreachable((int)r) ? SV_DIRECT_FIRST
-						     : SV_NAT64_WORKS);
+	sv_cache_after(pfx, POLICY_SEND, r);
 	return r;
 }
 
@@ -1055,11 +1025,15 @@ static socklen_t view_addr(const struct xsock *x,
 		memcpy(out, ss, len);
 		return len;
 	}
-	have = ipv6_is_v4mapped(a);
-	if (have)
-		memcpy(&v4, a + 12, 4);
-	else if (!local)
-		have = sv_extract(a, x->pfx, &v4);
+	if (!local || ipv6_is_v4mapped(a)) {
+		const struct config *cf = sv_config();
+		struct sockaddr_in in;
+
+		have = cf && msgconv_addr_to_v4(s6, cf->prefixes,
+						cf->nprefixes, x->pfx, &in) != -2;
+		if (have)
+			v4 = in.sin_addr.s_addr;
+	}
 	if (local && !have)
 		v4 = x->v6map ? 0 : x->bound_v4;
 	if (x->v6map) {
@@ -1313,14 +1287,8 @@ static int64_t h_socket(struct call *c)
 	if ((int)c->args[0] != AF_INET ||
 	    (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)))
 		return SV_CONTINUE;
-	if (base == SOCK_STREAM) {
-		if (proto != 0 && proto != IPPROTO_TCP &&
-		    proto != IPPROTO_MPTCP)
-			return SV_CONTINUE;
-	} else if (base != SOCK_DGRAM || (proto != 0 && proto != IPPROTO_UDP &&
-					  proto != IPPROTO_UDPLITE)) {
+	if (!policy_translatable(base, proto))
 		return SV_CONTINUE;     /* ICMP "ping" sockets and the rest */
-	}
 	/* A process we cannot look at (it made itself non-dumpable) would
 	 * see the stand-in's AF_INET6 nature in every later call, which
 	 * we could not answer: it keeps real AF_INET sockets. */
@@ -1408,21 +1376,6 @@ static int64_t h_listen(struct call *c)
 	return unstand_and_continue(c, &si);
 }
 
-/* IPv4-level options a stand-in takes as they are: they apply to its
- * IPv4-mapped traffic too, and those with an IPv6 twin are mirrored for
- * the NAT64 traffic.  (IP_PKTINFO, IP_RECVTOS and IP_RECVTTL are not:
- * their control messages would come in IPv6 form.) */
-static bool inplace_option(int name)
-{
-	switch (name) {
-	case IP_TOS: case IP_TTL: case IP_RECVERR: case IP_MTU_DISCOVER:
-	case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* setsockopt(SOL_IP, ...) of one of our sockets: the in-place options
  * are set by us and mirrored; any other IPv4-level option (multicast,
  * IP_PKTINFO...) makes a stand-in the AF_INET socket the program asked
@@ -1431,13 +1384,16 @@ static bool inplace_option(int name)
 static int64_t h_setsockopt(struct call *c)
 {
 	struct sockinfo si;
-	int name = (int)c->args[2];
+	int level = (int)c->args[1], name = (int)c->args[2];
 	int64_t ret;
 	int r = 0;
 
 	if (!open_for(c, &si, translated, &ret))
 		return ret;
-	if (inplace_option(name)) {
+	/* The options a stand-in keeps (policy_option_needs_inet; received
+	 * control messages are not rewritten here, so IP_PKTINFO and the
+	 * like are not among them) are set by us and mirrored. */
+	if (level == SOL_IP && !policy_option_needs_inet(level, name, false)) {
 		/* Set by us from our copy of the value, so that the IPv6
 		 * twin gets exactly what the kernel accepted (or nothing).
 		 * The kernel reads an int, or one byte when optlen < 4. */
@@ -1478,7 +1434,7 @@ static int64_t h_ioctl(struct call *c)
 	struct sockinfo si;
 	int64_t ret;
 
-	if (!sockopt_inet_ioctl(c->args[1]))
+	if (!policy_ioctl_needs_inet(c->args[1]))
 		return SV_CONTINUE;
 	if (!open_for(c, &si, fresh_standin, &ret))
 		return ret == -ENOTSOCK || ret == -EBADF ? SV_CONTINUE : ret;
@@ -1559,7 +1515,7 @@ static int64_t h_bind(struct call *c)
 		    sin->sin_family == AF_INET) {
 			struct sockaddr_in6 s6;
 
-			make_mapped(sin->sin_addr.s_addr, sin->sin_port, &s6);
+			msgconv_mapped(sin->sin_addr.s_addr, sin->sin_port, &s6);
 			if (sin->sin_addr.s_addr == 0)
 				memset(&s6.sin6_addr, 0, sizeof(s6.sin6_addr));
 			r = bind(si.d, (struct sockaddr *)&s6, sizeof(s6)) == 0

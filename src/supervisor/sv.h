@@ -16,10 +16,12 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #include "config.h"
+#include "policy.h"
 
 #define SV_NAME "tnat64-seccomp"
 
@@ -34,15 +36,18 @@
  * logging from TNAT64_DEBUG / TNAT64_DEBUG_FILE.  Never fails. */
 void sv_conf_load(void);
 const struct config *sv_config(void);
-/* 1 when v4:port (network order) goes through prefix *pfx. */
+/* policy_route under our configuration: 1 when v4:port (network order)
+ * goes through the NAT64 prefix in slot *pfx, 0 when direct. */
 int sv_route(uint32_t v4, uint16_t port_be, int *pfx);
-/* Prefix index whose synthesis contains a (any configured prefix). */
-bool sv_extract(const uint8_t a[16], int hint, uint32_t *v4);
-void sv_synth(int pfx, uint32_t v4, uint16_t port_be, void *sin6_out);
-/* Decision cache per prefix, as in the library. */
-enum { SV_DIRECT_FIRST = 0, SV_NAT64_WORKS = 1 };
-int sv_cache_get(int pfx);
-void sv_cache_set(int pfx, int state);
+/* The NAT64 socket address of v4:port in prefix slot pfx. */
+void sv_synth(int pfx, uint32_t v4, uint16_t port_be,
+	      struct sockaddr_in6 *out);
+/* The decision cache (policy.h), one state per prefix slot, shared by
+ * every program we serve. */
+enum policy_state sv_cache_get(int pfx);
+/* After an attempt through NAT64 in slot pfx that returned r (>= 0 or
+ * -errno): policy_after_nat64. */
+void sv_cache_after(int pfx, enum policy_call call, long r);
 
 /* ---------------------------------------------------------- filter.c */
 /* Install the filter in the calling process; returns the listener fd or
