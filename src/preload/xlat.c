@@ -326,13 +326,13 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		/* The common untranslated cases cost no system call. */
 		if (!tn_route(v4, port, &pfx))
 			return do_connect(fd, addr, len);
-		tn_sock_facts(rec, &s);
-		if (s.bound_addr)
-			return do_connect(fd, addr, len);
 		type = socket_type(fd, rec, &domain);
 		if (type < 0 || domain != AF_INET)
 			return do_connect(fd, addr, len);
+		tn_sock_facts(rec, &s);
 		way = tn_way(fd, rec, POLICY_CONNECT, pfx, &s);
+		if (way == POLICY_WAY_DIRECT)
+			return do_connect(fd, addr, len);
 		if (way == POLICY_WAY_DIRECT_FIRST) {
 			r = do_connect(fd, addr, len);
 			if (!policy_direct_failed(r))
