@@ -224,6 +224,11 @@ lib_and_control "udp/socat - UDP4:$TB_SERVER4:$ECHO_PORT" '^socat-hello$' \
 	sh -c "echo socat-hello | socat -t 2 - UDP4:$TB_SERVER4:$ECHO_PORT"
 lib_and_control "udp/socat UDP4-SENDTO + recvfrom source" '^socat-sendto$' \
 	sh -c "echo socat-sendto | socat -t 2 - UDP4-SENDTO:$TB_SERVER4:$ECHO_PORT"
+# SO_BINDTODEVICE to the client's interface, which has no IPv4 address:
+# a direct datagram would wait for ARP and be lost, so the first one goes
+# to NAT64 at once (the rule connect already had).
+lib_and_control "udp/socat UDP4-SENDTO bound to eth0 (no IPv4)" '^socat-device$' \
+	sh -c "echo socat-device | socat -t 2 - UDP4-SENDTO:$TB_SERVER4:$ECHO_PORT,so-bindtodevice=eth0"
 lib_and_control "udp/nc -u $TB_SERVER4 $ECHO_PORT" '^nc-hello$' \
 	sh -c "echo nc-hello | nc -u -w 2 $TB_SERVER4 $ECHO_PORT"
 
