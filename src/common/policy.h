@@ -28,12 +28,21 @@
 #define TNAT64_POLICY_H
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "addr.h"
 #include "config.h"
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+/* The decisions the library takes on every translated call are inline
+ * functions: its hot path pays no call for them. */
 
 /* ------------------------------------------------------------ sockets */
 
@@ -41,7 +50,16 @@
  * and UDP-Lite datagrams (proto 0 is the type's default).  ICMP "ping"
  * sockets, raw sockets, SCTP... are left alone.  type without the
  * SOCK_NONBLOCK/SOCK_CLOEXEC flags. */
-bool policy_translatable(int type, int proto);
+static inline bool policy_translatable(int type, int proto)
+{
+	if (type == SOCK_STREAM)
+		return proto == 0 || proto == IPPROTO_TCP ||
+		       proto == IPPROTO_MPTCP;
+	if (type == SOCK_DGRAM)
+		return proto == 0 || proto == IPPROTO_UDP ||
+		       proto == IPPROTO_UDPLITE;
+	return false;
+}
 
 /* ------------------------------------------------------- destinations */
 
@@ -61,15 +79,6 @@ static inline bool policy_always_direct(uint32_t v4)
 	return ipv4_always_local(v4) || ipv4_is_multicast_or_broadcast(v4);
 }
 
-/* The destination decision for v4:port (network byte order) under
- * configuration c (NULL: none, everything direct): 1 when it goes through
- * the NAT64 prefix in *slot, 0 when it goes direct (*slot = -1).  Order:
- * policy_always_direct, `local` rules, `path` subnets in file order, the
- * default prefix; never the well-known prefix for a non-global address
- * (RFC 6052 section 3.1).  See config_lookup. */
-int policy_route(const struct config *c, uint32_t v4, uint16_t port_be,
-		 int *slot);
-
 /* Prefix slots.  A slot names one NAT64 prefix of the mechanism's current
  * prefix set: today the configuration's prefixes (slot = index into
  * config.prefixes), all fixed at load time.  Nothing here assumes the set
@@ -79,7 +88,29 @@ int policy_route(const struct config *c, uint32_t v4, uint16_t port_be,
 #define POLICY_SLOTS CONF_MAX_PREFIXES
 
 /* The prefix in slot of configuration c, or NULL when there is none. */
-const struct nat64_prefix *policy_prefix(const struct config *c, int slot);
+static inline const struct nat64_prefix *policy_prefix(const struct config *c,
+						       int slot)
+{
+	if (!c || slot < 0 || slot >= POLICY_SLOTS ||
+	    (size_t)slot >= c->nprefixes)
+		return NULL;
+	return &c->prefixes[slot];
+}
+
+/* The destination decision for v4:port (network byte order) under
+ * configuration c (NULL: none, everything direct): 1 when it goes through
+ * the NAT64 prefix in *slot, 0 when it goes direct (*slot = -1).  Order:
+ * policy_always_direct, `local` rules, `path` subnets in file order, the
+ * default prefix; never the well-known prefix for a non-global address
+ * (RFC 6052 section 3.1).  See config_lookup. */
+static inline int policy_route(const struct config *c, uint32_t v4,
+			       uint16_t port_be, int *slot)
+{
+	*slot = -1;
+	/* config_lookup starts with policy_always_direct's addresses, and
+	 * its prefix index is always one of c's. */
+	return c && config_lookup(c, v4, ntohs(port_be), slot) == LOOKUP_NAT64;
+}
 
 /* ----------------------------------------------------- decision cache */
 
@@ -178,8 +209,24 @@ enum policy_way {
  *   device ASK                                 -> ASK_DEVICE
  *   device NO_IPV4                             -> NAT64
  *   otherwise                                  -> DIRECT_FIRST */
-enum policy_way policy_way(enum policy_call call, enum policy_state st,
-			   const struct policy_sock *s);
+static inline enum policy_way policy_way(enum policy_call call,
+					enum policy_state st,
+					const struct policy_sock *s)
+{
+	if (s->bound_addr)
+		return POLICY_WAY_DIRECT;
+	if (st == POLICY_NAT64_WORKS &&
+	    !(call == POLICY_SEND && s->bound && s->replace))
+		return POLICY_WAY_NAT64;
+	switch (s->device) {
+	case POLICY_DEVICE_ASK:
+		return POLICY_WAY_ASK_DEVICE;
+	case POLICY_DEVICE_NO_IPV4:
+		return POLICY_WAY_NAT64;
+	default:
+		return POLICY_WAY_DIRECT_FIRST;
+	}
+}
 
 /* A direct attempt failed with err (-errno): true when the destination
  * goes to NAT64 now ("network unreachable": no IPv4 route). */
@@ -192,7 +239,20 @@ static inline bool policy_direct_failed(int err)
  * reached (no route to the prefix, no IPv6 source address): connect
  * ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL, EAFNOSUPPORT; send the first
  * three. */
-bool policy_nat64_unreachable(enum policy_call call, int err);
+static inline bool policy_nat64_unreachable(enum policy_call call,
+					    int err)
+{
+	switch (-err) {
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+	case EADDRNOTAVAIL:
+		return true;
+	case EAFNOSUPPORT:
+		return call == POLICY_CONNECT;
+	default:
+		return false;
+	}
+}
 
 /* What the cache of the slot becomes after an attempt through NAT64 that
  * returned r (>= 0 or -errno): POLICY_DIRECT_FIRST when NAT64 is
@@ -200,7 +260,28 @@ bool policy_nat64_unreachable(enum policy_call call, int err);
  * result, the route was there; send: success, EINPROGRESS, EAGAIN,
  * ENOBUFS, EMSGSIZE, ECONNREFUSED); -1 when r says nothing either way
  * (a send's EPERM, EINTR...). */
-int policy_after_nat64(enum policy_call call, long r);
+static inline int policy_after_nat64(enum policy_call call, long r)
+{
+	if (r < 0 && r >= -4095 && policy_nat64_unreachable(call, (int)r))
+		return POLICY_DIRECT_FIRST;
+	if (call == POLICY_CONNECT || r >= 0)
+		return POLICY_NAT64_WORKS;
+	switch (-r) {
+	case EINPROGRESS:
+	case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+	case EWOULDBLOCK:
+#endif
+	case ENOBUFS:
+	case EMSGSIZE:
+	case ECONNREFUSED:
+		/* The route to the prefix was found: the datagram only waits
+		 * for room, is too big, or the peer said no. */
+		return POLICY_NAT64_WORKS;
+	default:
+		return -1;
+	}
+}
 
 /* Apply policy_after_nat64 to slot of pc.  Returns the new state, or -1
  * (unchanged). */

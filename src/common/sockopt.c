@@ -213,19 +213,6 @@ out:
 	return d;
 }
 
-enum policy_way sockopt_way(int fd, int family, enum policy_call call,
-			    enum policy_state st, struct policy_sock *s,
-			    const struct sockopt_ops *ops)
-{
-	enum policy_way w = policy_way(call, st, s);
-
-	if (w == POLICY_WAY_ASK_DEVICE) {
-		s->device = sockopt_device(fd, family, ops);
-		w = policy_way(call, st, s);
-	}
-	return w;
-}
-
 int sockopt_bindv6only(void)
 {
 	static _Atomic int v = -1;

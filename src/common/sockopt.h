@@ -55,8 +55,19 @@ enum policy_device sockopt_device(int fd, int family,
 /* policy_way for an attempt on socket fd (of the given family) through
  * prefix state st, finding out its interface (sockopt_device, into
  * s->device) only when the decision depends on it. */
-enum policy_way sockopt_way(int fd, int family, enum policy_call call,
-			    enum policy_state st, struct policy_sock *s,
-			    const struct sockopt_ops *ops);
+static inline enum policy_way sockopt_way(int fd, int family,
+					  enum policy_call call,
+					  enum policy_state st,
+					  struct policy_sock *s,
+					  const struct sockopt_ops *ops)
+{
+	enum policy_way w = policy_way(call, st, s);
+
+	if (__builtin_expect(w == POLICY_WAY_ASK_DEVICE, 0)) {
+		s->device = sockopt_device(fd, family, ops);
+		w = policy_way(call, st, s);
+	}
+	return w;
+}
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -14,6 +15,7 @@
 #include "fdtab.h"
 #include "policy.h"
 #include "real.h"
+#include "sockopt.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -101,11 +103,50 @@ int tn_route(uint32_t v4, uint16_t port_be, int *pfx);
 /* The NAT64 socket address of v4:port in prefix slot pfx. */
 void tn_synth(int pfx, uint32_t v4, uint16_t port_be,
 	      struct sockaddr_in6 *out);
-/* What the library knows of the socket of record rec (policy_sock), and
- * the decision for an attempt on fd through prefix pfx. */
-void tn_sock_facts(const struct fdrec *rec, struct policy_sock *s);
-enum policy_way tn_way(int fd, const struct fdrec *rec, enum policy_call call,
-		       int pfx, struct policy_sock *s);
+
+/* The real functions for the shared option code (xlat.c). */
+extern const struct sockopt_ops tn_sockopt_ops;
+
+/* What the library knows of the socket of record rec (policy_sock):
+ * from the record alone, no system call. */
+static inline void tn_sock_facts(const struct fdrec *rec,
+				 struct policy_sock *s)
+{
+	uint32_t kind = fdrec_kind(rec);
+
+	memset(s, 0, sizeof(*s));
+	switch (kind) {
+	case FD_PLAIN:
+		s->bound = (rec->opts & OPT_BOUND) != 0;
+		s->replace = rec->domain == AF_INET;
+		s->bound_addr = s->replace && s->bound &&
+				policy_bound_addr(rec->bound_v4);
+		break;
+	case FD_EMU:
+	case FD_V6MAP:
+		break;
+	default:
+		/* Never seen made: it may be bound, and it is no stand-in. */
+		s->bound = true;
+		s->replace = true;
+		return;
+	}
+	/* Only sockets where the program set SO_BINDTODEVICE are asked. */
+	s->device = (rec->opts & OPT_DEVICE) ? POLICY_DEVICE_ASK
+					     : POLICY_DEVICE_NONE;
+}
+
+/* The decision for an attempt on fd through prefix pfx (policy_way); the
+ * interface of SO_BINDTODEVICE is asked only when it matters. */
+static inline enum policy_way tn_way(int fd, const struct fdrec *rec,
+				     enum policy_call call, int pfx,
+				     struct policy_sock *s)
+{
+	int family = fdrec_kind(rec) == FD_PLAIN ? rec->domain : AF_INET6;
+
+	return sockopt_way(fd, family, call, tn_cache_get(pfx), s,
+			   &tn_sockopt_ops);
+}
 
 /* Return -errno of the last failing libc call. */
 static inline int neg_errno(void)

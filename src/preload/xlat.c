@@ -33,41 +33,6 @@ void tn_synth(int pfx, uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
 	msgconv_v4_to_nat64(policy_prefix(tn_config(), pfx), v4, port_be, out);
 }
 
-void tn_sock_facts(const struct fdrec *rec, struct policy_sock *s)
-{
-	uint32_t kind = fdrec_kind(rec);
-
-	memset(s, 0, sizeof(*s));
-	switch (kind) {
-	case FD_PLAIN:
-		s->bound = (rec->opts & OPT_BOUND) != 0;
-		s->replace = rec->domain == AF_INET;
-		s->bound_addr = s->replace && s->bound &&
-				policy_bound_addr(rec->bound_v4);
-		break;
-	case FD_EMU:
-	case FD_V6MAP:
-		break;
-	default:
-		/* Never seen made: it may be bound, and it is no stand-in. */
-		s->bound = true;
-		s->replace = true;
-		return;
-	}
-	/* Only sockets where the program set SO_BINDTODEVICE are asked. */
-	s->device = (rec->opts & OPT_DEVICE) ? POLICY_DEVICE_ASK
-					     : POLICY_DEVICE_NONE;
-}
-
-enum policy_way tn_way(int fd, const struct fdrec *rec, enum policy_call call,
-		       int pfx, struct policy_sock *s)
-{
-	int family = fdrec_kind(rec) == FD_PLAIN ? rec->domain : AF_INET6;
-
-	return sockopt_way(fd, family, call, tn_cache_get(pfx), s,
-			   &tn_sockopt_ops);
-}
-
 /* The shared option code (sockopt.c) calls the real functions, never
  * our hooks. */
 static int ops_socket(int d, int t, int p)
