@@ -19,7 +19,9 @@
  *     (POLICY_NAT64_WORKS); when NAT64 itself turns out unreachable, direct
  *     first again (POLICY_DIRECT_FIRST): policy_after_nat64.
  * Socket rules (socket(7)): an AF_INET socket bound to one IPv4 address
- * is never translated; one bound with SO_BINDTODEVICE to an interface
+ * is never translated; a datagram that would replace a socket the program
+ * bound tries direct first even then (replacing it loses its queue); one
+ * bound with SO_BINDTODEVICE to an interface
  * without IPv4 goes to NAT64 at once (a direct attempt would wait for ARP
  * instead of failing); a stand-in (the dual-stack AF_INET6 socket handed
  * out for socket(AF_INET, ...)) becomes a real AF_INET socket before
