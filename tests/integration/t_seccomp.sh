@@ -212,19 +212,8 @@ if [ -x "$P/t_udp" ]; then
 		>"$TB_TMP/probe.sv" 2>&1 </dev/null
 	grep -q '^# server send: ok' "$TB_TMP/probe.sv" ||
 		fail seccomp/probe "the supervised run did not translate: $(grep '^#' "$TB_TMP/probe.sv")"
-	nprobe=0
-	while read -r tag pname native; do
-		[ "$tag" = PROBE ] || continue
-		nprobe=$((nprobe + 1))
-		got=$(awk -v n="$pname" '$1 == "PROBE" && $2 == n { print $3 }' "$TB_TMP/probe.sv")
-		if [ "$got" = "$native" ]; then
-			pass "seccomp/never translated: $pname ($native, as without the supervisor)"
-		else
-			fail "seccomp/never translated: $pname" "supervisor ${got:-nothing}, kernel alone $native"
-		fi
-	done <"$TB_TMP/probe.native"
-	[ "$nprobe" -gt 0 ] ||
-		fail seccomp/probe "no probe results: $(head -c 300 "$TB_TMP/probe.native")"
+	tb_probe_compare seccomp supervisor "$TB_TMP/probe.native" \
+		"$TB_TMP/probe.sv"
 else
 	skip seccomp/probe "$P/t_udp not built (run make tests)"
 fi
