@@ -419,7 +419,7 @@ static void test_ioctls(void)
 
 /* ------------------------------------ the interface, asked when needed */
 
-static int n_get, n_ioctl, n_socket, n_close, last_socket = -1;
+static int n_get, n_ioctl, n_socket, last_socket = -1;
 static const char *fake_dev;   /* NULL: no SO_BINDTODEVICE */
 static int fake_ioctl_errno;   /* 0: the interface has an IPv4 address */
 
@@ -436,7 +436,6 @@ static int fake_socket(int d, int t, int p)
 static int fake_close(int fd)
 {
 	(void)fd;
-	n_close++;
 	return 0;
 }
 
@@ -479,64 +478,73 @@ static const struct sockopt_ops fake_ops = {
 
 static void reset_fake(const char *dev, int err)
 {
-	n_get = n_ioctl = n_socket = n_close = 0;
+	n_get = n_ioctl = n_socket = 0;
 	fake_dev = dev;
 	fake_ioctl_errno = err;
 }
 
+/* One attempt through sockopt_way with the fake interface dev (NULL: no
+ * SO_BINDTODEVICE; err: SIOCGIFADDR's errno, 0 = it has IPv4). */
+struct device_row {
+	const char *name;
+	const char *dev;
+	int err, family;
+	enum policy_call call;
+	enum policy_state st;
+	struct policy_sock s;   /* bound_addr, bound, replace, device */
+	enum policy_way want;
+	enum policy_device found;  /* s.device afterwards */
+	int queries;               /* getsockopt + ioctl calls */
+	int sockets;               /* short-lived AF_INET sockets */
+};
+
+#define ASK POLICY_DEVICE_ASK
+
+static const struct device_row device_rows[] = {
+	{ "eth1 without IPv4, AF_INET socket asked itself", "eth1",
+	  EADDRNOTAVAIL, AF_INET, C, D, { false, false, true, ASK },
+	  POLICY_WAY_NAT64, POLICY_DEVICE_NO_IPV4, 2, 0 },
+	{ "eth0 with IPv4, AF_INET6 socket: a short-lived AF_INET one",
+	  "eth0", 0, AF_INET6, S, D, { false, false, false, ASK },
+	  POLICY_WAY_DIRECT_FIRST, POLICY_DEVICE_IPV4, 2, 1 },
+	{ "none set: no ioctl", NULL, 0, AF_INET6, C, D,
+	  { false, false, false, ASK }, POLICY_WAY_DIRECT_FIRST,
+	  POLICY_DEVICE_NONE, 1, 0 },
+	{ "NAT64 works: not asked", "eth1", EADDRNOTAVAIL, AF_INET, C, W,
+	  { false, false, true, ASK }, POLICY_WAY_NAT64, ASK, 0, 0 },
+	{ "bound to an address: direct, not asked", "eth1", EADDRNOTAVAIL,
+	  AF_INET, S, D, { true, true, true, ASK }, POLICY_WAY_DIRECT, ASK,
+	  0, 0 },
+	{ "never set (library record): not asked", "eth1", EADDRNOTAVAIL,
+	  AF_INET, S, D, { false, false, true, POLICY_DEVICE_NONE },
+	  POLICY_WAY_DIRECT_FIRST, POLICY_DEVICE_NONE, 0, 0 },
+};
+
 static void test_device(void)
 {
-	struct policy_sock s;
-	enum policy_way w;
+	for (size_t i = 0; i < sizeof(device_rows) / sizeof(device_rows[0]);
+	     i++) {
+		const struct device_row *r = &device_rows[i];
+		struct policy_sock s = r->s;
+		enum policy_way w;
 
-	reset_fake("eth1", EADDRNOTAVAIL);
-	s = (struct policy_sock){ .replace = true, .device = POLICY_DEVICE_ASK };
-	errno = 1234;
-	w = sockopt_way(7, AF_INET, C, D, &s, &fake_ops);
-	CHECK_INT("device: eth1 without IPv4 -> NAT64", w, POLICY_WAY_NAT64);
-	CHECK_INT("device: found out", s.device, POLICY_DEVICE_NO_IPV4);
-	CHECK_INT("device: AF_INET socket asked itself", n_socket, 0);
-	CHECK_INT("device: one getsockopt, one ioctl", n_get + n_ioctl, 2);
-	CHECK_INT("device: errno kept", errno, 1234);
-
-	reset_fake("eth0", 0);
-	s = (struct policy_sock){ .device = POLICY_DEVICE_ASK };
-	w = sockopt_way(7, AF_INET6, S, D, &s, &fake_ops);
-	CHECK_INT("device: eth0 with IPv4 -> direct first", w,
-		  POLICY_WAY_DIRECT_FIRST);
-	CHECK_INT("device: AF_INET6 socket: a short-lived AF_INET one",
-		  n_socket, 1);
-	CHECK("device: the short-lived one closed again",
-	      last_socket >= 0 && fcntl(last_socket, F_GETFD) < 0);
-
-	reset_fake(NULL, 0);
-	s = (struct policy_sock){ .device = POLICY_DEVICE_ASK };
-	w = sockopt_way(7, AF_INET6, C, D, &s, &fake_ops);
-	CHECK_INT("device: none set -> direct first", w,
-		  POLICY_WAY_DIRECT_FIRST);
-	CHECK_INT("device: none set, no ioctl", n_ioctl, 0);
-
-	reset_fake("eth1", EADDRNOTAVAIL);
-	s = (struct policy_sock){ .device = POLICY_DEVICE_ASK };
-	w = sockopt_way(7, AF_INET, C, W, &s, &fake_ops);
-	CHECK_INT("device: NAT64 works -> NAT64", w, POLICY_WAY_NAT64);
-	CHECK_INT("device: not asked when it does not matter",
-		  n_get + n_ioctl, 0);
-
-	reset_fake("eth1", EADDRNOTAVAIL);
-	s = (struct policy_sock){ .bound_addr = true,
-				  .device = POLICY_DEVICE_ASK };
-	w = sockopt_way(7, AF_INET, S, D, &s, &fake_ops);
-	CHECK_INT("device: bound to an address -> direct", w,
-		  POLICY_WAY_DIRECT);
-	CHECK_INT("device: bound to an address, not asked", n_get, 0);
-
-	reset_fake("eth1", EADDRNOTAVAIL);
-	s = (struct policy_sock){ .device = POLICY_DEVICE_NONE };
-	w = sockopt_way(7, AF_INET, S, D, &s, &fake_ops);
-	CHECK_INT("device: never set (library record) -> direct first", w,
-		  POLICY_WAY_DIRECT_FIRST);
-	CHECK_INT("device: never set, not asked", n_get, 0);
+		reset_fake(r->dev, r->err);
+		errno = 1234;
+		w = sockopt_way(7, r->family, r->call, r->st, &s, &fake_ops);
+		CHECK_INT(tname("device: %s", r->name), w, r->want);
+		CHECK_INT(tname("device: %s (found)", r->name), s.device,
+			  r->found);
+		CHECK_INT(tname("device: %s (queries)", r->name),
+			  n_get + n_ioctl, r->queries);
+		CHECK_INT(tname("device: %s (sockets)", r->name), n_socket,
+			  r->sockets);
+		CHECK_INT(tname("device: %s (errno kept)", r->name), errno,
+			  1234);
+		if (r->sockets)
+			CHECK(tname("device: %s (closed again)", r->name),
+			      last_socket >= 0 &&
+			      fcntl(last_socket, F_GETFD) < 0);
+	}
 }
 
 int main(void)
