@@ -40,13 +40,27 @@ int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
 	return used;
 }
 
-void msgconv_v4_to_mapped(const struct sockaddr_in *in,
-			  struct sockaddr_in6 *out)
+void msgconv_mapped(uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->sin6_family = AF_INET6;
-	out->sin6_port = in->sin_port;
-	ipv6_make_v4mapped(in->sin_addr.s_addr, out->sin6_addr.s6_addr);
+	out->sin6_port = port_be;
+	ipv6_make_v4mapped(v4, out->sin6_addr.s6_addr);
+}
+
+void msgconv_v4_to_mapped(const struct sockaddr_in *in,
+			  struct sockaddr_in6 *out)
+{
+	msgconv_mapped(in->sin_addr.s_addr, in->sin_port, out);
+}
+
+void msgconv_v4_to_nat64(const struct nat64_prefix *p, uint32_t v4,
+			 uint16_t port_be, struct sockaddr_in6 *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sin6_family = AF_INET6;
+	out->sin6_port = port_be;
+	nat64_synth(p, v4, out->sin6_addr.s6_addr);
 }
 
 /* Append one control message to dst (cap bytes, *used so far).

@@ -24,6 +24,13 @@ int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
 /* ::ffff:a.b.c.d form of an IPv4 socket address. */
 void msgconv_v4_to_mapped(const struct sockaddr_in *in,
 			  struct sockaddr_in6 *out);
+/* The same from an address and a port (network byte order). */
+void msgconv_mapped(uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out);
+
+/* The socket address of v4:port_be (network byte order) under NAT64
+ * prefix p (RFC 6052 section 2.2). */
+void msgconv_v4_to_nat64(const struct nat64_prefix *p, uint32_t v4,
+			 uint16_t port_be, struct sockaddr_in6 *out);
 
 /* Rewrite received control messages for the IPv4 program: IPV6_PKTINFO
  * -> IP_PKTINFO (interface index kept, addresses local_v4), IPV6_TCLASS

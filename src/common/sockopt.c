@@ -183,28 +183,34 @@ void sockopt_carry(int from, int to, unsigned levels, int type,
 	}
 }
 
-/* Sorted. */
-const unsigned int sockopt_inet_ioctls[] = {
-	SIOCADDRT, SIOCDELRT, SIOCRTMSG,
-	SIOCSIFFLAGS, SIOCGIFADDR, SIOCSIFADDR, SIOCGIFDSTADDR,
-	SIOCSIFDSTADDR, SIOCGIFBRDADDR, SIOCSIFBRDADDR, SIOCGIFNETMASK,
-	SIOCSIFNETMASK, SIOCSIFPFLAGS, SIOCGIFPFLAGS,
-	SIOCDARP, SIOCGARP, SIOCSARP,
-};
-const unsigned int sockopt_n_inet_ioctls =
-	sizeof(sockopt_inet_ioctls) / sizeof(sockopt_inet_ioctls[0]);
-
-int sockopt_inet_ioctl(unsigned long req)
+enum policy_device sockopt_device(int fd, int family,
+				  const struct sockopt_ops *ops)
 {
-	/* The kernel takes the request as an unsigned int. */
-	unsigned int r = (unsigned int)req;
+	struct ifreq ifr;
+	struct fdid id;
+	socklen_t l = IFNAMSIZ;
+	enum policy_device d = POLICY_DEVICE_NONE;
+	int saved = errno, s = fd;
 
-	if (r < SIOCADDRT || r > SIOCSARP)
-		return 0;
-	for (unsigned int i = 0; i < sockopt_n_inet_ioctls; i++)
-		if (sockopt_inet_ioctls[i] == r)
-			return 1;
-	return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	if (ops->get(fd, SOL_SOCKET, SO_BINDTODEVICE, ifr.ifr_name, &l) < 0 ||
+	    !ifr.ifr_name[0])
+		goto out;
+	/* Only an AF_INET socket answers SIOCGIFADDR. */
+	if (family != AF_INET) {
+		s = ops->socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s < 0 || fdid_get(s, &id) < 0)
+			goto out;
+	}
+	ifr.ifr_addr.sa_family = AF_INET;
+	d = ops->ioctl(s, SIOCGIFADDR, &ifr) < 0 && errno == EADDRNOTAVAIL
+	    ? POLICY_DEVICE_NO_IPV4 : POLICY_DEVICE_IPV4;
+	/* only if the program did not take the number meanwhile */
+	if (s != fd)
+		fdid_close(s, &id);
+out:
+	errno = saved;
+	return d;
 }
 
 int sockopt_bindv6only(void)

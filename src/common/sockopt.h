@@ -7,6 +7,8 @@
 
 #include <sys/socket.h>
 
+#include "policy.h"
+
 /* The system calls to use (the library passes its real_* functions so as
  * not to go through its own hooks). */
 struct sockopt_ops {
@@ -14,6 +16,7 @@ struct sockopt_ops {
 	int (*close)(int);
 	int (*get)(int, int, int, void *, socklen_t *);
 	int (*set)(int, int, int, const void *, socklen_t);
+	int (*ioctl)(int, unsigned long, void *);
 };
 
 enum {
@@ -41,12 +44,30 @@ void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
  * kept. */
 int sockopt_bindv6only(void);
 
-/* ioctl requests that only an AF_INET socket answers (IPv4 interface
- * addresses, ARP, IPv4 routes; an AF_INET6 socket takes some of the same
- * numbers with IPv6 structures): a stand-in must become a real AF_INET
- * socket first. */
-extern const unsigned int sockopt_inet_ioctls[];
-extern const unsigned int sockopt_n_inet_ioctls;
-int sockopt_inet_ioctl(unsigned long req);
+/* The interface socket fd (of the given family) is bound to with
+ * SO_BINDTODEVICE: POLICY_DEVICE_NONE (none, or it cannot be read),
+ * POLICY_DEVICE_IPV4 or POLICY_DEVICE_NO_IPV4 (SIOCGIFADDR says
+ * EADDRNOTAVAIL; asked on fd itself when it is an AF_INET socket, on a
+ * short-lived one otherwise).  errno kept. */
+enum policy_device sockopt_device(int fd, int family,
+				  const struct sockopt_ops *ops);
+
+/* policy_way for an attempt on socket fd (of the given family) through
+ * prefix state st, finding out its interface (sockopt_device, into
+ * s->device) only when the decision depends on it. */
+static inline enum policy_way sockopt_way(int fd, int family,
+					  enum policy_call call,
+					  enum policy_state st,
+					  struct policy_sock *s,
+					  const struct sockopt_ops *ops)
+{
+	enum policy_way w = policy_way(call, st, s);
+
+	if (__builtin_expect(w == POLICY_WAY_ASK_DEVICE, 0)) {
+		s->device = sockopt_device(fd, family, ops);
+		w = policy_way(call, st, s);
+	}
+	return w;
+}
 
 #endif

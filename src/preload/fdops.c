@@ -49,11 +49,9 @@ int tn_socket(int domain, int type, int proto)
 	else if (domain == AF_INET6)
 		(void)tn_config_quiet();
 
-	if (domain == AF_INET &&
-	    ((base == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP) &&
-	      tn_nat64_in_use()) ||
-	     (base == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP) &&
-	      (tn_nat64_in_use() || tn_ipv6_only_host())))) {
+	if (domain == AF_INET && policy_translatable(base, proto) &&
+	    (tn_nat64_in_use() ||
+	     (base == SOCK_DGRAM && tn_ipv6_only_host()))) {
 		int saved = errno;
 
 		fd = emu_socket(type, proto);
@@ -174,34 +172,16 @@ int tn_fcntl(int fd, int cmd, void *arg, int use64)
 	return r;
 }
 
-/* Options a fresh stand-in socket takes as they are: the IPv4-level ones
- * that also apply to IPv4-mapped traffic and that we mirror to IPv6, and
- * every non-IP level except broadcast.  Others (multicast, broadcast,
- * raw IP options...) make it a real AF_INET socket first. */
-static int emu_option_ok(int level, int name)
-{
-	if (level == SOL_SOCKET)
-		return name != SO_BROADCAST;
-	if (level != SOL_IP)
-		return 1;
-	switch (name) {
-	case IP_TOS: case IP_TTL: case IP_PKTINFO: case IP_RECVTOS:
-	case IP_RECVTTL: case IP_MTU_DISCOVER: case IP_FREEBIND:
-	case IP_BIND_ADDRESS_NO_PORT: case IP_RECVERR:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 int tn_setsockopt(int fd, int level, int name, const void *val,
 		  socklen_t len)
 {
 	struct fdrec *rec = fdtab_get(fd, 0);
 	uint32_t kind = fdrec_kind(rec);
 
+	/* Received control messages are rewritten to IPv4 form here (recv.c):
+	 * IP_PKTINFO and the like stay on the stand-in. */
 	if (kind == FD_EMU && (rec->opts & OPT_FRESH) &&
-	    !emu_option_ok(level, name)) {
+	    policy_option_needs_inet(level, name, true)) {
 		int r = tn_unfresh(fd, rec);
 
 		if (r < 0)
@@ -289,7 +269,7 @@ int tn_ioctl(int fd, unsigned long req, void *arg)
 {
 	int r;
 
-	if (sockopt_inet_ioctl(req)) {
+	if (policy_ioctl_needs_inet(req)) {
 		struct fdrec *rec = fdtab_get(fd, 0);
 
 		if (fdrec_kind(rec) == FD_EMU && (rec->opts & OPT_FRESH)) {

@@ -7,8 +7,6 @@
 #include "fdtab.h"
 #include "sockopt.h"
 
-extern const struct sockopt_ops tn_sockopt_ops;
-
 int tn_socketpair(int domain, int type, int proto, int sv[2]);
 int tn_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 	      int use4);

@@ -17,7 +17,7 @@
 
 atomic_bool tn_ready;
 static _Atomic(const struct config *) config_ptr;
-static _Atomic int cache[CONF_MAX_PREFIXES];
+static struct policy_cache cache;
 
 static const char *progname(void)
 {
@@ -110,22 +110,16 @@ const struct config *tn_config(void)
 	return c;
 }
 
-int tn_cache_get(int prefix)
+enum policy_state tn_cache_get(int slot)
 {
-	if (prefix < 0 || prefix >= CONF_MAX_PREFIXES)
-		return CACHE_DIRECT_FIRST;
-	return atomic_load_explicit(&cache[prefix], memory_order_relaxed);
+	return policy_cache_get(&cache, slot);
 }
 
 static atomic_bool nat64_used;
 
-void tn_cache_set(int prefix, int state)
+void tn_cache_after(int slot, enum policy_call call, long r)
 {
-	if (prefix >= 0 && prefix < CONF_MAX_PREFIXES &&
-	    atomic_load_explicit(&cache[prefix], memory_order_relaxed) != state)
-		atomic_store_explicit(&cache[prefix], state,
-				      memory_order_relaxed);
-	if (state == CACHE_NAT64_WORKS &&
+	if (policy_cache_after(&cache, slot, call, r) == POLICY_NAT64_WORKS &&
 	    !atomic_load_explicit(&nat64_used, memory_order_relaxed))
 		atomic_store_explicit(&nat64_used, true, memory_order_relaxed);
 }

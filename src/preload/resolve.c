@@ -25,20 +25,20 @@
 #include "log.h"
 #include "tnat64.h"
 
-/* Can v4 be reached directly?  Connecting a datagram socket only looks
- * the route up; nothing is sent. */
-static int ipv4_routable(const struct sockaddr_in *sin)
+/* A direct attempt to reach v4 that sends nothing: connecting a datagram
+ * socket only looks the route up.  0 or -errno. */
+static int ipv4_probe(const struct sockaddr_in *sin)
 {
 	int fd = real.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct fdid id;
-	int ok;
+	int r;
 
 	if (fd < 0 || fdid_get(fd, &id) < 0)
-		return 0;
-	ok = real.connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == 0 ||
-	     errno != ENETUNREACH;
+		return -ENETUNREACH;
+	r = real.connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == 0
+	    ? 0 : -errno;
 	fdid_close(fd, &id);
-	return ok;
+	return r;
 }
 
 void tn_fix_resolver(void)
@@ -56,12 +56,15 @@ void tn_fix_resolver(void)
 	for (int i = 0; i < st->nscount && i < MAXNS; i++) {
 		struct sockaddr_in *sin = &st->nsaddr_list[i];
 		struct sockaddr_in6 *s6;
+		/* glibc's own sockets: made for each query, never bound. */
+		struct policy_sock sock = { .device = POLICY_DEVICE_NONE };
 		int pfx;
 
 		if (sin->sin_family != AF_INET || st->_u._ext.nsaddrs[i] ||
 		    !tn_route(sin->sin_addr.s_addr, sin->sin_port, &pfx))
 			continue;
-		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS && ipv4_routable(sin))
+		if (policy_way(POLICY_SEND, tn_cache_get(pfx), &sock) !=
+		    POLICY_WAY_NAT64 && !policy_direct_failed(ipv4_probe(sin)))
 			continue;
 		s6 = malloc(sizeof(*s6)); /* glibc frees it (res_nclose) */
 		if (!s6)

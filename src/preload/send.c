@@ -64,11 +64,7 @@ static ssize_t send_nat64(int fd, const struct msghdr *msg, int flags,
 			m.msg_controllen = msg->msg_controllen;
 	}
 	r = send_rewritten(fd, &m, flags, own_iov);
-	if (r >= 0 || r == -EINPROGRESS || r == -EAGAIN || r == -EWOULDBLOCK ||
-	    r == -ENOBUFS || r == -EMSGSIZE || r == -ECONNREFUSED)
-		tn_cache_set(pfx, CACHE_NAT64_WORKS);
-	else if (r == -ENETUNREACH || r == -EHOSTUNREACH || r == -EADDRNOTAVAIL)
-		tn_cache_set(pfx, CACHE_DIRECT_FIRST);
+	tn_cache_after(pfx, POLICY_SEND, r);
 	return r;
 }
 
@@ -94,7 +90,7 @@ static int dst_get(struct fdrec *rec, const struct sockaddr_in *sin,
 		return 0;
 	pfx = (int)(pp & 0xff) - 1;
 	/* A NAT64 destination holds while its prefix is known to work. */
-	if (pfx >= 0 && tn_cache_get(pfx) != CACHE_NAT64_WORKS)
+	if (pfx >= 0 && tn_cache_get(pfx) != POLICY_NAT64_WORKS)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	out->sin6_family = AF_INET6;
@@ -132,20 +128,22 @@ static ssize_t emu_sendmsg(int fd, struct fdrec *rec, const struct msghdr *msg,
 			   int own_iov)
 {
 	uint32_t v4 = sin->sin_addr.s_addr;
+	struct policy_sock s;
 	struct sockaddr_in6 m6;
 	struct msghdr m = *msg;
 	int pfx = -1, nat;
 	ssize_t r;
 
-	if (ipv4_is_multicast_or_broadcast(v4) && (rec->opts & OPT_FRESH)) {
-		/* Never translated: be the AF_INET socket asked for. */
+	if ((rec->opts & OPT_FRESH) && policy_dest_needs_inet(v4)) {
+		/* Be the AF_INET socket asked for. */
 		r = tn_unfresh(fd, rec);
 		return r < 0 ? r : do_sendmsg(fd, msg, flags);
 	}
 	if (rec->opts & OPT_FRESH)
 		rec->opts &= (uint8_t)~OPT_FRESH;
 	nat = tn_route(v4, sin->sin_port, &pfx);
-	if (nat && tn_cache_get(pfx) == CACHE_NAT64_WORKS) {
+	tn_sock_facts(rec, &s);
+	if (nat && tn_way(fd, rec, POLICY_SEND, pfx, &s) == POLICY_WAY_NAT64) {
 		rec->peer_prefix = (uint8_t)pfx;
 		r = send_nat64(fd, msg, flags, pfx, sin, own_iov);
 		goto sent_nat64;
@@ -156,7 +154,7 @@ static ssize_t emu_sendmsg(int fd, struct fdrec *rec, const struct msghdr *msg,
 	r = send_rewritten(fd, &m, flags, own_iov);
 	if (!nat && r >= 0 && rec->type == SOCK_DGRAM)
 		dst_put(rec, sin, -1, &m6); /* local for good: config is fixed */
-	if (r != -ENETUNREACH || !nat)
+	if (!nat || !policy_direct_failed((int)r))
 		return r;
 	rec->peer_prefix = (uint8_t)pfx;
 	r = send_nat64(fd, msg, flags, pfx, sin, own_iov);
@@ -174,6 +172,8 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 {
 	const struct sockaddr_in *sin;
 	struct fdrec *rec;
+	struct policy_sock s;
+	enum policy_way way;
 	uint32_t kind;
 	int pfx = -1, type, domain = AF_INET, direct;
 	ssize_t r;
@@ -194,18 +194,23 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 	if (kind == FD_PLAIN) {
 		type = rec->type;
 		domain = rec->domain;
-		if (domain != AF_INET || !tn_xlat_proto(type, rec->proto) ||
+		if (domain != AF_INET || !policy_translatable(type, rec->proto) ||
 		    !(type == SOCK_DGRAM || (type == SOCK_STREAM &&
 					     (flags & MSG_FASTOPEN))))
 			return do_sendmsg(fd, msg, flags);
 	} else {
 		type = -1;
 	}
-	direct = kind != FD_PLAIN || tn_cache_get(pfx) != CACHE_NAT64_WORKS ||
-		 (rec->opts & OPT_BOUND);
+	/* A socket never seen made is asked nothing before a direct
+	 * attempt failed (policy: it may be bound). */
+	tn_sock_facts(rec, &s);
+	way = tn_way(fd, rec, POLICY_SEND, pfx, &s);
+	if (way == POLICY_WAY_DIRECT)
+		return do_sendmsg(fd, msg, flags);
+	direct = way == POLICY_WAY_DIRECT_FIRST;
 	if (direct) {
 		r = do_sendmsg(fd, msg, flags);
-		if (r != -ENETUNREACH)
+		if (!policy_direct_failed((int)r))
 			return r;
 	}
 	if (type < 0) {
@@ -221,7 +226,7 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 		type = v;
 		l = sizeof(v);
 		if (real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &l) < 0 ||
-		    !tn_xlat_proto(type, v))
+		    !policy_translatable(type, v))
 			return -ENETUNREACH;
 	}
 	if (domain != AF_INET ||
@@ -275,8 +280,7 @@ ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
 		if (r >= 0)
 			return r;
 		r = neg_errno();
-		if (r != -ENETUNREACH && r != -EHOSTUNREACH &&
-		    r != -EADDRNOTAVAIL)
+		if (!policy_nat64_unreachable(POLICY_SEND, (int)r))
 			return r;
 		/* The way there is gone: decide again. */
 	}

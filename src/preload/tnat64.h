@@ -7,12 +7,15 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "config.h"
 #include "fdtab.h"
+#include "policy.h"
 #include "real.h"
+#include "sockopt.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -48,11 +51,13 @@ static inline void tn_ensure_init(void)
 const struct config *tn_config(void);
 const struct config *tn_config_quiet(void);
 
-/* Decision cache, one entry per configured prefix (0.06's rule):
- * DIRECT_FIRST: try IPv4, NAT64 on "no route"; NAT64_WORKS: NAT64 at once. */
-enum { CACHE_DIRECT_FIRST = 0, CACHE_NAT64_WORKS = 1 };
-int tn_cache_get(int prefix);
-void tn_cache_set(int prefix, int state);
+/* The decision cache of this process, one state per prefix slot
+ * (policy.h). */
+enum policy_state tn_cache_get(int slot);
+/* After an attempt through NAT64 in slot that returned r (>= 0 or
+ * -errno): the state policy_after_nat64 gives; NAT64 is in use from its
+ * first success on (tn_nat64_in_use). */
+void tn_cache_after(int slot, enum policy_call call, long r);
 
 /* Errno-free internals: return >= 0 or -errno. */
 int tn_connect(int fd, const struct sockaddr *addr, socklen_t len);
@@ -78,14 +83,6 @@ int tn_getaddrinfo(const char *node, const char *service,
  * nameservers that cannot be reached directly. */
 void tn_fix_resolver(void);
 
-/* Socket types and protocols we translate: TCP and UDP (0 is the
- * default protocol of the type). */
-static inline int tn_xlat_proto(int type, int proto)
-{
-	return (type == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP)) ||
-	       (type == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP));
-}
-
 /* Replace the socket behind fd by a new one of family AF_INET6 (the
  * record becomes FD_EMU) or AF_INET (back to FD_PLAIN), keeping type,
  * protocol, status flags, close-on-exec, the options the program set and
@@ -104,11 +101,57 @@ bool tn_ipv6_only_host(void);
 /* 1 if net.ipv6.bindv6only is set (new AF_INET6 sockets are v6-only). */
 int tn_bindv6only(void);
 
-/* Route an IPv4 destination: fills the IPv6 sockaddr to use.
- * Returns 1 when dst must go through NAT64 prefix *pfx, 0 when direct. */
+/* policy_route under this process's configuration: 1 when v4:port
+ * (network order) goes through the NAT64 prefix in *pfx, 0 when direct
+ * (always-direct addresses without loading the configuration). */
 int tn_route(uint32_t v4, uint16_t port_be, int *pfx);
+/* The NAT64 socket address of v4:port in prefix slot pfx. */
 void tn_synth(int pfx, uint32_t v4, uint16_t port_be,
 	      struct sockaddr_in6 *out);
+
+/* The real functions for the shared option code (xlat.c). */
+extern const struct sockopt_ops tn_sockopt_ops;
+
+/* What the library knows of the socket of record rec (policy_sock):
+ * from the record alone, no system call. */
+static inline void tn_sock_facts(const struct fdrec *rec,
+				 struct policy_sock *s)
+{
+	uint32_t kind = fdrec_kind(rec);
+
+	memset(s, 0, sizeof(*s));
+	switch (kind) {
+	case FD_PLAIN:
+		s->bound = (rec->opts & OPT_BOUND) != 0;
+		s->replace = rec->domain == AF_INET;
+		s->bound_addr = s->replace && s->bound &&
+				policy_bound_addr(rec->bound_v4);
+		break;
+	case FD_EMU:
+	case FD_V6MAP:
+		break;
+	default:
+		/* Never seen made: it may be bound, and it is no stand-in. */
+		s->bound = true;
+		s->replace = true;
+		return;
+	}
+	/* Only sockets where the program set SO_BINDTODEVICE are asked. */
+	s->device = (rec->opts & OPT_DEVICE) ? POLICY_DEVICE_ASK
+					     : POLICY_DEVICE_NONE;
+}
+
+/* The decision for an attempt on fd through prefix pfx (policy_way); the
+ * interface of SO_BINDTODEVICE is asked only when it matters. */
+static inline enum policy_way tn_way(int fd, const struct fdrec *rec,
+				     enum policy_call call, int pfx,
+				     struct policy_sock *s)
+{
+	int family = fdrec_kind(rec) == FD_PLAIN ? rec->domain : AF_INET6;
+
+	return sockopt_way(fd, family, call, tn_cache_get(pfx), s,
+			   &tn_sockopt_ops);
+}
 
 /* Return -errno of the last failing libc call. */
 static inline int neg_errno(void)

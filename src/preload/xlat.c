@@ -4,8 +4,6 @@
  * allocation (fdtab chunks come from mmap), no stdio. */
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -16,30 +14,23 @@
 #include "epoll.h"
 #include "fdops.h"
 #include "log.h"
-#include "prefix.h"
+#include "msgconv.h"
 #include "sockopt.h"
 #include "tnat64.h"
 
 int tn_route(uint32_t v4, uint16_t port_be, int *pfx)
 {
-	const struct config *c;
-
-	if (ipv4_always_local(v4) || ipv4_is_multicast_or_broadcast(v4))
+	/* The common local destinations do not load the configuration. */
+	if (policy_always_direct(v4)) {
+		*pfx = -1;
 		return 0;
-	c = tn_config();
-	if (!c)
-		return 0;
-	return config_lookup(c, v4, ntohs(port_be), pfx) == LOOKUP_NAT64;
+	}
+	return policy_route(tn_config(), v4, port_be, pfx);
 }
 
 void tn_synth(int pfx, uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
 {
-	const struct config *c = tn_config();
-
-	memset(out, 0, sizeof(*out));
-	out->sin6_family = AF_INET6;
-	out->sin6_port = port_be;
-	nat64_synth(&c->prefixes[pfx], v4, out->sin6_addr.s6_addr);
+	msgconv_v4_to_nat64(policy_prefix(tn_config(), pfx), v4, port_be, out);
 }
 
 /* The shared option code (sockopt.c) calls the real functions, never
@@ -64,9 +55,14 @@ static int ops_set(int fd, int l, int n, const void *v, socklen_t len)
 	return real.setsockopt(fd, l, n, v, len);
 }
 
+static int ops_ioctl(int fd, unsigned long req, void *arg)
+{
+	return real.ioctl(fd, req, arg);
+}
+
 const struct sockopt_ops tn_sockopt_ops = {
 	.socket = ops_socket, .close = ops_close,
-	.get = ops_get, .set = ops_set,
+	.get = ops_get, .set = ops_set, .ioctl = ops_ioctl,
 };
 
 int tn_replace(int fd, struct fdrec *rec, int family)
@@ -105,9 +101,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 			port = sin.sin_port;
 			bound = sin.sin_addr.s_addr;
 		}
-		/* Bound to one local IPv4 address: the program chose IPv4
-		 * on purpose; its traffic is never translated. */
-		if (bound != htonl(INADDR_ANY))
+		/* Bound to one local IPv4 address: never translated. */
+		if (policy_bound_addr(bound))
 			return -ENETUNREACH;
 	} else if (family == AF_INET6 && type == SOCK_DGRAM) {
 		/* Never bound by the program, but the kernel bound it on its
@@ -180,13 +175,6 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	return 0;
 }
 
-/* A NAT64 attempt failed in a way that says NAT64 itself is unreachable. */
-static int nat64_unreachable(int err)
-{
-	return err == -ENETUNREACH || err == -EHOSTUNREACH ||
-	       err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT;
-}
-
 static int do_connect(int fd, const void *sa, socklen_t len)
 {
 	return real.connect(fd, (const struct sockaddr *)sa, len) == 0 ? 0
@@ -202,10 +190,7 @@ static int connect_nat64(int fd, int pfx, uint32_t v4, uint16_t port)
 
 	tn_synth(pfx, v4, port, &s6);
 	r = do_connect(fd, &s6, sizeof(s6));
-	if (r == 0 || r == -EINPROGRESS || !nat64_unreachable(r))
-		tn_cache_set(pfx, CACHE_NAT64_WORKS);
-	else
-		tn_cache_set(pfx, CACHE_DIRECT_FIRST);
+	tn_cache_after(pfx, POLICY_CONNECT, r);
 	if (r == 0 || r == -EINPROGRESS)
 		log_msg(LOG_INFO, "fd %d: %A:%u via NAT64 [%B]:%u%s", fd, v4,
 			(unsigned)ntohs(port), s6.sin6_addr.s6_addr,
@@ -249,33 +234,9 @@ static int socket_type(int fd, const struct fdrec *rec, int *domain)
 			return -1;
 	}
 	/* TCP and UDP only: not ping sockets, SCTP, DCCP... */
-	if (!tn_xlat_proto(type, proto))
+	if (!policy_translatable(type, proto))
 		return -1;
 	return type;
-}
-
-/* A socket bound to an interface with SO_BINDTODEVICE takes any IPv4
- * destination as on-link when there is no route, and a connect then
- * waits for ARP instead of failing: ask whether the interface has an
- * IPv4 address at all.  Only for sockets where the program set it. */
-static int device_without_ipv4(int fd, const struct fdrec *rec)
-{
-	struct ifreq ifr;
-	socklen_t l = IFNAMSIZ;
-	int saved = errno, r;
-
-	if (fdrec_kind(rec) != FD_PLAIN || !(rec->opts & OPT_DEVICE))
-		return 0;
-	memset(&ifr, 0, sizeof(ifr));
-	if (real.getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifr.ifr_name,
-			    &l) < 0 || !ifr.ifr_name[0]) {
-		errno = saved;
-		return 0;
-	}
-	ifr.ifr_addr.sa_family = AF_INET;
-	r = real.ioctl(fd, SIOCGIFADDR, &ifr) < 0 && errno == EADDRNOTAVAIL;
-	errno = saved;
-	return r;
 }
 
 /* connect() on an FD_EMU socket: the destination is IPv4, the socket is
@@ -283,22 +244,22 @@ static int device_without_ipv4(int fd, const struct fdrec *rec)
 static int emu_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin)
 {
 	uint32_t v4 = sin->sin_addr.s_addr;
+	struct policy_sock s;
 	struct sockaddr_in6 m;
-	int pfx = -1, r;
+	int pfx = -1, r, nat;
 
 	rec->opts &= (uint8_t)~OPT_FRESH;
-	if (tn_route(v4, sin->sin_port, &pfx) &&
-	    tn_cache_get(pfx) == CACHE_NAT64_WORKS) {
+	nat = tn_route(v4, sin->sin_port, &pfx);
+	tn_sock_facts(rec, &s);
+	if (nat && tn_way(fd, rec, POLICY_CONNECT, pfx, &s) ==
+	    POLICY_WAY_NAT64) {
 		set_peer(rec, pfx, v4, sin->sin_port);
 		return connect_nat64(fd, pfx, v4, sin->sin_port);
 	}
-	memset(&m, 0, sizeof(m));
-	m.sin6_family = AF_INET6;
-	m.sin6_port = sin->sin_port;
-	ipv6_make_v4mapped(v4, m.sin6_addr.s6_addr);
+	msgconv_mapped(v4, sin->sin_port, &m);
 	set_peer(rec, -1, v4, sin->sin_port);
 	r = do_connect(fd, &m, sizeof(m));
-	if (r != -ENETUNREACH || pfx < 0)
+	if (!nat || !policy_direct_failed(r))
 		return r;
 	set_peer(rec, pfx, v4, sin->sin_port);
 	return connect_nat64(fd, pfx, v4, sin->sin_port);
@@ -307,9 +268,11 @@ static int emu_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin)
 int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct fdrec *rec;
+	struct policy_sock s;
+	enum policy_way way;
 	uint32_t kind, v4;
 	uint16_t port;
-	int pfx = -1, r, type, domain = 0, direct;
+	int pfx = -1, r, type, domain = 0;
 
 	if (!addr || len < (socklen_t)sizeof(sa_family_t))
 		return do_connect(fd, addr, len);
@@ -328,18 +291,16 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		/* The common untranslated cases cost no system call. */
 		if (!tn_route(v4, port, &pfx))
 			return do_connect(fd, addr, len);
-		/* Bound to one local IPv4 address: IPv4 on purpose. */
-		if (kind == FD_PLAIN && (rec->opts & OPT_BOUND) &&
-		    rec->bound_v4 != htonl(INADDR_ANY))
-			return do_connect(fd, addr, len);
 		type = socket_type(fd, rec, &domain);
 		if (type < 0 || domain != AF_INET)
 			return do_connect(fd, addr, len);
-		direct = tn_cache_get(pfx) != CACHE_NAT64_WORKS &&
-			 !device_without_ipv4(fd, rec);
-		if (direct) {
+		tn_sock_facts(rec, &s);
+		way = tn_way(fd, rec, POLICY_CONNECT, pfx, &s);
+		if (way == POLICY_WAY_DIRECT)
+			return do_connect(fd, addr, len);
+		if (way == POLICY_WAY_DIRECT_FIRST) {
 			r = do_connect(fd, addr, len);
-			if (r != -ENETUNREACH)
+			if (!policy_direct_failed(r))
 				return r;
 		}
 		if (!rec)
@@ -347,7 +308,8 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		/* No IPv6 socket to be had (IPv6 disabled, no memory...): the
 		 * IPv4 attempt and its error are all there is. */
 		if (tn_replace(fd, rec, AF_INET6) < 0)
-			return direct ? -ENETUNREACH : do_connect(fd, addr, len);
+			return way == POLICY_WAY_DIRECT_FIRST ? -ENETUNREACH
+				: do_connect(fd, addr, len);
 		set_peer(rec, pfx, v4, port);
 		return connect_nat64(fd, pfx, v4, port);
 	}
@@ -365,9 +327,10 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		type = socket_type(fd, rec, &domain);
 		if (type != SOCK_STREAM || domain != AF_INET6)
 			return do_connect(fd, addr, len);
-		if (tn_cache_get(pfx) != CACHE_NAT64_WORKS) {
+		tn_sock_facts(rec, &s);
+		if (tn_way(fd, rec, POLICY_CONNECT, pfx, &s) != POLICY_WAY_NAT64) {
 			r = do_connect(fd, addr, len);
-			if (r != -ENETUNREACH)
+			if (!policy_direct_failed(r))
 				return r;
 		}
 		if (!rec)

@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Configuration and logging for tnat64-seccomp: the same files, variables
- * and decision rule as the preloaded library. */
-#include <netinet/in.h>
+/* Configuration, logging and the decision cache of tnat64-seccomp: the
+ * same files and variables as the preloaded library, the same policy
+ * (src/common/policy.h). */
 #include <stdlib.h>
-#include <string.h>
 
-#include "addr.h"
 #include "confload.h"
 #include "log.h"
-#include "prefix.h"
+#include "msgconv.h"
 #include "sv.h"
 
 static struct config *conf;
-static atomic_int cache[CONF_MAX_PREFIXES];
+static struct policy_cache cache;
 
 void sv_conf_load(void)
 {
@@ -34,47 +32,21 @@ const struct config *sv_config(void)
 
 int sv_route(uint32_t v4, uint16_t port_be, int *pfx)
 {
-	*pfx = -1;
-	if (!conf || ipv4_always_local(v4) ||
-	    ipv4_is_multicast_or_broadcast(v4))
-		return 0;
-	return config_lookup(conf, v4, ntohs(port_be), pfx) == LOOKUP_NAT64 &&
-	       *pfx >= 0 && (size_t)*pfx < conf->nprefixes;
+	return policy_route(conf, v4, port_be, pfx);
 }
 
-bool sv_extract(const uint8_t a[16], int hint, uint32_t *v4)
+void sv_synth(int pfx, uint32_t v4, uint16_t port_be,
+	      struct sockaddr_in6 *out)
 {
-	if (!conf)
-		return false;
-	if (hint >= 0 && (size_t)hint < conf->nprefixes &&
-	    nat64_extract(&conf->prefixes[hint], a, v4))
-		return true;
-	for (size_t i = 0; i < conf->nprefixes; i++)
-		if (nat64_extract(&conf->prefixes[i], a, v4))
-			return true;
-	return false;
+	msgconv_v4_to_nat64(policy_prefix(conf, pfx), v4, port_be, out);
 }
 
-void sv_synth(int pfx, uint32_t v4, uint16_t port_be, void *out)
+enum policy_state sv_cache_get(int pfx)
 {
-	struct sockaddr_in6 s6;
-
-	memset(&s6, 0, sizeof(s6));
-	s6.sin6_family = AF_INET6;
-	s6.sin6_port = port_be;
-	nat64_synth(&conf->prefixes[pfx], v4, s6.sin6_addr.s6_addr);
-	memcpy(out, &s6, sizeof(s6));
+	return policy_cache_get(&cache, pfx);
 }
 
-int sv_cache_get(int pfx)
+void sv_cache_after(int pfx, enum policy_call call, long r)
 {
-	if (pfx < 0 || pfx >= CONF_MAX_PREFIXES)
-		return SV_DIRECT_FIRST;
-	return atomic_load_explicit(&cache[pfx], memory_order_relaxed);
-}
-
-void sv_cache_set(int pfx, int state)
-{
-	if (pfx >= 0 && pfx < CONF_MAX_PREFIXES)
-		atomic_store_explicit(&cache[pfx], state, memory_order_relaxed);
+	policy_cache_after(&cache, pfx, call, r);
 }

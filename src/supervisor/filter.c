@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sockopt.h"
+#include "policy.h"
 #include "sv.h"
 
 #ifndef __x86_64__
@@ -140,11 +140,11 @@ int sv_filter_install(void)
 	emit(&a, JEQ(SO_DOMAIN), L_NOTIFY, L_ALLOW);
 	label(&a, L_IOCTL);
 	emit(&a, ARG(1), -1, -1);
-	emit(&a, JGE(sockopt_inet_ioctls[0]), -1, L_ALLOW);
-	emit(&a, JGT(sockopt_inet_ioctls[sockopt_n_inet_ioctls - 1]), L_ALLOW,
+	emit(&a, JGE(policy_inet_ioctls[0]), -1, L_ALLOW);
+	emit(&a, JGT(policy_inet_ioctls[policy_n_inet_ioctls - 1]), L_ALLOW,
 	     -1);
-	for (unsigned int i = 0; i < sockopt_n_inet_ioctls; i++)
-		emit(&a, JEQ(sockopt_inet_ioctls[i]), L_NOTIFY, -1);
+	for (unsigned int i = 0; i < policy_n_inet_ioctls; i++)
+		emit(&a, JEQ(policy_inet_ioctls[i]), L_NOTIFY, -1);
 	label(&a, L_ALLOW);
 	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
 	label(&a, L_NOTIFY);

@@ -45,6 +45,8 @@
 #   tb_dnsmasq ADDR NAME,IPV4...  dnsmasq in the server netns answering those
 #                            names on ADDR:53 (background, pid printed)
 #   tb_synth PREFIX IPV4     RFC 6052 synthesis, prints the IPv6 address
+#   tb_results PREFIX NAME RC OUT ERR TIMEOUT   results of a program of ours
+#   tb_probe_compare PREFIX WHO NATIVE OTHER     t_udp -P probes, WHO vs none
 #   pass NAME / fail NAME REASON / skip NAME REASON / tb_summary
 # Every tb_client/tb_tnat64/tb_server/tb_gw command is bounded by
 # timeout ${TB_TIMEOUT:-60} seconds.
@@ -138,6 +140,26 @@ tb_results() {
 	elif [ "$nlines" -eq 0 ]; then
 		fail "$name" "printed no PASS/FAIL/SKIP line"
 	fi
+}
+
+# tb_probe_compare PREFIX WHO NATIVE OTHER: the PROBE lines of a
+# `t_udp -P` run under WHO (its output in OTHER) must be those of the run
+# without it (NATIVE): one PASS or FAIL "PREFIX/never translated: NAME"
+# per probe, FAIL PREFIX/probe when NATIVE has none.
+tb_probe_compare() {
+	local pfx=$1 who=$2 native_f=$3 other_f=$4 n=0 tag pname native got
+
+	while read -r tag pname native; do
+		[ "$tag" = PROBE ] || continue
+		n=$((n + 1))
+		got=$(awk -v n="$pname" '$1 == "PROBE" && $2 == n { print $3 }' "$other_f")
+		if [ "$got" = "$native" ]; then
+			pass "$pfx/never translated: $pname ($native, as without the $who)"
+		else
+			fail "$pfx/never translated: $pname" "$who ${got:-nothing}, kernel alone $native"
+		fi
+	done <"$native_f"
+	[ "$n" -gt 0 ] || fail "$pfx/probe" "no probe results: $(head -c 300 "$native_f")"
 }
 
 tb_summary() {

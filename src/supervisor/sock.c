@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The core of every handler: the program's socket, duplicated and
+ * classified (struct sockinfo), our table entry for it (struct xsock),
+ * and the policy's decision for it (src/common/policy.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "msgconv.h"
+#include "sockopt.h"
+#include "sv.h"
+
+void sv_sock_close(struct sockinfo *si)
+{
+	if (si->d >= 0)
+		close(si->d);
+	si->d = -1;
+}
+
+int sv_sockopt_int(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t l = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &l) < 0)
+		return -1;
+	return v;
+}
+
+/* Duplicate the program's fd and find out what it is.  Returns 0,
+ * -errno, or SV_NOT_INSPECTABLE when the kernel does not let us look
+ * (a process that made itself non-dumpable). */
+int sv_sock_open(struct call *c, int fd, struct sockinfo *si)
+{
+	struct stat st;
+	int d;
+
+	memset(si, 0, sizeof(*si));
+	si->fd = fd;
+	si->d = -1;
+	d = sv_getfd(c, fd);
+	if (d == -EPERM || d == -EACCES) {
+		static atomic_int warned;
+
+		if (!atomic_exchange(&warned, 1))
+			log_msg(LOG_WARN, "pid %d: cannot look at its sockets "
+				"(not dumpable?); its calls run untranslated",
+				(int)c->tid);
+		return SV_NOT_INSPECTABLE;
+	}
+	if (d < 0)
+		return d;
+	si->d = d;
+	if (fstat(d, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		sv_sock_close(si);
+		return -ENOTSOCK;
+	}
+	si->ino = (uint64_t)st.st_ino;
+	if (socktab_get(si->ino, &si->x)) {
+		/* One of ours (an AF_INET6 socket): no need to ask.  A stale
+		 * entry (its socket closed, the inode number reused) shows
+		 * when a call on it fails: sv_forget_stale(). */
+		si->domain = AF_INET6;
+		si->type = si->x.type;
+		si->proto = si->x.proto;
+		si->have_x = true;
+		return 0;
+	}
+	si->domain = sv_sockopt_int(d, SOL_SOCKET, SO_DOMAIN);
+	if (si->domain != AF_INET && si->domain != AF_INET6)
+		return 0;
+	si->type = sv_sockopt_int(d, SOL_SOCKET, SO_TYPE);
+	si->proto = sv_sockopt_int(d, SOL_SOCKET, SO_PROTOCOL);
+	return 0;
+}
+
+/* A call on a socket we took for ours failed the way it fails on a
+ * socket of another family: if the entry is stale, forget it and look
+ * again.  true when si changed (the caller retries). */
+bool sv_forget_stale(struct sockinfo *si, int err)
+{
+	int domain;
+
+	if (!si->have_x || (err != -EAFNOSUPPORT && err != -EINVAL))
+		return false;
+	domain = sv_sockopt_int(si->d, SOL_SOCKET, SO_DOMAIN);
+	if (domain == AF_INET6)
+		return false;
+	socktab_del(si->ino);
+	si->have_x = false;
+	si->domain = domain;
+	si->type = sv_sockopt_int(si->d, SOL_SOCKET, SO_TYPE);
+	si->proto = sv_sockopt_int(si->d, SOL_SOCKET, SO_PROTOCOL);
+	return true;
+}
+
+/* Start remembering si's socket as ours (the caller fills in the rest
+ * and calls socktab_put). */
+void sv_x_begin(struct sockinfo *si, int pfx)
+{
+	memset(&si->x, 0, sizeof(si->x));
+	si->x.ino = si->ino;
+	si->x.type = si->type;
+	si->x.proto = si->proto;
+	si->x.pfx = pfx;
+	si->have_x = true;
+}
+
+bool sv_is_inet(const struct sockinfo *si)
+{
+	return si->domain == AF_INET || si->domain == AF_INET6;
+}
+
+/* Sockets whose IPv4 traffic we translate (policy_translatable). */
+bool sv_translatable(const struct sockinfo *si)
+{
+	return policy_translatable(si->type, si->proto);
+}
+
+bool sv_translated(const struct sockinfo *si)
+{
+	return si->have_x;
+}
+
+bool sv_fresh_standin(const struct sockinfo *si)
+{
+	return si->have_x && si->x.standin;
+}
+
+/* Open the socket named by the call's first argument, and keep it only
+ * when want() says there is work for us: true with si open, or false
+ * with *ret what the handler returns (SV_CONTINUE, the kernel runs the
+ * call itself, or -errno). */
+bool sv_open_for(struct call *c, struct sockinfo *si,
+		 bool (*want)(const struct sockinfo *), int64_t *ret)
+{
+	int r = sv_sock_open(c, (int)c->args[0], si);
+
+	if (r == SV_NOT_INSPECTABLE || r < 0) {
+		*ret = r < 0 && r != SV_NOT_INSPECTABLE ? r : SV_CONTINUE;
+		return false;
+	}
+	if (!want(si)) {
+		sv_sock_close(si);
+		*ret = SV_CONTINUE;
+		return false;
+	}
+	return true;
+}
+
+static int ops_close(int fd)
+{
+	return close(fd);
+}
+
+static int ops_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg);
+}
+
+/* The carried options (src/common/sockopt.c), with plain system calls. */
+const struct sockopt_ops sv_sockopt_ops = {
+	.socket = socket, .close = ops_close,
+	.get = getsockopt, .set = setsockopt, .ioctl = ops_ioctl,
+};
+
+/* The policy's decision (policy_way) for a connect or send (call)
+ * through prefix pfx on si's socket.  An AF_INET socket of the program
+ * says with getsockname whether it is bound (to one address: never
+ * translated; to any: a send tries direct first, replacing the socket
+ * would lose its queue); the interface of SO_BINDTODEVICE is asked only
+ * when the decision depends on it. */
+enum policy_way sv_way(struct sockinfo *si, enum policy_call call,
+		       int pfx)
+{
+	struct policy_sock s = { .device = POLICY_DEVICE_ASK };
+
+	if (!si->have_x && si->domain == AF_INET) {
+		struct sockaddr_in sin;
+		socklen_t l = sizeof(sin);
+
+		s.replace = true;
+		if (getsockname(si->d, (struct sockaddr *)&sin, &l) == 0 &&
+		    sin.sin_family == AF_INET) {
+			s.bound_addr = policy_bound_addr(sin.sin_addr.s_addr);
+			s.bound = sin.sin_port != 0;
+		}
+	}
+	return sockopt_way(si->d, si->domain, call, sv_cache_get(pfx), &s,
+			   &sv_sockopt_ops);
+}
+
+/* Where a connect or send (call) to an IPv4 address goes first on one of
+ * our AF_INET6 sockets: s6, the NAT64 address or ::ffff:a.b.c.d.  true
+ * when that is a direct attempt after which NAT64 (prefix *pfx) may
+ * follow (policy_direct_failed). */
+bool sv_dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
+		  uint16_t port, struct sockaddr_in6 *s6, int *pfx)
+{
+	bool nat = sv_route(v4, port, pfx);
+
+	if (nat && sv_way(si, call, *pfx) == POLICY_WAY_NAT64) {
+		sv_synth(*pfx, v4, port, s6);
+		return false;
+	}
+	msgconv_mapped(v4, port, s6);
+	return nat;
+}
+
+void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
+		 uint16_t port, const struct sockaddr_in6 *s6, int r)
+{
+	if (r < 0 && r != -EINPROGRESS)
+		log_msg(LOG_INFO, "pid %d fd %d: %s %A:%u -> [%B]:%u failed, "
+			"errno %d", (int)c->tid, fd, what, v4,
+			(unsigned)ntohs(port), s6->sin6_addr.s6_addr,
+			(unsigned)ntohs(s6->sin6_port), -r);
+	else
+		log_msg(LOG_INFO, "pid %d fd %d: %s %A:%u -> [%B]:%u%s",
+			(int)c->tid, fd, what, v4, (unsigned)ntohs(port),
+			s6->sin6_addr.s6_addr, (unsigned)ntohs(s6->sin6_port),
+			r ? " (in progress)" : "");
+}
+
+/* A call on the program's socket d that may wait: blocking socket, no
+ * MSG_DONTWAIT, and (events != 0) not ready now. */
+void sv_maybe_pass_turn(struct call *c, int d, int flags, short events)
+{
+	int fl;
+
+	if (flags & MSG_DONTWAIT)
+		return;
+	fl = fcntl(d, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		return;
+	if (events) {
+		struct pollfd p = { .fd = d, .events = events };
+
+		if (poll(&p, 1, 0) == 1)
+			return;
+	}
+	sv_pass_turn(c);
+}
