@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* src/common/execkind.c: which programs need the supervisor, on ELF
+ * images made here (static, dynamic, Go by note or by section, another
+ * loader, glibc's loader itself, 32-bit, truncated) and on "#!" lines as
+ * the kernel reads them; then on files of this system. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "execkind.h"
+
+struct mem {
+	const unsigned char *p;
+	size_t n;
+	unsigned reads;
+};
+
+static long mem_pread(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	struct mem *m = ctx;
+	size_t k;
+
+	m->reads++;
+	if (off >= m->n)
+		return 0;
+	k = m->n - off < len ? m->n - off : len;
+	memcpy(buf, m->p + off, k);
+	return (long)k;
+}
+
+static enum execkind kind_of(const void *img, size_t n, char *interp,
+			     unsigned *reads)
+{
+	struct mem m = { img, n, 0 };
+	char scratch[EXECKIND_SCRIPT_HEAD];
+	enum execkind k = execkind_read(mem_pread, &m, interp ? interp : scratch,
+					interp ? EXECKIND_SCRIPT_HEAD : sizeof(scratch));
+
+	if (reads)
+		*reads = m.reads;
+	return k;
+}
+
+/* An ELF image: header, program headers at 64, then data. */
+struct img {
+	unsigned char b[16384];
+	size_t n;
+	Elf64_Ehdr *eh;
+	unsigned nph;
+};
+
+static void img_init(struct img *im, int cls, int machine)
+{
+	memset(im, 0, sizeof(*im));
+	im->eh = (Elf64_Ehdr *)im->b;
+	memcpy(im->eh->e_ident, ELFMAG, SELFMAG);
+	im->eh->e_ident[EI_CLASS] = (unsigned char)cls;
+	im->eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	im->eh->e_type = ET_DYN;
+	im->eh->e_machine = (Elf64_Half)machine;
+	im->eh->e_phoff = sizeof(Elf64_Ehdr);
+	im->eh->e_phentsize = sizeof(Elf64_Phdr);
+	im->n = 64 + 8 * sizeof(Elf64_Phdr);
+}
+
+static size_t img_put(struct img *im, const void *data, size_t len, size_t at)
+{
+	if (!at)
+		at = (im->n + 7) & ~(size_t)7;
+	memcpy(im->b + at, data, len);
+	if (at + len > im->n)
+		im->n = at + len;
+	return at;
+}
+
+static Elf64_Phdr *img_ph(struct img *im, uint32_t type, uint64_t off,
+			  uint64_t size)
+{
+	Elf64_Phdr *ph = (Elf64_Phdr *)(im->b + 64) + im->nph++;
+
+	ph->p_type = type;
+	ph->p_offset = off;
+	ph->p_filesz = size;
+	ph->p_vaddr = off;
+	im->eh->e_phnum = (Elf64_Half)im->nph;
+	return ph;
+}
+
+static void img_interp(struct img *im, const char *path)
+{
+	size_t at = img_put(im, path, strlen(path) + 1, 0);
+
+	img_ph(im, PT_INTERP, at, strlen(path) + 1);
+}
+
+static void img_note(struct img *im, const char *name, size_t at)
+{
+	unsigned char buf[64];
+	Elf64_Nhdr nh = { (Elf64_Word)(strlen(name) + 1), 4, 4 };
+	size_t len = sizeof(nh);
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &nh, sizeof(nh));
+	memcpy(buf + len, name, nh.n_namesz);
+	len += (nh.n_namesz + 3u) & ~3u;
+	len += 4; /* descriptor */
+	at = img_put(im, buf, len, at);
+	img_ph(im, PT_NOTE, at, len);
+}
+
+/* Section headers with just the name table, holding names. */
+static void img_shstrtab(struct img *im, const char *names, size_t nlen,
+			 size_t at)
+{
+	Elf64_Shdr sh[2];
+	size_t tab = img_put(im, names, nlen, at), shoff;
+
+	memset(sh, 0, sizeof(sh));
+	sh[1].sh_type = SHT_STRTAB;
+	sh[1].sh_offset = tab;
+	sh[1].sh_size = nlen;
+	shoff = img_put(im, sh, sizeof(sh), 0);
+	im->eh->e_shoff = shoff;
+	im->eh->e_shentsize = sizeof(Elf64_Shdr);
+	im->eh->e_shnum = 2;
+	im->eh->e_shstrndx = 1;
+}
+
+static void test_elf(void)
+{
+	static const char c_names[] = "\0.text\0.data\0.shstrtab\0.note.gnu.build-id";
+	static const char go_names[] = "\0.text\0.gopclntab\0.shstrtab";
+	static struct img im;
+	unsigned reads;
+	Elf64_Dyn dyn[3];
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_ph(&im, PT_LOAD, 0, 4096);
+	CHECK_INT("elf/static", kind_of(im.b, im.n, NULL, &reads),
+		  EXECKIND_STATIC);
+	CHECK_INT("elf/static: one read", reads, 1);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_shstrtab(&im, c_names, sizeof(c_names), 2000);
+	CHECK_INT("elf/dynamic", kind_of(im.b, im.n, NULL, &reads),
+		  EXECKIND_DYNAMIC);
+	CHECK_INT("elf/dynamic: the head, the name table's header and the "
+		  "table", reads, 3);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/nix/store/x-glibc/lib/ld-linux-x86-64.so.2");
+	CHECK_INT("elf/dynamic, another path to glibc's loader",
+		  kind_of(im.b, im.n, NULL, NULL), EXECKIND_DYNAMIC);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib/ld-musl-x86_64.so.1");
+	CHECK_INT("elf/foreign loader (musl)", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_FOREIGN);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_note(&im, "GNU", 0);
+	img_note(&im, "Go", 0);
+	CHECK_INT("elf/cgo: Go note", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_GO);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_ph(&im, PT_LOAD, 0, 4096);
+	img_note(&im, "Go", 3000);
+	CHECK_INT("elf/static Go: note beyond the first KB",
+		  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_shstrtab(&im, go_names, sizeof(go_names), 5000);
+	CHECK_INT("elf/cgo without its note: .gopclntab",
+		  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
+
+	{
+		/* A name table larger than one window, the name across the
+		 * windows' seam. */
+		static char big[6000];
+
+		memset(big, 'x', sizeof(big));
+		for (size_t i = 0; i < sizeof(big); i += 50)
+			big[i] = '\0';
+		memcpy(big + 2040, ".go.buildinfo", sizeof(".go.buildinfo"));
+		big[2039] = '\0';
+		img_init(&im, ELFCLASS64, EM_X86_64);
+		img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+		img_shstrtab(&im, big, sizeof(big), 1200);
+		CHECK_INT("elf/cgo: .go.buildinfo across a window seam",
+			  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
+	}
+
+	/* glibc's loader: no PT_INTERP, DT_SONAME ld-linux-x86-64.so.2. */
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	{
+		static const char str[] = "\0ld-linux-x86-64.so.2";
+		size_t s = img_put(&im, str, sizeof(str), 0), d;
+		Elf64_Phdr *load;
+
+		dyn[0].d_tag = DT_STRTAB;
+		dyn[0].d_un.d_ptr = s;
+		dyn[1].d_tag = DT_SONAME;
+		dyn[1].d_un.d_val = 1;
+		dyn[2].d_tag = DT_NULL;
+		d = img_put(&im, dyn, sizeof(dyn), 0);
+		img_ph(&im, PT_DYNAMIC, d, sizeof(dyn));
+		load = img_ph(&im, PT_LOAD, 0, im.n);
+		load->p_vaddr = 0;
+	}
+	CHECK_INT("elf/glibc's loader run as a program",
+		  kind_of(im.b, im.n, NULL, NULL), EXECKIND_DYNAMIC);
+
+	img_init(&im, ELFCLASS32, EM_386);
+	CHECK_INT("elf/32-bit", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_OTHER);
+	img_init(&im, ELFCLASS64, EM_AARCH64);
+	CHECK_INT("elf/another machine", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_OTHER);
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	im.eh->e_type = ET_REL;
+	CHECK_INT("elf/object file", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_OTHER);
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	CHECK_INT("elf/truncated program headers", kind_of(im.b, 80, NULL, NULL),
+		  EXECKIND_OTHER);
+	CHECK_INT("elf/empty file", kind_of("", 0, NULL, NULL), EXECKIND_OTHER);
+	CHECK_INT("elf/data", kind_of("hello, world\n", 13, NULL, NULL),
+		  EXECKIND_OTHER);
+}
+
+static void script(const char *name, const char *text, enum execkind want,
+		   const char *want_interp)
+{
+	char interp[EXECKIND_SCRIPT_HEAD] = "";
+	enum execkind k = kind_of(text, strlen(text), interp, NULL);
+
+	CHECK_INT(tname("script/%s: kind", name), k, want);
+	if (k == want && want == EXECKIND_SCRIPT)
+		CHECK_MSG(tname("script/%s: interpreter", name),
+			  strcmp(interp, want_interp) == 0, "got '%s', want '%s'",
+			  interp, want_interp);
+}
+
+static void test_script(void)
+{
+	char longline[400];
+
+	script("plain", "#!/bin/busybox sh\necho hi\n", EXECKIND_SCRIPT,
+	       "/bin/busybox");
+	script("spaces before", "#!  \t/bin/sh -e\n", EXECKIND_SCRIPT, "/bin/sh");
+	script("no argument", "#!/usr/bin/env\n", EXECKIND_SCRIPT,
+	       "/usr/bin/env");
+	script("no newline", "#!/bin/sh", EXECKIND_SCRIPT, "/bin/sh");
+	script("relative", "#!busybox sh\n", EXECKIND_SCRIPT, "busybox");
+	script("empty", "#!\n", EXECKIND_OTHER, "");
+	script("blank", "#!   \n", EXECKIND_OTHER, "");
+	/* The interpreter's name runs past the kernel's 256 bytes. */
+	memset(longline, 'a', sizeof(longline));
+	memcpy(longline, "#!/", 3);
+	longline[sizeof(longline) - 1] = '\0';
+	script("name cut by the kernel's limit", longline, EXECKIND_OTHER, "");
+	/* Past 256 bytes, but the name ended before: the kernel runs it. */
+	memset(longline, ' ', sizeof(longline));
+	memcpy(longline, "#!/bin/sh ", 10);
+	longline[sizeof(longline) - 1] = '\0';
+	script("long argument", longline, EXECKIND_SCRIPT, "/bin/sh");
+}
+
+/* Files of this system. */
+static void test_files(void)
+{
+	char dir[] = "/tmp/tnat64-execkind.XXXXXX", path[128];
+	const char *busybox = access("/bin/busybox", X_OK) == 0 ? "/bin/busybox"
+								 : NULL;
+	bool script;
+	int fd, k;
+
+	CHECK_INT("files//bin/true", execkind_path("/bin/true", false),
+		  EXECKIND_DYNAMIC);
+	CHECK_INT("files/glibc's loader",
+		  execkind_path("/lib64/ld-linux-x86-64.so.2", false),
+		  EXECKIND_DYNAMIC);
+	CHECK_INT("files/missing", execkind_path("/nonexistent/x", false),
+		  -ENOENT);
+	CHECK_INT("files/directory", execkind_path("/tmp", false), -EACCES);
+	if (!mkdtemp(dir)) {
+		CHECK_MSG("files/tmpdir", false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0700) == 0)
+		CHECK_INT("files/a FIFO is never opened",
+			  execkind_path(path, false), -EACCES);
+	unlink(path);
+	if (busybox) {
+		CHECK_INT("files/busybox-static", execkind_path(busybox, false),
+			  EXECKIND_STATIC);
+		snprintf(path, sizeof(path), "%s/s.sh", dir);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+		if (fd >= 0) {
+			(void)!write(fd, "#!/bin/busybox sh\necho hi\n", 26);
+			close(fd);
+		}
+		CHECK_INT("files/script of a static interpreter",
+			  execkind_path(path, false), EXECKIND_STATIC);
+		fd = open(path, O_RDONLY);
+		k = execkind_fd(fd, &script);
+		CHECK_INT("files/the same through a descriptor", k,
+			  EXECKIND_STATIC);
+		CHECK("files/the same through a descriptor: a script", script);
+		close(fd);
+		fd = open(path, O_PATH);
+		CHECK_INT("files/the same through an O_PATH descriptor",
+			  execkind_fd(fd, &script), EXECKIND_STATIC);
+		close(fd);
+		chmod(path, 0644);
+		CHECK_INT("files/a script that may not run: as it is",
+			  execkind_path(path, false), EXECKIND_OTHER);
+		unlink(path);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+		if (fd >= 0) {
+			(void)!write(fd, "#!/bin/sh\necho hi\n", 18);
+			close(fd);
+		}
+		CHECK_INT("files/script of a dynamic interpreter",
+			  execkind_path(path, false), EXECKIND_DYNAMIC);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/link", dir);
+		if (symlink(busybox, path) == 0) {
+			CHECK_INT("files/symbolic link followed",
+				  execkind_path(path, false), EXECKIND_STATIC);
+			CHECK_INT("files/symbolic link not followed (nofollow)",
+				  execkind_path(path, true), -ELOOP);
+		}
+		unlink(path);
+	} else {
+		printf("SKIP: files/busybox-static: /bin/busybox not installed\n");
+	}
+	rmdir(dir);
+}
+
+int main(void)
+{
+	test_elf();
+	test_script();
+	test_files();
+	return check_exit();
+}
