@@ -79,7 +79,7 @@ $(B)/pic/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 
 $(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc/common -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -fPIE -Isrc/common -c -o $@ $<
 
 # The library is bound lazily (-z lazy after LDFLAGS, whose -z now the
 # programs keep), as libc.so.6 itself is: with /etc/ld.so.preload every
@@ -93,9 +93,19 @@ $(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ)
 $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^
 
-# Seccomp supervisor for static and Go programs (doc/seccomp.md).
+# Seccomp supervisor for static and Go programs (doc/seccomp.md).  Linked
+# statically: neither LD_PRELOAD nor /etc/ld.so.preload can put the
+# library into it (it would translate the supervisor's own calls), and
+# the library's exec hooks start it in place of every static program
+# (no dynamic loading to pay).  Sanitizer builds cannot be static: there
+# it starts again without the library (main.c).
+ifeq ($(SANITIZE),1)
+SV_STATIC =
+else
+SV_STATIC = -static-pie
+endif
 $(SECCOMP): $(SECCOMP_OBJ) $(COMMON_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) $(SV_STATIC) -o $@ $^ -lpthread
 
 # NAT64 prefix discovery tool (`tnat64 discover`): json-c for networkd's
 # JSON, sd-bus for NetworkManager (the library uses neither).

@@ -2,13 +2,21 @@
 /* A, the supervisor, and B, the program (process layout: sv.h).  B
  * installs the filter and waits; A takes the listener out of B with
  * pidfd_getfd (B's own sendmsg would be trapped already), checks it,
- * starts serving, lets B exec CMD, and reports to W: "P pid" once B
- * runs, "X wait-status" when it ends, "E 0 message" when the mode cannot
- * start. */
+ * starts serving, lets B exec the program, and keeps W informed (the
+ * lines are listed in waiter.c): B runs, stops, continues, ends, or the
+ * mode cannot start; and it answers W's questions about the signals it
+ * received itself (A blocks the signals W relays and only notes who sent
+ * them: a kill() aimed at the process group reaches A, W and B alike, so
+ * W must not pass that one on).
+ *
+ * A holds none of the program's descriptors: it closes them once B is
+ * forked (a pipe the program's parent reads to its end must end when the
+ * program's copies are closed), and its standard error once B has ended. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +26,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sv.h"
@@ -77,11 +86,11 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
-static void run_program(char **argv, int to_a, int from_a)
+static void run_program(const struct sv_target *t, int to_a, int from_a)
 {
 	struct hello h = { 0, -1 };
 	char go;
-	int fd = sv_filter_install();
+	int fd = sv_filter_install(), e;
 
 	if (fd < 0) {
 		h.err = -fd;
@@ -97,36 +106,149 @@ static void run_program(char **argv, int to_a, int from_a)
 	close(fd);
 	close(to_a);
 	close(from_a);
-	setenv(SV_ACTIVE_ENV, "1", 1);
-	execvp(argv[0], argv);
-	{
-		int e = errno;
-
-		fprintf(stderr, SV_NAME ": %s: %s\n", argv[0], strerror(e));
-		_exit(e == ENOENT ? 127 : 126);
-	}
+	sv_program_env();
+	e = sv_exec_program(t);
+	fprintf(stderr, SV_NAME ": %s: %s\n", sv_program_name(t), strerror(e));
+	_exit(e == ENOENT ? 127 : 126);
 }
 
-/* One line to W: "P pid", "X wait-status" or "E 0 message". */
+/* One line to W. */
 static void msg_to_w(int fd, char kind, long v, const char *s)
 {
 	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "%c %ld%s%s\n", kind, v,
-			 s ? " " : "", s ? s : "");
+	int n;
 
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%c %ld%s%s\n", kind, v, s ? " " : "",
+		     s ? s : "");
 	if (n > 0)
 		write_all(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n
 							   : sizeof(buf) - 1);
 }
 
-void sv_run_supervisor(char **argv, int wfd)
+/* Signals A received from other processes by kill(), newest last: what
+ * W asks about.  An entry older than SEEN_MS is stale (a signal sent to
+ * A alone long ago). */
+#define SEEN_MAX 32
+#define SEEN_MS 2000
+struct seen {
+	int sig;
+	pid_t pid;
+	long long at_ms;
+};
+static struct seen seen[SEEN_MAX];
+static unsigned nseen;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read the signals pending for A: SIGCHLD says a child changed state;
+ * the others sent by kill() are noted. */
+static void drain_signals(int sfd, pid_t w)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if ((int)si.ssi_signo == SIGCHLD || si.ssi_code != SI_USER ||
+		    (pid_t)si.ssi_pid == w)
+			continue;
+		if (nseen == SEEN_MAX) {
+			memmove(seen, seen + 1, sizeof(seen[0]) * (SEEN_MAX - 1));
+			nseen--;
+		}
+		seen[nseen].sig = (int)si.ssi_signo;
+		seen[nseen].pid = (pid_t)si.ssi_pid;
+		seen[nseen].at_ms = now_ms();
+		nseen++;
+	}
+}
+
+/* Did A get sig from pid too (a kill() of the process group)?  The
+ * entry is used up. */
+static bool witnessed(int sig, pid_t pid)
+{
+	long long now = now_ms();
+
+	for (unsigned i = nseen; i-- > 0;) {
+		if (seen[i].sig != sig || seen[i].pid != pid ||
+		    now - seen[i].at_ms > SEEN_MS)
+			continue;
+		memmove(seen + i, seen + i + 1, sizeof(seen[0]) * (nseen - i - 1));
+		nseen--;
+		return true;
+	}
+	return false;
+}
+
+struct w_link {
+	int wfd, rfd;       /* to W, from W; -1 once W is gone */
+	pid_t w;
+	char buf[256];
+	size_t len;
+	unsigned unacked;   /* stops reported that W has not answered */
+};
+
+/* W's lines: "Q sig pid" (did you get it too?) and "R" (done with a
+ * stop).  End of file: W is gone. */
+static void read_w(struct w_link *l, int sfd, pid_t b, bool b_done)
+{
+	ssize_t n = read(l->rfd, l->buf + l->len, sizeof(l->buf) - 1 - l->len);
+	char *nl;
+
+	if (n <= 0) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		/* W was killed (SIGKILL: it passes on everything else): so
+		 * is the program, as it would have been. */
+		if (!b_done)
+			kill(b, SIGKILL);
+		close(l->rfd);
+		close(l->wfd);
+		l->rfd = l->wfd = -1;
+		return;
+	}
+	l->len += (size_t)n;
+	l->buf[l->len] = '\0';
+	while ((nl = strchr(l->buf, '\n'))) {
+		int sig;
+		long pid;
+
+		*nl = '\0';
+		if (sscanf(l->buf, "Q %d %ld", &sig, &pid) == 2) {
+			drain_signals(sfd, l->w);
+			msg_to_w(l->wfd, 'G', witnessed(sig, (pid_t)pid), NULL);
+		} else if (l->buf[0] == 'R' && l->unacked) {
+			l->unacked--;
+		}
+		l->len -= (size_t)(nl + 1 - l->buf);
+		memmove(l->buf, nl + 1, l->len + 1);
+	}
+	if (l->len >= sizeof(l->buf) - 1)
+		l->len = 0;
+}
+
+static void close_program_fds(int keep1, int keep2, int keep3, int keep4)
+{
+	int keep[] = { 2, keep1, keep2, keep3, keep4 };
+
+	sv_close_except(keep, sizeof(keep) / sizeof(keep[0]));
+}
+
+void sv_run_supervisor(const struct sv_target *t, int wfd, int rfd)
 {
 	int to_a[2], from_a[2], pfd, listener, sfd, gone;
 	struct hello h;
 	pid_t b;
-	sigset_t chld;
+	sigset_t set;
 	struct seccomp_notif_addfd probe;
-	int b_done = 0;
+	struct w_link wl = { .wfd = wfd, .rfd = rfd, .w = getppid() };
+	bool b_done = false, b_stopped = false;
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	prctl(PR_SET_NAME, "tnat64-seccomp", 0, 0, 0);
@@ -137,12 +259,14 @@ void sv_run_supervisor(char **argv, int wfd)
 		sv_die("fork", errno);
 	if (b == 0) {
 		close(wfd);
+		close(rfd);
 		close(to_a[0]);
 		close(from_a[1]);
-		run_program(argv, to_a[1], from_a[0]);
+		run_program(t, to_a[1], from_a[0]);
 	}
 	close(to_a[1]);
 	close(from_a[0]);
+	close_program_fds(wfd, rfd, to_a[0], from_a[1]);
 	if (read_all(to_a[0], &h, sizeof(h)) < 0)
 		h.err = EIO, h.fd = -1;
 	if (h.err) {
@@ -175,18 +299,15 @@ void sv_run_supervisor(char **argv, int wfd)
 		_exit(125);
 	}
 
-	/* The terminal's signals are for the program, not for us. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGTSTP, SIG_IGN);
-	signal(SIGTTIN, SIG_IGN);
-	signal(SIGTTOU, SIG_IGN);
+	/* The signals meant for the program (the terminal's, a kill() of
+	 * the process group) stay blocked here, as W left them, and are
+	 * only noted (drain_signals); SIGCHLD joins them. */
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-	sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	sv_relay_set(&set);
+	sigdelset(&set, SIGPIPE);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	{
 		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -196,6 +317,7 @@ void sv_run_supervisor(char **argv, int wfd)
 			close(nul);
 		}
 	}
+	fcntl(rfd, F_SETFL, O_NONBLOCK);
 
 	gone = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	sv_serve_start(listener, gone);
@@ -206,29 +328,62 @@ void sv_run_supervisor(char **argv, int wfd)
 
 	/* Not polling the listener here: a waiter on it is woken by every
 	 * notification.  The workers report "no task left" on gone; a
-	 * zero-timeout poll also checks now and then. */
+	 * zero-timeout poll also checks now and then.  While W has not
+	 * answered a stop of B that is over, W is woken every 10 ms (it
+	 * may have stopped itself after our SIGCONT). */
 	for (;;) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = gone, .events = POLLIN },
+			{ .fd = wl.rfd, .events = POLLIN },
 		};
 		struct pollfd l = { .fd = listener };
-		int st;
+		int st, timeout = b_done ? 1000 : -1;
 		pid_t w;
 
-		if (poll(p, 2, b_done ? 1000 : -1) < 0 && errno != EINTR)
+		if (wl.unacked && !b_stopped && wl.rfd >= 0)
+			timeout = 10;
+		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			while (read(sfd, &si, sizeof(si)) > 0)
-				;
+		if (wl.unacked && !b_stopped && wl.rfd >= 0)
+			kill(wl.w, SIGCONT);
+		if (p[0].revents & POLLIN)
+			drain_signals(sfd, wl.w);
+		if (p[2].revents)
+			read_w(&wl, sfd, b, b_done);
+		while (!b_done &&
+		       (w = waitpid(b, &st, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
+			if (WIFSTOPPED(st)) {
+				b_stopped = true;
+				wl.unacked++;
+				msg_to_w(wl.wfd, 'S', WSTOPSIG(st), NULL);
+			} else if (WIFCONTINUED(st)) {
+				b_stopped = false;
+				msg_to_w(wl.wfd, 'C', 0, NULL);
+				if (wl.unacked)
+					kill(wl.w, SIGCONT);
+			} else {
+				b_done = true;
+				msg_to_w(wl.wfd, 'X', (long)st, NULL);
+			}
 		}
 		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
 			if (w == b && !b_done) {
-				b_done = 1;
-				msg_to_w(wfd, 'X', (long)st, NULL);
-				close(wfd);
+				b_done = true;
+				msg_to_w(wl.wfd, 'X', (long)st, NULL);
+			}
+		}
+		if (b_done && wl.rfd >= 0) {
+			/* W has what it needs: it goes, and so do our copies
+			 * of its pipes and of the program's standard error. */
+			int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+			close(wl.wfd);
+			close(wl.rfd);
+			wl.wfd = wl.rfd = -1;
+			if (nul >= 0) {
+				dup2(nul, 2);
+				close(nul);
 			}
 		}
 		/* POLLHUP: every supervised task has exited (it comes before

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tnat64-seccomp: internal interface.
  *
- * Processes:  W (the command the launcher execs; what the shell waits for)
+ * Processes:  W (the command the launcher execs, or the library's exec
+ *             |  hooks in place of a static program: it keeps the pid
+ *             |  the parent knows and stands for B towards it)
  *               `- A (the supervisor: serves seccomp notifications)
  *                    `- B (the program: filter installed, then execve)
  * A must be an ancestor of every supervised process (Yama ptrace_scope 1
  * lets a process inspect only its descendants), so A is B's parent and a
- * child subreaper; W only relays B's exit status so the shell does not
- * wait for daemons B leaves behind.
+ * child subreaper; W relays signals to B, B's stops and continues, and
+ * B's exit status, so the shell does not wait for daemons B leaves behind.
  *
  * Files (doc/DESIGN.md draws a connect and a datagram through them):
  *   main.c spawn.c waiter.c     the processes W, A and B
- *   conf.c filter.c elf.c       configuration and policy state, the
- *                               seccomp filter, --want
+ *   conf.c filter.c want.c      configuration and policy state, the
+ *                               seccomp filter, --want (its ELF test is
+ *                               src/common/execkind.c)
  *   serve.c watchdog.c          notifications: workers, blocking calls
  *   target.c targetmsg.c        the target's descriptors and memory
  *   socktab.c sock.c replace.c  our sockets: table, classification,
@@ -27,6 +30,7 @@
 
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -70,8 +74,10 @@ void sv_cache_after(int pfx, enum policy_call call, long r);
  * -errno. */
 int sv_filter_install(void);
 
-/* ---------------------------------------------------------- elf.c */
-/* --want: 0 = static or Go ELF binary, 1 = not, 2 = error. */
+/* ---------------------------------------------------------- want.c */
+/* --want: 0 = the supervisor (static, Go...), 1 = the library, 2 = not
+ * found, 3 = privileged for this user (LD_PRELOAD ignored; why on
+ * standard output). */
 int sv_want(const char *file);
 
 /* ---------------------------------------------------------- main.c */
@@ -82,15 +88,43 @@ int sv_want(const char *file);
 /* "tnat64-seccomp: what: strerror(err)" on stderr, exit status 125. */
 __attribute__((noreturn)) void sv_die(const char *what, int err);
 
+/* The program to run (the command line). */
+struct sv_target {
+	char **argv;        /* its argv; argv[0] is what it sees */
+	const char *file;   /* --exec: execve this (no PATH search); NULL:
+			       execvp(argv[0]) */
+	int fd;             /* --exec-fd: execveat this, or -1 */
+	bool cloexec;       /* fd is not left open in the program */
+	bool fail_open;     /* run it untranslated when the mode cannot
+			       start (the library's hooks) */
+	sigset_t mask;      /* the signal mask it starts with */
+};
+/* Exec the program (its signal mask restored): returns errno. */
+int sv_exec_program(const struct sv_target *t);
+const char *sv_program_name(const struct sv_target *t);
+/* One log line, then the program without us, in this process. */
+__attribute__((noreturn)) void sv_fail_open(const struct sv_target *t,
+					    const char *why);
+/* The program's environment, in B: libtnat64 out of LD_PRELOAD (we
+ * translate), SV_ACTIVE_ENV set. */
+void sv_program_env(void);
+/* The signals W relays to B and A witnesses. */
+void sv_relay_set(sigset_t *set);
+
 /* ---------------------------------------------------------- spawn.c */
-/* Process A: fork B, which installs the filter and execs argv; take its
- * listener, serve, report to W on wfd.  Never returns. */
-__attribute__((noreturn)) void sv_run_supervisor(char **argv, int wfd);
+/* Process A: fork B, which installs the filter and execs t; take its
+ * listener, serve, report to W on wfd and answer it on rfd (the lines
+ * are listed in waiter.c).  Never returns. */
+__attribute__((noreturn)) void sv_run_supervisor(const struct sv_target *t,
+						 int wfd, int rfd);
 
 /* ---------------------------------------------------------- waiter.c */
-/* Process W: relay signals to B and end the way B ended, as A reports on
- * rfd.  Never returns (exits or raises B's signal). */
-int sv_run_waiter(pid_t a, int rfd);
+/* Process W: stand for B (signals, stops, exit status), as A reports on
+ * rfd; W asks A on wfd.  Never returns (exits or raises B's signal). */
+int sv_run_waiter(pid_t a, const struct sv_target *t, int rfd, int wfd);
+/* Close every descriptor but those in keep[0..n) (0, 1 and 2 become
+ * /dev/null unless kept). */
+void sv_close_except(const int *keep, size_t n);
 
 /* ---------------------------------------------------------- serve.c */
 /* One notification being handled (seccomp_unotify(2)). */
