@@ -22,6 +22,7 @@ CFLAGS  ?= -O2 -g
 # warnings come after CFLAGS so that a -Wformat there cannot weaken them.
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS) $(WARN) \
              -DTNAT64_CONF_FILE_DEFAULT='"$(SYSCONFDIR)/tnat64.conf"' \
+             -DTNAT64_SECCOMP_DEFAULT='"$(LIBDIR)/tnat64-seccomp"' \
              -DPACKAGE_VERSION='"$(VERSION)"'
 
 ifeq ($(SANITIZE),1)

@@ -465,13 +465,12 @@ const char *log_errno_text(int err)
 	}
 }
 
-void log_msg(int level, const char *fmt, ...)
+static void vlog(int level, bool may_reopen, const char *fmt, va_list ap)
 {
 	char buf[LOG_LINE_MAX];
 	/* put() stops at 511 bytes, leaving room for the final newline */
 	struct out o = { buf, sizeof(buf), 0 };
 	int saved = errno;
-	va_list ap;
 	ssize_t r;
 	int fd;
 
@@ -485,20 +484,39 @@ void log_msg(int level, const char *fmt, ...)
 		put_str(&o, cur_prog);
 		put_str(&o, ": ");
 	}
-	va_start(ap, fmt);
 	o.n += log_format(buf + o.n, o.size - o.n, fmt, ap);
-	va_end(ap);
 	/* exactly one newline at the end, even for 0.06-style "...\n"
 	 * messages */
 	while (o.n > 0 && buf[o.n - 1] == '\n')
 		o.n--;
 	buf[o.n++] = '\n';
 
-	fd = dest();
+	fd = may_reopen ? dest()
+			: atomic_load_explicit(&d_fd, memory_order_acquire);
+	if (fd >= 0 && !may_reopen && d_checked && !dest_same(fd))
+		fd = -1;
 	if (fd >= 0) {
 		do
 			r = write(fd, buf, o.n);
 		while (r < 0 && errno == EINTR);
 	}
 	errno = saved;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, true, fmt, ap);
+	va_end(ap);
+}
+
+void log_msg_fixed(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, false, fmt, ap);
+	va_end(ap);
 }

@@ -38,6 +38,10 @@ int log_level(void);
 #define LOG_ARG_HEAD 192
 #define LOG_ARG_TAIL 48
 void log_msg(int level, const char *fmt, ...);
+/* log_msg without ever opening the debug file again (a message whose
+ * destination was taken away is dropped): no shared state is written,
+ * as a vfork child must not (the library's exec hooks). */
+void log_msg_fixed(int level, const char *fmt, ...);
 
 /* Added helpers. */
 /* The formatter behind log_msg, usable on its own: writes at most size

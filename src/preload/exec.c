@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The common part of the exec hooks (exec.h): which file needs the
+ * supervisor, where the supervisor is, and its command line. */
+#include <alloca.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "execkind.h"
+#include "log.h"
+
+#ifndef TNAT64_SECCOMP_DEFAULT
+#define TNAT64_SECCOMP_DEFAULT "/usr/lib/tnat64/tnat64-seccomp"
+#endif
+/* Set in the environment of supervised programs (src/supervisor/sv.h). */
+#define SV_ACTIVE_ENV "TNAT64_SECCOMP_ACTIVE"
+#define SV_FILE "tnat64-seccomp"
+
+/* glibc 2.35 and later: lock-free, safe in a vfork child.  Older ones
+ * only have the installed path. */
+#pragma weak _dl_find_object
+
+extern char **environ;
+
+const char *tn_env_get(char *const env[], const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!env)
+		return NULL;
+	for (; *env; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+int tn_raw_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)syscall(SYS_execve, path, argv, envp);
+}
+
+int tn_raw_execveat(int dirfd, const char *path, char *const argv[],
+		    char *const envp[], int flags)
+{
+	return (int)syscall(SYS_execveat, dirfd, path, argv, envp, flags);
+}
+
+/* Under our supervisor already (its variable, and a seccomp filter):
+ * whatever this process starts is in its reach. */
+static bool supervised_already(char *const envp[])
+{
+	if (!tn_env_get(environ, SV_ACTIVE_ENV) &&
+	    !tn_env_get(envp, SV_ACTIVE_ENV))
+		return false;
+	return syscall(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0) == 2;
+}
+
+static bool runnable(const char *path)
+{
+	return syscall(SYS_access, path, X_OK) == 0;
+}
+
+/* The supervisor: tnat64-seccomp next to this library (the build tree,
+ * or the installed LIBDIR), else the installed one.  out: PATH_MAX
+ * bytes, the last path tried. */
+static bool supervisor_path(char *out)
+{
+	static const char anchor;
+	struct dl_find_object o;
+
+	if (_dl_find_object &&
+	    _dl_find_object((void *)(uintptr_t)&anchor, &o) == 0 &&
+	    o.dlfo_link_map && o.dlfo_link_map->l_name) {
+		const char *l = o.dlfo_link_map->l_name;
+		const char *slash = strrchr(l, '/');
+		size_t d = slash ? (size_t)(slash - l) + 1 : 0;
+
+		if (slash && d + sizeof(SV_FILE) <= PATH_MAX) {
+			memcpy(out, l, d);
+			memcpy(out + d, SV_FILE, sizeof(SV_FILE));
+			if (runnable(out))
+				return true;
+		}
+	}
+	memcpy(out, TNAT64_SECCOMP_DEFAULT, sizeof(TNAT64_SECCOMP_DEFAULT));
+	return runnable(out);
+}
+
+static size_t count(char *const argv[])
+{
+	size_t n = 0;
+
+	while (argv[n])
+		n++;
+	return n;
+}
+
+static void fmt_int(char *out, int v)
+{
+	char d[12];
+	size_t n = 0, i = 0;
+
+	for (unsigned u = (unsigned)v; n == 0 || u; u /= 10)
+		d[n++] = (char)('0' + u % 10);
+	while (n)
+		out[i++] = d[--n];
+	out[i] = '\0';
+}
+
+static bool fd_cloexec(int fd)
+{
+	long f = syscall(SYS_fcntl, fd, F_GETFD);
+
+	return f < 0 || (f & FD_CLOEXEC);
+}
+
+void tn_exec_supervised(int dirfd, const char *path, int flags,
+			char *const argv[], char *const envp[])
+{
+	int saved = errno, kind, fd = -1;
+	bool script = false, own = false, ce = false;
+	size_t argc, nhead;
+	char sv[PATH_MAX], num[12];
+	char **nv;
+
+	if (!path || !argv || !argv[0])
+		goto out;
+	if ((flags & AT_EMPTY_PATH) && !*path) {
+		fd = dirfd;
+		kind = execkind_fd(fd, &script);
+	} else if (path[0] == '/' || dirfd == AT_FDCWD) {
+		kind = execkind_path(path, flags & AT_SYMLINK_NOFOLLOW);
+	} else {
+		long r = syscall(SYS_openat, dirfd, path, O_PATH | O_CLOEXEC |
+				 ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0));
+
+		if (r < 0)
+			goto out;
+		fd = (int)r;
+		own = true;
+		kind = execkind_fd(fd, &script);
+	}
+	if (kind < 0 || !execkind_supervised((enum execkind)kind) ||
+	    supervised_already(envp))
+		goto out;
+	if (fd >= 0) {
+		ce = own || fd_cloexec(fd);
+		/* A script run through a descriptor that is closed on exec
+		 * cannot be read by its interpreter: that exec fails. */
+		if (script && ce)
+			goto out;
+	}
+	argc = count(argv);
+	if (argc > TN_EXEC_ARGS_MAX) {
+		log_msg_fixed(LOG_ERR, "%s is out of the library's reach "
+			      "(static, Go...) but has too many arguments "
+			      "(%lu) to start the seccomp supervisor for: it "
+			      "runs without translation", path,
+			      (unsigned long)argc);
+		goto out;
+	}
+	if (!supervisor_path(sv)) {
+		log_msg_fixed(LOG_ERR, "%s is out of the library's reach "
+			      "(static, Go...) and the seccomp supervisor %s "
+			      "is missing: it runs without translation",
+			      fd >= 0 && !own ? "a program" : path, sv);
+		goto out;
+	}
+	nv = alloca((argc + 6) * sizeof(char *));
+	nv[0] = sv;
+	if (fd < 0) {
+		nv[1] = (char *)"--exec";
+		nv[2] = (char *)path;
+		nhead = 3;
+	} else {
+		fmt_int(num, fd);
+		nv[1] = (char *)"--exec-fd";
+		nv[2] = num;
+		nhead = 3;
+		if (ce) {
+			nv[nhead++] = (char *)"--cloexec";
+			syscall(SYS_fcntl, fd, F_SETFD, 0);
+		}
+	}
+	nv[nhead++] = (char *)"--";
+	memcpy(nv + nhead, argv, (argc + 1) * sizeof(char *));
+	syscall(SYS_execve, sv, nv, envp);
+	log_msg_fixed(LOG_ERR, "cannot start the seccomp supervisor %s for %s "
+		      "(errno %d): it runs without translation", sv,
+		      fd >= 0 && !own ? "a program" : path, errno);
+	if (ce && !own)
+		syscall(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
+out:
+	if (own)
+		syscall(SYS_close, fd);
+	errno = saved;
+}
+
+int tn_spawn_supervised(const char *file, char *const argv[],
+			char *const envp[], char *sv, char ***argvp)
+{
+	int saved = errno, kind;
+	size_t argc;
+	char **nv;
+
+	*argvp = NULL;
+	if (!file || !argv || !argv[0])
+		return 0;
+	kind = execkind_path(file, false);
+	if (kind < 0 || !execkind_supervised((enum execkind)kind) ||
+	    supervised_already(envp))
+		goto no;
+	if (!supervisor_path(sv)) {
+		log_msg(LOG_ERR, "%s is out of the library's reach (static, "
+			"Go...) and the seccomp supervisor %s is missing: it "
+			"runs without translation", file, sv);
+		goto no;
+	}
+	argc = count(argv);
+	nv = malloc((argc + 5) * sizeof(char *));
+	if (!nv)
+		goto no;
+	nv[0] = sv;
+	nv[1] = (char *)"--exec";
+	nv[2] = (char *)file;
+	nv[3] = (char *)"--";
+	memcpy(nv + 4, argv, (argc + 1) * sizeof(char *));
+	*argvp = nv;
+	errno = saved;
+	return 1;
+no:
+	errno = saved;
+	return 0;
+}
+
+/* glibc's maybe_script_execute: "/bin/sh FILE ARGS..." for a file the
+ * kernel cannot run. */
+static void run_script(const char *file, char *const argv[],
+		       char *const envp[])
+{
+	size_t argc = count(argv);
+	char **nv;
+
+	if (argc > TN_EXEC_ARGS_MAX)
+		return;
+	nv = alloca((argc + 2) * sizeof(char *));
+	nv[0] = (char *)"/bin/sh";
+	nv[1] = (char *)file;
+	if (argc > 1)
+		memcpy(nv + 2, argv + 1, argc * sizeof(char *));
+	else
+		nv[2] = NULL;
+	tn_exec_supervised(AT_FDCWD, nv[0], 0, nv, envp);
+	tn_raw_execve(nv[0], nv, envp);
+}
+
+static void try_exec(const char *path, char *const argv[],
+		     char *const envp[], bool script)
+{
+	tn_exec_supervised(AT_FDCWD, path, 0, argv, envp);
+	tn_raw_execve(path, argv, envp);
+	if (errno == ENOEXEC && script)
+		run_script(path, argv, envp);
+}
+
+int tn_execvpe(const char *file, char *const argv[], char *const envp[],
+	       bool script)
+{
+	const char *path = tn_env_get(environ, "PATH"), *p, *subp;
+	char buf[PATH_MAX + NAME_MAX + 2];
+	size_t file_len, path_len;
+	bool got_eacces = false;
+
+	if (!*file) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (strchr(file, '/')) {
+		try_exec(file, argv, envp, script);
+		return -1;
+	}
+	if (!path)
+		path = "/bin:/usr/bin";
+	file_len = strnlen(file, NAME_MAX) + 1;
+	path_len = strnlen(path, PATH_MAX - 1) + 1;
+	if (file_len > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path;; p = subp + 1) {
+		char *pend;
+
+		subp = strchrnul(p, ':');
+		if ((size_t)(subp - p) < path_len) {
+			pend = (char *)memcpy(buf, p, (size_t)(subp - p)) +
+			       (subp - p);
+			*pend = '/';
+			memcpy(pend + (p < subp), file, file_len);
+			try_exec(buf, argv, envp, script);
+			switch (errno) {
+			case EACCES:
+				got_eacces = true;
+				/* fall through */
+			case ENOENT:
+			case ESTALE:
+			case ENOTDIR:
+			case ENODEV:
+			case ETIMEDOUT:
+				break;
+			default:
+				return -1;
+			}
+		}
+		if (*subp == '\0')
+			break;
+	}
+	if (got_eacces)
+		errno = EACCES;
+	return -1;
+}
