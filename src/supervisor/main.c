@@ -330,11 +330,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	t.argv = argv + i;
+	drop_library(argv);
 	/* From here on no signal meant for the program is lost: W passes
 	 * on what it receives (waiter.c); B starts with t.mask again. */
 	sv_relay_set(&relay);
 	sigprocmask(SIG_BLOCK, &relay, &t.mask);
-	drop_library(argv);
 	if (getenv(SV_ACTIVE_ENV) && under_filter()) {
 		int e;
 
