@@ -40,6 +40,7 @@ SECCOMP_SRC  := $(wildcard src/supervisor/*.c)
 DISCOVER_SRC := $(wildcard src/discover/*.c)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 PROG_SRC     := $(wildcard tests/progs/*.c)
+STATIC_SRC   := $(wildcard tests/progs/static/*.c)
 BENCH_SRC    := $(wildcard bench/*.c)
 
 PIC_COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/pic/%.o)
@@ -50,6 +51,7 @@ SECCOMP_OBJ    := $(SECCOMP_SRC:%.c=$(B)/obj/%.o)
 DISCOVER_OBJ   := $(DISCOVER_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN       := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 PROG_BIN       := $(PROG_SRC:tests/progs/%.c=$(B)/tests/progs/%)
+STATIC_BIN     := $(STATIC_SRC:tests/progs/static/%.c=$(B)/tests/progs/static/%)
 BENCH_BIN      := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
 LIB       := $(B)/libtnat64.so
@@ -140,6 +142,12 @@ $(B)/tests/progs/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc/common -o $@ $< -lpthread
 
+# Statically linked test programs (out of LD_PRELOAD's reach: the exec
+# coverage tests), never with sanitizers, which cannot be static.
+$(B)/tests/progs/static/%: tests/progs/static/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static -o $@ $<
+
 # The NetworkManager stand-in of t_pref64.sh speaks D-Bus through sd-bus.
 $(B)/tests/progs/fake_nm: tests/progs/fake_nm.c
 	@mkdir -p $(dir $@)
@@ -149,7 +157,7 @@ $(B)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
-tests: all $(UNIT_BIN) $(PROG_BIN)
+tests: all $(UNIT_BIN) $(PROG_BIN) $(STATIC_BIN)
 
 # Every test: unit, then integration (namespaces, needs root and tayga).
 # Ends with "N passed, N failed"; any failure fails make.
