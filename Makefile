@@ -148,6 +148,22 @@ $(B)/tests/progs/static/%: tests/progs/static/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static -o $@ $<
 
+# dlopen tests (t_dlopen.c): modules found only through a RUNPATH, the
+# program's ($ORIGIN/rpath) or a module's ($ORIGIN/inner).
+RPATH_LIBS := $(B)/tests/progs/rpath/libtnrp.so $(B)/tests/progs/rpath/libtnrpdeep.so \
+              $(B)/tests/progs/rpath/inner/libtninner.so
+$(B)/tests/progs/rpath/libtnrp.so $(B)/tests/progs/rpath/libtnrpdeep.so: tests/progs/lib/tnrp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC \
+	    -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/inner' -o $@ $< -ldl
+$(B)/tests/progs/rpath/inner/libtninner.so: tests/progs/lib/tninner.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC -o $@ $<
+$(B)/tests/progs/t_dlopen: tests/progs/t_dlopen.c $(wildcard tests/progs/*.h) $(RPATH_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc/common \
+	    -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/rpath' -o $@ $< -ldl -lpthread
+
 # The NetworkManager stand-in of t_pref64.sh speaks D-Bus through sd-bus.
 $(B)/tests/progs/fake_nm: tests/progs/fake_nm.c
 	@mkdir -p $(dir $@)

@@ -25,7 +25,7 @@ ECHO_PORT=7001
 tb_setup
 
 missing=
-for f in "$SV" "$LAUNCHER" "$PROBE" "$P/t_spawn" "$P/srv"; do
+for f in "$SV" "$LAUNCHER" "$PROBE" "$P/t_spawn" "$P/t_dlopen" "$P/srv"; do
 	[ -x "$f" ] || missing="$missing $f"
 done
 if [ -n "$missing" ]; then
@@ -194,6 +194,46 @@ fi
 out=$TB_TMP/t_spawn.out
 T=240 lib "$P/t_spawn" "$PROBE" "$TB_SERVER4" 80 >"$out" 2>"$out.err"
 tb_results exec/c/ exec/c/t_spawn $? "$out" "$out.err" 240
+
+# ------------------------------------------------------------ RTLD_DEEPBIND, dlopen's caller
+
+# AddressSanitizer refuses RTLD_DEEPBIND (it would bypass its own
+# interceptors): those parts only run in the normal build.
+deep=
+[ "${SANITIZE:-}" = 1 ] && deep=-n
+out=$TB_TMP/t_dlopen.out
+lib "$P/t_dlopen" $deep "$TB_SERVER4" 80 "http://$TB_SERVER4/" "$PAGE" \
+	>"$out" 2>"$out.err"
+tb_results exec/dlopen/ exec/dlopen/t_dlopen $? "$out" "$out.err" 60
+if [ -z "$deep" ]; then
+	tb_client "$P/t_dlopen" "$TB_SERVER4" 80 >"$out" 2>&1
+	grep -q '^FAIL: deepbind: connect' "$out" &&
+		pass "exec/dlopen/control: without the library the module cannot connect" ||
+		fail "exec/dlopen/control" "$(grep deepbind "$out" | tr '\n' '|')"
+fi
+PHPCURL='curl_exec(curl_init("http://198.51.100.10/"));'
+if ! command -v php >/dev/null || ! php -r 'exit(function_exists("curl_init") ? 0 : 1);' 2>/dev/null; then
+	skip exec/php "php-cli with php-curl not installed"
+elif [ -n "$deep" ]; then
+	skip exec/php "AddressSanitizer refuses PHP's RTLD_DEEPBIND"
+else
+	out=$(tb_client php -r "$PHPCURL" 2>&1)
+	case $out in
+	*"$PAGE"*) fail exec/php/control "php reached the IPv4 server by itself" ;;
+	*) pass "exec/php/control: without the library curl cannot connect" ;;
+	esac
+	out=$(launch php -r "$PHPCURL" 2>&1)
+	expect "exec/launcher: php curl (RTLD_DEEPBIND extension)" "$PAGE" "$out"
+	out=$(sourced "php -r '$PHPCURL'" 2>&1)
+	expect "exec/. tnat64 on: php curl (RTLD_DEEPBIND extension)" "$PAGE" "$out"
+	out=$(launch php -r 'echo file_get_contents("http://198.51.100.10/");' 2>&1)
+	expect "exec/launcher: php file_get_contents" "$PAGE" "$out"
+	# Nothing else changes for PHP: the same modules, the same output.
+	a=$(tb_client php -m 2>&1)
+	b=$(launch php -m 2>&1)
+	[ "$a" = "$b" ] && pass "exec/php -m: the same with the library" ||
+		fail "exec/php -m: the same with the library" "$(diff <(echo "$a") <(echo "$b") | head -n 5 | tr '\n' '|')"
+fi
 
 # ------------------------------------------------------------ scripts
 
