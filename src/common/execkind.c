@@ -4,9 +4,10 @@
  * A file is read with a handful of system calls: its first KB (the ELF
  * header, the program headers, the interpreter's name and, in practice,
  * the notes all live there), then for a dynamic program the section
- * header of the section-name table and that table (Go binaries built
- * with cgo are dynamic programs of glibc's loader: only their ".go.*"
- * sections or "Go" note tell).  An ELF file without PT_INTERP that is
+ * header of the section-name table and that table, in one read when the
+ * table comes just before the section headers as linkers put it (Go
+ * binaries built with cgo are dynamic programs of glibc's loader: only
+ * their ".go.*" sections or "Go" note tell).  An ELF file without PT_INTERP that is
  * glibc's dynamic loader itself (run as "ld.so PROGRAM") is DYNAMIC:
  * the loader honours LD_PRELOAD for the program it runs. */
 #include <elf.h>
@@ -140,35 +141,60 @@ static bool has_bytes(const unsigned char *b, size_t n, const char *s,
 	return false;
 }
 
-/* One of Go's sections, by its name in the section-name table (read in
- * windows that overlap by more than the longest name; 64 KB at most). */
-static bool go_sections(const struct src *s, const Elf64_Ehdr *eh)
+/* Does names[0..n) (a piece of a section-name table) hold one of Go's
+ * section names? */
+static bool go_names(const unsigned char *names, size_t n)
 {
-	static const char *const names[] = {
+	static const char *const go[] = {
 		".gopclntab", ".go.buildinfo", ".note.go.buildid",
 	};
-	unsigned char buf[2048];
+
+	for (size_t i = 0; i < sizeof(go) / sizeof(go[0]); i++)
+		if (has_bytes(names, n, go[i], strlen(go[i]) + 1))
+			return true;
+	return false;
+}
+
+/* One of Go's sections, by its name in the section-name table (64 KB of
+ * it at most).  GNU ld, gold and lld put that table just before the
+ * section headers, so one read of the GO_WINDOW bytes that end with the
+ * table's own header usually holds both: one system call for a dynamic
+ * program of a usual size.  Otherwise the table is read in windows that
+ * overlap by more than the longest name. */
+#define GO_WINDOW 4096
+static bool go_sections(const struct src *s, const Elf64_Ehdr *eh)
+{
+	unsigned char buf[GO_WINDOW];
 	Elf64_Shdr sh;
-	uint64_t off = 0, size;
+	uint64_t at, start, off = 0, size;
+	long n;
 
 	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shnum == 0 ||
 	    eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum ||
-	    get(s, &sh, sizeof(sh), eh->e_shoff +
-		(uint64_t)eh->e_shstrndx * sizeof(sh)) < 0 ||
-	    sh.sh_type != SHT_STRTAB)
+	    eh->e_shoff > UINT64_MAX / 2)
+		return false;
+	at = eh->e_shoff + (uint64_t)eh->e_shstrndx * sizeof(sh);
+	start = at + sizeof(sh) > sizeof(buf) ? at + sizeof(sh) - sizeof(buf)
+					      : 0;
+	n = s->rd(s->ctx, buf, (size_t)(at + sizeof(sh) - start), start);
+	if (n < 0 || (uint64_t)n != at + sizeof(sh) - start)
+		return false;
+	memcpy(&sh, buf + (at - start), sizeof(sh));
+	if (sh.sh_type != SHT_STRTAB)
 		return false;
 	size = sh.sh_size < 65536 ? sh.sh_size : 65536;
+	if (sh.sh_offset >= start && sh.sh_offset <= at &&
+	    size <= at - sh.sh_offset)
+		return go_names(buf + (sh.sh_offset - start), (size_t)size);
 	while (off < size) {
 		size_t want = size - off < sizeof(buf) ? (size_t)(size - off)
 						      : sizeof(buf);
-		long n = get_some(s, buf, want, sh.sh_offset + off);
 
+		n = get_some(s, buf, want, sh.sh_offset + off);
 		if (n <= 0)
 			return false;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (has_bytes(buf, (size_t)n, names[i],
-				      strlen(names[i]) + 1))
-				return true;
+		if (go_names(buf, (size_t)n))
+			return true;
 		if ((size_t)n < want || off + (uint64_t)n >= size)
 			break;
 		off += (uint64_t)n - 32;

@@ -114,18 +114,19 @@ static void img_note(struct img *im, const char *name, size_t at)
 	img_ph(im, PT_NOTE, at, len);
 }
 
-/* Section headers with just the name table, holding names. */
+/* Section headers with just the name table, holding names, at at; the
+ * headers at shoff (0: just after the table, where linkers put them). */
 static void img_shstrtab(struct img *im, const char *names, size_t nlen,
-			 size_t at)
+			 size_t at, size_t shoff)
 {
 	Elf64_Shdr sh[2];
-	size_t tab = img_put(im, names, nlen, at), shoff;
+	size_t tab = img_put(im, names, nlen, at);
 
 	memset(sh, 0, sizeof(sh));
 	sh[1].sh_type = SHT_STRTAB;
 	sh[1].sh_offset = tab;
 	sh[1].sh_size = nlen;
-	shoff = img_put(im, sh, sizeof(sh), 0);
+	shoff = img_put(im, sh, sizeof(sh), shoff);
 	im->eh->e_shoff = shoff;
 	im->eh->e_shentsize = sizeof(Elf64_Shdr);
 	im->eh->e_shnum = 2;
@@ -148,11 +149,25 @@ static void test_elf(void)
 
 	img_init(&im, ELFCLASS64, EM_X86_64);
 	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-	img_shstrtab(&im, c_names, sizeof(c_names), 2000);
+	img_shstrtab(&im, c_names, sizeof(c_names), 2000, 0);
 	CHECK_INT("elf/dynamic", kind_of(im.b, im.n, NULL, &reads),
 		  EXECKIND_DYNAMIC);
-	CHECK_INT("elf/dynamic: the head, the name table's header and the "
-		  "table", reads, 3);
+	CHECK_INT("elf/dynamic: the head, then the name table and its header "
+		  "in one read", reads, 2);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_shstrtab(&im, c_names, sizeof(c_names), 2000, 12000);
+	CHECK_INT("elf/dynamic, the name table far from the section headers",
+		  kind_of(im.b, im.n, NULL, &reads), EXECKIND_DYNAMIC);
+	CHECK_INT("elf/dynamic, the name table far: one more read", reads, 3);
+
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_shstrtab(&im, go_names, sizeof(go_names), 1500, 12000);
+	CHECK_INT("elf/cgo without its note, the name table far from the "
+		  "section headers", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_GO);
 
 	img_init(&im, ELFCLASS64, EM_X86_64);
 	img_interp(&im, "/nix/store/x-glibc/lib/ld-linux-x86-64.so.2");
@@ -179,23 +194,23 @@ static void test_elf(void)
 
 	img_init(&im, ELFCLASS64, EM_X86_64);
 	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-	img_shstrtab(&im, go_names, sizeof(go_names), 5000);
+	img_shstrtab(&im, go_names, sizeof(go_names), 5000, 0);
 	CHECK_INT("elf/cgo without its note: .gopclntab",
 		  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
 
 	{
 		/* A name table larger than one window, the name across the
 		 * windows' seam. */
-		static char big[6000];
+		static char big[9000];
 
 		memset(big, 'x', sizeof(big));
 		for (size_t i = 0; i < sizeof(big); i += 50)
 			big[i] = '\0';
-		memcpy(big + 2040, ".go.buildinfo", sizeof(".go.buildinfo"));
-		big[2039] = '\0';
+		memcpy(big + 4088, ".go.buildinfo", sizeof(".go.buildinfo"));
+		big[4087] = '\0';
 		img_init(&im, ELFCLASS64, EM_X86_64);
 		img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-		img_shstrtab(&im, big, sizeof(big), 1200);
+		img_shstrtab(&im, big, sizeof(big), 1200, 0);
 		CHECK_INT("elf/cgo: .go.buildinfo across a window seam",
 			  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
 	}
