@@ -200,6 +200,11 @@ bench-gw: all $(BENCH_BIN)
 bench-startup: all $(BENCH_BIN)
 	B=$(B) bash bench/startup.sh
 
+# What exec coverage costs a dynamic program: 1000 /bin/true from a bash
+# with the library preloaded, against an empty preloaded library.
+bench-exec: all
+	B=$(B) bash bench/exec.sh
+
 demo: all
 	B=$(B) sh demo/demo.sh
 
@@ -275,6 +280,6 @@ clean:
 
 FORCE:
 
-.PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo \
+.PHONY: all tests check check-unit check-package bench bench-gw bench-startup bench-exec demo \
         install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:

@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What exec coverage costs a dynamic program (`make bench-exec`; never a
+# test: timing decides nothing in tests).
+#
+# The library's exec hooks read the ELF header of every program a process
+# starts (src/common/execkind.c), to start the seccomp supervisor in the
+# place of static and Go ones.  Measured: a loop of RUNS (default 1000)
+# PROG (default /bin/true) started by bash, in three modes:
+#   lib    bash and PROG with the library ($B/libtnat64.so, or LIB=...)
+#          in LD_PRELOAD
+#   empty  both with an empty shared library (the floor of any preloaded
+#          library)
+#   load   bash with the empty library, PROG with the library: what
+#          loading the library into PROG costs, without the exec hooks
+# for ROUNDS rounds (default 11; the order of the modes turns from round
+# to round), the CPU time (user + system, bash and its children) and the
+# wall time of each loop (bash's `time`).  Printed: per exec, the median
+# CPU and wall time of each mode, and the medians over the rounds of the
+# per-round ratios lib/empty (the figure; goal <= 1.02), load/empty and
+# lib/load (the exec hooks alone), with their minimum and maximum.
+# Then, deterministic: the system calls per exec of each mode (strace -f
+# -c over CALLS execs, default 200) and those that differ, and with
+# valgrind installed the user-space instructions of one PROG with each
+# preload (the library's loading and constructor).
+# Environment: B, LIB, PROG, RUNS, ROUNDS, CALLS, PIN=0 not to pin to
+# CPU 1.
+
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=${B:-build}
+case $B in
+/*) ;;
+*) B=$ROOT/$B ;;
+esac
+LIB=${LIB:-$B/libtnat64.so}
+PROG=${PROG:-/bin/true}
+RUNS=${RUNS:-1000}
+ROUNDS=${ROUNDS:-11}
+CALLS=${CALLS:-200}
+PIN=${PIN:-1}
+
+die() {
+	echo "bench-exec: $*" >&2
+	exit 1
+}
+[ -f "$LIB" ] || die "$LIB missing (make)"
+case $LIB in
+/*) ;;
+*) die "LIB must be an absolute path" ;;
+esac
+[ -x "$PROG" ] || die "PROG $PROG is not an executable"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-exec.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$TMP"' EXIT
+printf 'void tnat64_bench_empty(void);\nvoid tnat64_bench_empty(void) {}\n' >"$TMP/empty.c"
+${CC:-cc} -O2 -shared -fPIC -o "$TMP/libempty.so" "$TMP/empty.c" ||
+	die "cannot build the empty library"
+
+CPU=()
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
+	[ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ]; then
+	CPU=(taskset -c 1)
+fi
+
+EMPTY=$TMP/libempty.so
+# The preloads of bash and of PROG in each mode.
+parent_of() {
+	case $1 in
+	lib) echo "$LIB" ;;
+	*) echo "$EMPTY" ;;
+	esac
+}
+child_of() {
+	case $1 in
+	empty) echo "$EMPTY" ;;
+	*) echo "$LIB" ;;
+	esac
+}
+
+# The loop of $1 execs of $2 with LD_PRELOAD=$3, in the bash it is given
+# to (each mode's loop is the same commands: only the libraries change).
+# shellcheck disable=SC2016 # (bash -c's script)
+LOOP='for ((i = 0; i < $1; i++)); do LD_PRELOAD=$3 "$2"; done'
+
+# loop MODE N: the loop in a bash with MODE's preloads; prints "wall cpu"
+# in seconds.
+# shellcheck disable=SC2016 # (bash -c's script)
+loop() {
+	env LD_PRELOAD="$(parent_of "$1")" "${CPU[@]}" bash -c '
+		TIMEFORMAT="%R %U %S"
+		{ time '"$LOOP"'; } 2>&1 |
+			awk "{ print \$1, \$2 + \$3 }"' bench "$2" "$PROG" "$(child_of "$1")"
+}
+
+echo "# tnat64 bench-exec: $ROUNDS rounds x $RUNS runs of $PROG started by bash${CPU[*]:+, pinned to CPU 1}"
+echo "# lib = $LIB"
+MODES="lib empty load"
+for m in $MODES; do
+	loop "$m" 50 >/dev/null
+done
+for r in $(seq 1 "$ROUNDS"); do
+	case $((r % 3)) in
+	1) order="lib empty load" ;;
+	2) order="empty load lib" ;;
+	0) order="load lib empty" ;;
+	esac
+	line="round $r"
+	for m in $order; do
+		# shellcheck disable=SC2046 # ("wall cpu")
+		set -- $(loop "$m" "$RUNS")
+		line="$line $m=$1,$2"
+	done
+	echo "$line" | tee -a "$TMP/rounds" | sed 's/^/# /'
+done
+
+awk -v runs="$RUNS" '
+function median(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function minmax(a, n,    i) {
+	lo = a[1]; hi = a[1]
+	for (i = 2; i <= n; i++) {
+		if (a[i] < lo) lo = a[i]
+		if (a[i] > hi) hi = a[i]
+	}
+}
+$1 == "round" {
+	n++
+	for (i = 3; i <= NF; i++) {
+		split($i, kv, "="); split(kv[2], v, ",")
+		wall[kv[1]] = v[1]; cpu[kv[1]] = v[2]
+	}
+	wl[n] = wall["lib"]; we[n] = wall["empty"]; wd[n] = wall["load"]
+	cl[n] = cpu["lib"]; ce[n] = cpu["empty"]; cd[n] = cpu["load"]
+	rc[n] = cpu["lib"] / cpu["empty"]; rw[n] = wall["lib"] / wall["empty"]
+	rd[n] = cpu["load"] / cpu["empty"]; rh[n] = cpu["lib"] / cpu["load"]
+	line[n] = sprintf("%.3f", rc[n])
+}
+function show(label, a, n) {
+	minmax(a, n)
+	printf "  %-34s %.3f (min %.3f, max %.3f)\n", label, median(a, n), lo, hi
+}
+END {
+	printf "\n%-34s %14s %14s\n", "mode", "CPU us/exec", "wall us/exec"
+	printf "%-34s %14.1f %14.1f\n", "lib (bash and PROG: libtnat64.so)", median(cl, n) * 1e6 / runs, median(wl, n) * 1e6 / runs
+	printf "%-34s %14.1f %14.1f\n", "empty (both: an empty library)", median(ce, n) * 1e6 / runs, median(we, n) * 1e6 / runs
+	printf "%-34s %14.1f %14.1f\n", "load (bash empty, PROG the lib)", median(cd, n) * 1e6 / runs, median(wd, n) * 1e6 / runs
+	s = line[1]
+	for (i = 2; i <= n; i++) s = s " " line[i]
+	printf "\nper-round CPU ratios lib/empty: %s\n", s
+	printf "medians of the per-round ratios (%d rounds):\n", n
+	show("CPU  lib/empty (goal <= 1.02)", rc, n)
+	show("wall lib/empty", rw, n)
+	show("CPU  load/empty (loading the lib)", rd, n)
+	show("CPU  lib/load (the exec hooks)", rh, n)
+}' "$TMP/rounds"
+
+# System calls per exec: strace -f -c over the whole loop.
+if command -v strace >/dev/null 2>&1; then
+	echo
+	echo "system calls per exec (strace -f -c, $CALLS execs):"
+	for m in $MODES; do
+		env LD_PRELOAD="$(parent_of "$m")" strace -f -c -o "$TMP/strace.$m" \
+			bash -c "$LOOP" bench "$CALLS" "$PROG" "$(child_of "$m")" \
+			>/dev/null 2>&1
+		# strace -c's table: "% time seconds usecs/call calls [errors]
+		# syscall"; the calls column is the 4th.
+		awk -v m="$m" -v n="$CALLS" -v out="$TMP/calls.$m" '
+			$NF == "total" { printf "  %-6s %7.1f\n", m, $4 / n }
+			$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { print $NF, $4 > out }' \
+			"$TMP/strace.$m"
+	done
+	for pair in "lib empty" "lib load"; do
+		# shellcheck disable=SC2086 # (two words)
+		set -- $pair
+		echo "  calls that differ (per exec, $1 - $2):"
+		join -a 1 -a 2 -e 0 -o 0,1.2,2.2 <(sort "$TMP/calls.$1") <(sort "$TMP/calls.$2") |
+			awk -v n="$CALLS" '{ d = ($2 - $3) / n }
+				d >= 0.5 || d <= -0.5 { printf "    %-16s %+6.2f\n", $1, d }'
+	done
+else
+	echo "(strace not installed: no system call counts)"
+fi
+
+# Instructions of one PROG with each preload (callgrind; the library's
+# loading and constructor).  The tool is run directly, not through the
+# valgrind launcher: the launcher is a dynamic program that starts the
+# tool, a static one, and with the library in LD_PRELOAD the library
+# would start the tool under the supervisor (which is right, but not what
+# is measured here).  The exec hooks themselves run in bash's forked
+# children just before their exec, where callgrind does not count them:
+# their cost is in the system calls above and the lib/load ratio.
+VG_TOOL=${VALGRIND_LIB:-/usr/libexec/valgrind}/callgrind-amd64-linux
+if command -v valgrind >/dev/null 2>&1 && [ -x "$VG_TOOL" ]; then
+	echo
+	echo "user-space instructions of one $PROG (callgrind):"
+	for m in lib empty; do
+		env VALGRIND_LAUNCHER="$(command -v valgrind)" LD_PRELOAD="$(child_of "$m")" \
+			"$VG_TOOL" --callgrind-out-file="$TMP/cg.$m" "$PROG" >/dev/null 2>&1
+		c=$(awk '/^summary:/ { s += $2 } END { print s + 0 }' "$TMP/cg.$m")
+		echo "$m $c" >>"$TMP/insn"
+		printf '  %-6s %10d\n' "$m" "$c"
+	done
+	awk '{ v[$1] = $2 } END { if (v["empty"]) printf "  lib/empty %.3f\n", v["lib"] / v["empty"] }' \
+		"$TMP/insn"
+else
+	echo "(valgrind not installed: no instruction counts)"
+fi
