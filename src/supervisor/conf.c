@@ -2,6 +2,8 @@
 /* Configuration, logging and the decision cache of tnat64-seccomp: the
  * same files and variables as the preloaded library, the same policy
  * (src/common/policy.h). */
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "confload.h"
@@ -22,7 +24,19 @@ void sv_conf_load(void)
 		exit(1);
 	}
 	conf = loaded.config;
-	tnconf_report(conf);
+}
+
+/* Errors in the file are reported once, when a program first works with
+ * IPv4 (as the library does, src/preload/init.c): a program that only
+ * uses IPv6 or nothing, such as every static program a shell with the
+ * library in /etc/ld.so.preload starts, never hears of them. */
+static void report_once(void)
+{
+	static atomic_bool reported;
+
+	if (!atomic_load_explicit(&reported, memory_order_relaxed) &&
+	    !atomic_exchange_explicit(&reported, true, memory_order_relaxed))
+		tnconf_report(conf);
 }
 
 const struct config *sv_config(void)
@@ -32,6 +46,7 @@ const struct config *sv_config(void)
 
 int sv_route(uint32_t v4, uint16_t port_be, int *pfx)
 {
+	report_once();
 	return policy_route(conf, v4, port_be, pfx);
 }
 

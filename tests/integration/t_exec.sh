@@ -275,6 +275,27 @@ else
 	esac
 fi
 
+# ------------------------------------------------------------ a broken configuration
+
+# As with the library: a supervised program hears of errors in the file
+# only when it works with IPv4, once (t_system checks programs that do
+# nothing with IPv4 byte for byte).
+printf 'nat64_prefix = nonsense\nnat64_prefix = %s\n' "$TB_PREFIX" >"$TB_TMP/bad.conf"
+chmod 644 "$TB_TMP/bad.conf"
+out=$(lib env TNAT64_CONF_FILE="$TB_TMP/bad.conf" "$BUSYBOX" echo quiet 2>&1)
+[ "$out" = quiet ] && pass "exec/bad configuration: a static program without IPv4 hears nothing" ||
+	fail "exec/bad configuration: a static program without IPv4" "printed: $out"
+out=$(lib env TNAT64_CONF_FILE="$TB_TMP/bad.conf" sh -c \
+	"'$BUSYBOX' wget -q -O - http://198.51.100.10/; '$BUSYBOX' wget -q -O - http://198.51.100.10/" 2>&1)
+n=$(grep -c "bad.conf:1: bad nat64_prefix" <<<"$out")
+case $out in
+*"$PAGE"*"$PAGE"*)
+	[ "$n" = 2 ] && pass "exec/bad configuration: each static program that connects hears of it once, and works" ||
+		fail "exec/bad configuration: reported $n times in two programs" "$out"
+	;;
+*) fail "exec/bad configuration: the later good line was not used" "$out" ;;
+esac
+
 # ------------------------------------------------------------ escapes
 
 # What remains out of reach (tnat64(8) LIMITATIONS): the behaviour
