@@ -28,6 +28,14 @@ void tn_deep_apply(void);
  * scope's definition of a name. */
 void *tn_real_dlsym(void *handle, const char *name);
 
+/* A sanitizer's runtime, preloaded before the library in sanitizer
+ * builds, looks its functions up with dlsym (ours) before it has set its
+ * shadow memory up: the code that runs then (the dlopen and dlsym hooks
+ * up to libc's function) must not be instrumented. */
+#define TN_BEFORE_SANITIZER \
+	__attribute__((no_sanitize("address", "undefined")))
+
+TN_BEFORE_SANITIZER
 static inline void tn_deep_check(void)
 {
 	if (__builtin_expect(atomic_load_explicit(&tn_deep_pending,

@@ -23,6 +23,7 @@
 
 /* The next definition after this library: libc's (or another
  * interposer's).  dlvsym is not hooked. */
+TN_BEFORE_SANITIZER
 static void *real_dl(_Atomic(void *) *slot, const char *name)
 {
 	void *p = atomic_load_explicit(slot, memory_order_acquire);
@@ -56,6 +57,7 @@ void *tn_real_dlsym(void *handle, const char *name)
 void *tn_dlopen_prepare(const char *file, int mode);
 void *tn_dlsym_prepare(void);
 
+TN_BEFORE_SANITIZER
 void *tn_dlopen_prepare(const char *file, int mode)
 {
 	int saved = errno;
@@ -68,6 +70,7 @@ void *tn_dlopen_prepare(const char *file, int mode)
 	return real_dl(&real_dlopen, "dlopen");
 }
 
+TN_BEFORE_SANITIZER
 void *tn_dlsym_prepare(void)
 {
 	int saved = errno;
