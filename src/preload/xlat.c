@@ -150,6 +150,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		rec->peer_v4 = 0;
 		rec->peer_port = 0;
 		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
+		if (family == AF_INET6)
+			tn_state_set(TN_EMU_SEEN);
 		atomic_store_explicit(&rec->kind,
 				      family == AF_INET6 ? FD_EMU : FD_PLAIN,
 				      memory_order_release);
@@ -341,6 +343,7 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 			rec->domain = AF_INET6;
 			rec->type = (uint8_t)type;
 			set_peer(rec, pfx, v4, port);
+			tn_state_set(TN_EMU_SEEN);
 			atomic_store_explicit(&rec->kind, FD_V6MAP,
 					      memory_order_release);
 		}
