@@ -200,7 +200,7 @@ static void show_config(const struct config *c)
 		show_prefix(c, i);
 		printf("  Reaches (checked in file order, first match wins):\n");
 		for (size_t j = 0; j < c->nsubnets; j++)
-			if (c->subnets[j].prefix == (int)i)
+			if (config_subnet_prefix(c, j) == (int)i)
 				show_net(&c->subnets[j], true);
 		printf("\n");
 	}
