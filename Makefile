@@ -165,6 +165,11 @@ bench-gw: all $(BENCH_BIN)
 bench-startup: all $(BENCH_BIN)
 	B=$(B) bash bench/startup.sh
 
+# Per-process cost of a configuration of 100,000 and 1,000,000 rules
+# against one of 1 rule (bench/confsize.sh).
+bench-confsize: all $(BENCH_BIN)
+	B=$(B) sh bench/confsize.sh
+
 demo: all
 	B=$(B) sh demo/demo.sh
 
@@ -241,5 +246,6 @@ clean:
 FORCE:
 
 .PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo \
+        bench-confsize \
         install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:
