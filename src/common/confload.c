@@ -100,9 +100,7 @@ void tnconf_setup_logging(const char *progname)
 	errno = saved;
 }
 
-/* Not an errno: the path names something other than a regular file
- * (a directory, a FIFO, a device...), which is never read. */
-#define NOT_REGULAR (-100000)
+#define NOT_REGULAR TNCONF_NOT_REGULAR
 
 /* What the file type of a st_mode is, for messages. */
 static const char *file_type(mode_t m)
@@ -287,6 +285,8 @@ struct source {
 static long read_file(const char *path, char **buf, size_t *maplen,
 		      struct source *src, struct tnconf *out)
 {
+	/* out NULL: the text only (tnconf_read_text), never the compiled
+	 * form. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st, st2;
 	struct fdid id;
@@ -320,7 +320,7 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 		return e;
 	}
 	conf_stamp_of(&st, &src->stamp);
-	if (st.st_size >= TNCONF_CACHE_MIN &&
+	if (out && st.st_size >= TNCONF_CACHE_MIN &&
 	    image_map(&src->stamp, path, out)) {
 		fdid_close(fd, &id);
 		src->mapped = 1;
@@ -344,7 +344,8 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 	}
 	/* Changed while we read it (it grew, or another stamp): used as
 	 * read, but its compiled form is not kept. */
-	if (st.st_size >= TNCONF_CACHE_MIN && len == (size_t)st.st_size &&
+	if (out && st.st_size >= TNCONF_CACHE_MIN &&
+	    len == (size_t)st.st_size &&
 	    fstat(fd, &st2) == 0) {
 		struct conf_stamp again;
 
@@ -355,6 +356,25 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 	*buf = b;
 	*maplen = cap;
 	return (long)len;
+}
+
+long tnconf_read_text(const char *path, char **buf, size_t *maplen,
+		      mode_t *mode)
+{
+	struct source src = { 0 };
+	long len;
+
+	*buf = NULL;
+	*maplen = 0;
+	len = read_file(path, buf, maplen, &src, NULL);
+	if (len == NOT_REGULAR)
+		*mode = src.mode;
+	return len;
+}
+
+const char *tnconf_file_type(mode_t m)
+{
+	return file_type(m);
 }
 
 int tnconf_load(struct tnconf *out)

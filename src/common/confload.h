@@ -6,6 +6,7 @@
 #define TNAT64_CONFLOAD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -59,6 +60,16 @@ void tnconf_set_cache_dirs(const char *run_user, const char *tmp,
  * Empty variables count as unset.  0, or -ENOMEM when no memory could be
  * mapped. */
 int tnconf_load(struct tnconf *out);
+
+/* The text of the configuration file path as tnconf_load reads it
+ * (never waiting: a FIFO, a terminal or a device is never read; /dev/null
+ * is an empty file), in an anonymous mapping *buf of *maplen bytes (for
+ * munmap; none when 0): its length, -errno, or TNCONF_NOT_REGULAR with
+ * *mode set (tnconf_file_type names it: "a directory", "a FIFO"...). */
+#define TNCONF_NOT_REGULAR (-100000)
+long tnconf_read_text(const char *path, char **buf, size_t *maplen,
+		      mode_t *mode);
+const char *tnconf_file_type(mode_t m);
 
 /* Unmap what tnconf_load mapped. */
 void tnconf_free(struct tnconf *c);
