@@ -145,6 +145,12 @@ tests: all $(UNIT_BIN) $(PROG_BIN)
 check: tests
 	B=$(B) SANITIZE=$(SANITIZE) sh tests/run.sh
 
+# Long runs at full size (tests/integration/t_soak.sh; make check runs a
+# small version): 1,000,000 translated connect cycles, 10,000,000
+# datagrams, 64 threads connecting while others fork and exec.
+soak: tests
+	SOAK=full B=$(B) TEST_TIMEOUT=3600 bash tests/integration/t_soak.sh
+
 check-unit: tests
 	B=$(B) SANITIZE=$(SANITIZE) sh tests/run.sh unit
 
@@ -246,6 +252,6 @@ clean:
 FORCE:
 
 .PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo \
-        bench-confsize \
+        bench-confsize soak \
         install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:

@@ -75,8 +75,8 @@ NOPROC=(unshare -m --propagation private sh -c 'umount -l /proc && exec "$@"' sh
 # shellcheck disable=SC2016
 HIDEPID=(unshare -m --propagation private sh -c
 	'mount -t proc -o hidepid=2 proc /proc && exec "$@"' sh
-	setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
-NOBODY_=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
+	setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups)
+NOBODY_=(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups)
 
 # Each case in a process of its own: they need NAT64 not yet used.
 for c in nofile enobufs nomem; do
@@ -93,18 +93,22 @@ cp "$PUB/tnat64.conf" "$PUB/secret.conf"
 chmod 000 "$PUB/secret.conf"
 run unreadable-conf 1 FAULTS=plain TNAT64_CONF_FILE="$PUB/secret.conf" \
 	TNAT64_NAT64_PREFIX="$TB_PREFIX" -- "${NOBODY_[@]}" "$P/t_faults" "${A[@]}"
-grep -q "cannot read $PUB/secret.conf: permission denied" "$TB_TMP/unreadable-conf.err" &&
-	pass "faults/unreadable-conf: the line names the file and why" ||
+if grep -q "cannot read $PUB/secret.conf: permission denied" "$TB_TMP/unreadable-conf.err"; then
+	pass "faults/unreadable-conf: the line names the file and why"
+else
 	fail "faults/unreadable-conf: the line names the file and why" \
 		"$(head -c 300 "$TB_TMP/unreadable-conf.err")"
+fi
 cp "$PUB/tnat64.conf" "$PUB/gone.conf"
 run vanished-conf 1 FAULTS=plain TNAT64_CONF_FILE="$PUB/gone.conf" \
 	FAULTS_UNLINK="$PUB/gone.conf" TNAT64_NAT64_PREFIX="$TB_PREFIX" -- \
 	"$P/t_faults" "${A[@]}"
-grep -q "cannot read $PUB/gone.conf: no such file" "$TB_TMP/vanished-conf.err" &&
-	pass "faults/vanished-conf: the line names the file and why" ||
+if grep -q "cannot read $PUB/gone.conf: no such file" "$TB_TMP/vanished-conf.err"; then
+	pass "faults/vanished-conf: the line names the file and why"
+else
 	fail "faults/vanished-conf: the line names the file and why" \
 		"$(head -c 300 "$TB_TMP/vanished-conf.err")"
+fi
 
 # A debug file on a full disk: /dev/full, and a full tmpfs.
 run debug-dev-full 1 FAULTS=plain TNAT64_DEBUG=3 TNAT64_DEBUG_FILE=/dev/full -- \
