@@ -144,11 +144,13 @@ done
 echo
 printf '%-12s %14s %12s %12s\n' "rules" "median us" "min us" "max us"
 for n in $SIZES; do
+	# shellcheck disable=SC2046 # three numbers
 	set -- $(stats "$TMP/res.$n")
 	printf '%-12s %14.1f %12.1f %12.1f\n' "$n" "$(echo "$1" | awk '{ print $1 / 1000 }')" \
 		"$(echo "$2" | awk '{ print $1 / 1000 }')" "$(echo "$3" | awk '{ print $1 / 1000 }')"
 done
 for n in $RULES; do
+	# shellcheck disable=SC2046 # three numbers
 	set -- $(stats "$TMP/ratio.$n")
 	awk -v n="$n" -v m="$1" -v lo="$2" -v hi="$3" 'BEGIN {
 		printf "median per-round ratio %s rules / 1 rule  %.3f  (min %.3f max %.3f; goal <= 1.05: %s)\n", n, m, lo, hi, m <= 1.05 ? "met" : "NOT met" }'

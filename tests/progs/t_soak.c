@@ -78,6 +78,9 @@ static void steady(const char *what, unsigned long n, int fd,
 	long rss1 = 0, rss2;
 	char name[128];
 
+	/* printing brings in pages of its own: before the first count */
+	printf("# %s: %lu\n", what, n);
+	fflush(stdout);
 	for (unsigned long i = 0; i < n; i++) {
 		int r = fd < 0 ? cycle(sa) : dgram(fd, sa);
 
@@ -93,8 +96,6 @@ static void steady(const char *what, unsigned long n, int fd,
 			printf("# %s: after %lu: %d descriptors, RSS %ld kB\n",
 			       what, first, fds1, rss1);
 			fflush(stdout);
-			/* the pages printing itself brought in are not ours */
-			rss1 = rss_kb();
 		}
 	}
 	fds2 = count_fds();
