@@ -41,12 +41,7 @@ static struct progs_opts o;
 
 static int count_fds(void)
 {
-	int n = 0;
-
-	for (int fd = 0; fd < 4096; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
+	return progs_count_fds(4096);
 }
 
 /* Connect to the echo service and read its greeting: 0, or -errno. */
@@ -196,6 +191,16 @@ static int deny(int nr, int arg, uint32_t val, int err)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
+/* Wait for the child p that ran checks; its failures count here. */
+static void reap(pid_t p)
+{
+	int st;
+
+	if (p > 0 && (waitpid(p, &st, 0) != p || !WIFEXITED(st) ||
+		      WEXITSTATUS(st) != 0))
+		progs_failures++;
+}
+
 static void case_enobufs(void)
 {
 	struct sockaddr_in sa = sin4(o.addr, o.echo_port);
@@ -233,13 +238,7 @@ static void case_enobufs(void)
 			     count_fds(), before);
 		_exit(progs_failures ? 1 : 0);
 	}
-	if (p > 0) {
-		int st;
-
-		waitpid(p, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			progs_failures++;
-	}
+	reap(p);
 
 	/* a translated datagram the kernel refuses: the program sees what
 	 * the kernel said */
@@ -265,13 +264,7 @@ static void case_enobufs(void)
 			     "got %s", strerror(-r));
 		_exit(progs_failures ? 1 : 0);
 	}
-	if (p > 0) {
-		int st;
-
-		waitpid(p, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			progs_failures++;
-	}
+	reap(p);
 	close(fd);
 	check_works("enobufs: works in the parent afterwards");
 }

@@ -24,12 +24,7 @@ static atomic_int stop;
 
 static int count_fds(void)
 {
-	int n = 0;
-
-	for (int fd = 0; fd < 1024; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
+	return progs_count_fds(1024);
 }
 
 static long rss_kb(void)
