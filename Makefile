@@ -145,6 +145,12 @@ tests: all $(UNIT_BIN) $(PROG_BIN)
 check: tests
 	B=$(B) SANITIZE=$(SANITIZE) sh tests/run.sh
 
+# Long runs at full size (tests/integration/t_soak.sh; make check runs a
+# small version): 1,000,000 translated connect cycles, 10,000,000
+# datagrams, 64 threads connecting while others fork and exec.
+soak: tests
+	SOAK=full B=$(B) TEST_TIMEOUT=3600 bash tests/integration/t_soak.sh
+
 check-unit: tests
 	B=$(B) SANITIZE=$(SANITIZE) sh tests/run.sh unit
 
@@ -164,6 +170,11 @@ bench-gw: all $(BENCH_BIN)
 # namespace) against an empty library there and against nothing.
 bench-startup: all $(BENCH_BIN)
 	B=$(B) bash bench/startup.sh
+
+# Per-process cost of a configuration of 100,000 and 1,000,000 rules
+# against one of 1 rule (bench/confsize.sh).
+bench-confsize: all $(BENCH_BIN)
+	B=$(B) sh bench/confsize.sh
 
 demo: all
 	B=$(B) sh demo/demo.sh
@@ -241,5 +252,6 @@ clean:
 FORCE:
 
 .PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo \
+        bench-confsize soak \
         install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:

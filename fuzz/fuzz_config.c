@@ -294,12 +294,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(nat64_prefix_parse(seed & 1 ? "64:ff9b::/96" :
 				       "2001:db8:64::/64", &over) == 0);
 	if (c1->nsubnets)
-		keep0 = c1->prefixes[c1->subnets[0].prefix];
+		keep0 = c1->prefixes[config_subnet_prefix(c1, 0)];
 	config_set_default(c1, &over);
 	FUZZ_ASSERT(c1->has_default && nat64_prefix_equal(&c1->prefixes[0], &over));
 	if (c1->nsubnets)
 		FUZZ_ASSERT(nat64_prefix_equal(
-			&c1->prefixes[c1->subnets[0].prefix], &keep0));
+			&c1->prefixes[config_subnet_prefix(c1, 0)], &keep0));
 	check_structure(c1, nlines);
 	check_lookups(c1, probes, np, NULL);
 

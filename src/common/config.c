@@ -782,8 +782,7 @@ void config_set_default(struct config *c, const struct nat64_prefix *p)
 		c->prefix_line--;
 		c->path_line--;
 		c->nprefixes++;
-		for (size_t i = 0; i < c->nsubnets; i++)
-			c->subnets[i].prefix++;
+		c->prefix_shift = 1;
 		c->has_default = true;
 	}
 	c->prefixes[0] = *p;

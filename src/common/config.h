@@ -18,7 +18,8 @@ struct conf_net {
 	uint32_t net, mask;        /* network byte order, net & mask == net */
 	uint16_t port_lo, port_hi; /* host order; 0,0 = every port */
 	int line;
-	int prefix;                /* index into config.prefixes, -1 for local */
+	int prefix;                /* index into config.prefixes, -1 for local
+				      (subnets: config_subnet_prefix) */
 };
 
 struct conf_error {
@@ -41,7 +42,17 @@ struct config {
 	/* added: line of the `path {` that defined each prefix (parallel to
 	 * prefixes; 0 for the default prefix) */
 	int *path_line;
+	/* 1 once config_set_default added a default prefix in front of the
+	 * file's (the subnets' prefix indices are not rewritten: a mapped
+	 * compiled configuration is read-only); see config_subnet_prefix */
+	int prefix_shift;
 };
+
+/* Index into c->prefixes of the prefix of c->subnets[i]. */
+static inline int config_subnet_prefix(const struct config *c, size_t i)
+{
+	return c->subnets[i].prefix + c->prefix_shift;
+}
 
 /* Bytes of arena config_parse needs for a text of len bytes.  Never less
  * than config_builtin needs (so config_arena_size(0) does for both). */

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "pfxcache.h"
@@ -145,6 +146,28 @@ int disc_cache_read(const struct disc_ops *ops, const struct disc_env *env,
 int disc_cache_write(const struct disc_ops *ops, const struct disc_env *env,
 		     const struct pfx_record *rec, char *where,
 		     size_t wsize);
+
+/* The same rules for any file of the cache directories (the compiled
+ * configurations of confload.c live there too):
+ *
+ * disc_cache_dirs: the directories this process may read, in the order
+ * to try: the user's cache directory (when one of its candidates has a
+ * trusted parent; none for root and secure-execution processes), then
+ * the system one.  Returns how many (<= 2). */
+size_t disc_cache_dirs(const struct disc_ops *ops, const struct disc_env *env,
+		       struct pfx_dir out[2]);
+/* Open d->dir/name for reading when the directory and the file are
+ * trusted (pfx_trust_check with d->owner; no symbolic link): the
+ * descriptor (close-on-exec) with *st filled, -ENOENT when there is no
+ * such file or directory, -EPERM when it may not be used (one LOG_ERR
+ * line starting with what: "WHAT: ignoring PATH (REASON)"). */
+int disc_cache_open(const struct disc_ops *ops, const struct pfx_dir *d,
+		    const char *name, struct stat *st, const char *what);
+/* Write iov[0..iovcnt) atomically as name (no '/', at most 64 bytes) in
+ * this process's cache directory, as disc_cache_write does. */
+int disc_cache_put(const struct disc_ops *ops, const struct disc_env *env,
+		   const char *name, const struct iovec *iov, int iovcnt,
+		   char *where, size_t wsize);
 
 /* Seconds since the epoch (CLOCK_REALTIME) through ops. */
 int64_t disc_now(const struct disc_ops *ops);

@@ -219,7 +219,9 @@ int sockopt_bindv6only(void)
 	int r = atomic_load_explicit(&v, memory_order_relaxed);
 
 	if (r < 0) {
-		char c = '0';
+		/* Unknown (no /proc): 1, so that every stand-in is made
+		 * dual-stack explicitly, which is right either way. */
+		char c = '1';
 		int saved = errno;
 		int fd = open("/proc/sys/net/ipv6/bindv6only",
 			      O_RDONLY | O_CLOEXEC);
@@ -227,7 +229,7 @@ int sockopt_bindv6only(void)
 
 		if (fd >= 0 && fdid_get(fd, &id) == 0) {
 			if (read(fd, &c, 1) != 1)
-				c = '0';
+				c = '1';
 			/* only if the program did not take the number meanwhile */
 			fdid_close(fd, &id);
 		}

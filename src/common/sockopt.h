@@ -41,7 +41,8 @@ void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 
 /* net.ipv6.bindv6only: AF_INET6 sockets are IPv6-only by default (a
  * dual-stack stand-in must then clear IPV6_V6ONLY).  Read once; errno
- * kept. */
+ * kept.  1 when it cannot be read (no /proc): clearing it is right
+ * either way. */
 int sockopt_bindv6only(void);
 
 /* The interface socket fd (of the given family) is bound to with

@@ -15,8 +15,9 @@
 #include "sockopt.h"
 #include "tnat64.h"
 
-atomic_bool tn_ready;
-static _Atomic(const struct config *) config_ptr;
+_Atomic unsigned int tn_state;
+_Atomic(const struct config *) tn_config_ptr;
+#define config_ptr tn_config_ptr
 static struct policy_cache cache;
 
 static const char *progname(void)
@@ -42,11 +43,11 @@ void tn_init(void)
 {
 	int saved = errno;
 
-	if (atomic_load_explicit(&tn_ready, memory_order_acquire))
+	if (tn_state_get() & TN_READY)
 		return;
 	read_env(); /* a hook called before our constructor ran */
 	real_resolve();
-	atomic_store_explicit(&tn_ready, true, memory_order_release);
+	tn_state_set(TN_READY);
 	errno = saved;
 }
 
@@ -58,7 +59,9 @@ __attribute__((constructor)) static void tn_constructor(void)
 	errno = saved;
 }
 
-const struct config *tn_config_quiet(void)
+/* The configuration, loaded once; with report, its errors reported once
+ * (then TN_CONF_DONE is set and tn_config no longer calls here). */
+static const struct config *config_load(void)
 {
 	const struct config *c = atomic_load_explicit(&config_ptr,
 						      memory_order_acquire);
@@ -88,6 +91,8 @@ const struct config *tn_config_quiet(void)
 	errno = saved;
 	if (!c) /* only if memory is exhausted twice over */
 		c = atomic_load_explicit(&config_ptr, memory_order_acquire);
+	if (c)
+		tn_state_set(TN_CONF);
 	return c;
 }
 
@@ -96,17 +101,20 @@ const struct config *tn_config_quiet(void)
  * hears of them, even with the library in /etc/ld.so.preload. */
 static atomic_bool reported;
 
-const struct config *tn_config(void)
+const struct config *tn_config_load(bool report)
 {
-	const struct config *c = tn_config_quiet();
+	const struct config *c = config_load();
 
-	if (c && !atomic_load_explicit(&reported, memory_order_relaxed) &&
+	if (!report || !c)
+		return c;
+	if (!atomic_load_explicit(&reported, memory_order_relaxed) &&
 	    !atomic_exchange_explicit(&reported, true, memory_order_relaxed)) {
 		int saved = errno;
 
 		tnconf_report(c);
 		errno = saved;
 	}
+	tn_state_set(TN_CONF_DONE);
 	return c;
 }
 
@@ -115,18 +123,16 @@ enum policy_state tn_cache_get(int slot)
 	return policy_cache_get(&cache, slot);
 }
 
-static atomic_bool nat64_used;
 
 void tn_cache_after(int slot, enum policy_call call, long r)
 {
-	if (policy_cache_after(&cache, slot, call, r) == POLICY_NAT64_WORKS &&
-	    !atomic_load_explicit(&nat64_used, memory_order_relaxed))
-		atomic_store_explicit(&nat64_used, true, memory_order_relaxed);
+	if (policy_cache_after(&cache, slot, call, r) == POLICY_NAT64_WORKS)
+		tn_state_set(TN_NAT64_USED);
 }
 
 bool tn_nat64_in_use(void)
 {
-	return atomic_load_explicit(&nat64_used, memory_order_relaxed);
+	return (tn_state_get() & TN_NAT64_USED) != 0;
 }
 
 /* Read once, when NAT64 is first used (not at load time). */

@@ -128,6 +128,13 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		sockopt_carry(fd, s2, optmask & (OPT_SOCKET | OPT_TCP | OPT_IP),
 			      type, &tn_sockopt_ops);
 	nsaved = tn_epoll_save(fd, saved, EPOLL_SAVED_MAX);
+	if (nsaved < 0) {
+		/* Registrations that cannot be read (no /proc) would be lost
+		 * with the old socket: a program waiting on them would wait
+		 * forever.  Leave its socket as it is. */
+		real.close(s2);
+		return -ENETUNREACH;
+	}
 	r = real.dup3(s2, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
 	if (r < 0) {
 		r = neg_errno();
@@ -150,6 +157,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		rec->peer_v4 = 0;
 		rec->peer_port = 0;
 		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
+		if (family == AF_INET6)
+			tn_state_set(TN_EMU_SEEN);
 		atomic_store_explicit(&rec->kind,
 				      family == AF_INET6 ? FD_EMU : FD_PLAIN,
 				      memory_order_release);
@@ -305,9 +314,11 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		}
 		if (!rec)
 			rec = fdtab_get(fd, 1);
-		/* No IPv6 socket to be had (IPv6 disabled, no memory...): the
-		 * IPv4 attempt and its error are all there is. */
-		if (tn_replace(fd, rec, AF_INET6) < 0)
+		/* No IPv6 socket to be had (IPv6 disabled, no descriptor or
+		 * memory left, its epoll registrations unknown...), or no
+		 * record to translate back what the program sees: the IPv4
+		 * attempt and its error are all there is. */
+		if (!rec || tn_replace(fd, rec, AF_INET6) < 0)
 			return way == POLICY_WAY_DIRECT_FIRST ? -ENETUNREACH
 				: do_connect(fd, addr, len);
 		set_peer(rec, pfx, v4, port);
@@ -335,15 +346,16 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		}
 		if (!rec)
 			rec = fdtab_get(fd, 1);
-		if (rec) {
-			atomic_store_explicit(&rec->kind, FD_UNKNOWN,
-					      memory_order_relaxed);
-			rec->domain = AF_INET6;
-			rec->type = (uint8_t)type;
-			set_peer(rec, pfx, v4, port);
-			atomic_store_explicit(&rec->kind, FD_V6MAP,
-					      memory_order_release);
-		}
+		if (!rec) /* nothing to translate its names back with */
+			return do_connect(fd, addr, len);
+		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
+				      memory_order_relaxed);
+		rec->domain = AF_INET6;
+		rec->type = (uint8_t)type;
+		set_peer(rec, pfx, v4, port);
+		tn_state_set(TN_EMU_SEEN);
+		atomic_store_explicit(&rec->kind, FD_V6MAP,
+				      memory_order_release);
 		return connect_nat64(fd, pfx, v4, port);
 	}
 	return do_connect(fd, addr, len);

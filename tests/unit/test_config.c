@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests: tnat64.conf parsing, error reporting and lookup. */
+/* Unit tests: tnat64.conf parsing, error reporting and lookup, and the
+ * compiled form (confimg.h) against the same linear reference. */
 #include "check.h"
 #include "config.h"
+#include "confimg.h"
 #include "addr.h"
 
 #include <arpa/inet.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static uint32_t v4(const char *s)
 {
@@ -504,7 +507,7 @@ static void test_set_default(void)
 	      c->has_default && c->nprefixes == 2 &&
 	      nat64_prefix_equal(&c->prefixes[0], &p) &&
 	      prefix_is(&c->prefixes[1], "2001:db8:64::/96") &&
-	      c->subnets[0].prefix == 1 && c->path_line[1] == 1);
+	      config_subnet_prefix(c, 0) == 1 && c->path_line[1] == 1);
 	LOOK("set_default: replaced default used", c, "198.51.100.1", 80, 0);
 	LOOK("set_default: path unchanged", c, "192.0.2.1", 80, 1);
 
@@ -520,7 +523,7 @@ static void test_set_default(void)
 	      prefix_is(&c->prefixes[2], "2001:db8:65::/96") &&
 	      c->prefix_line[0] == 0 && c->prefix_line[1] == 4 &&
 	      c->prefix_line[2] == 8 && c->path_line[2] == 6 &&
-	      c->subnets[0].prefix == 1 && c->subnets[1].prefix == 2);
+	      config_subnet_prefix(c, 0) == 1 && config_subnet_prefix(c, 1) == 2);
 	LOOK("set_default: added default used", c, "198.51.100.1", 81, 0);
 	LOOK("set_default: path 1", c, "192.0.2.1", 81, 1);
 	LOOK("set_default: path 2", c, "198.51.100.1", 80, 2);
@@ -772,9 +775,42 @@ static char *gen_config(unsigned nsub, unsigned per_path, bool with_default,
 	return t;
 }
 
-static void run_large(const char *name, unsigned nsub, unsigned per_path,
+/* The compiled image of c, in read-only memory of exactly its size (a
+ * write to it faults), opened into *v; NULL if it does not open. */
+static const struct conf_stamp test_stamp = { 1, 2, 3, 4, 5, 6, 7 };
+
+static struct config *image_of(const struct config *c,
+			       struct confimg_view *v, void **img,
+			       size_t *len)
+{
+	struct confimg_hdr hdr;
+	struct iovec iov[CONFIMG_IOV_MAX];
+	size_t total, off = 0;
+	int n = confimg_build(c, &test_stamp, &hdr, iov, &total);
+	char *m;
+
+	if (n < 0)
+		return NULL;
+	m = mmap(NULL, total, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		abort();
+	for (int i = 0; i < n; i++) {
+		memcpy(m + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	mprotect(m, total, PROT_READ);
+	*img = m;
+	*len = total;
+	return confimg_open(m, total, &test_stamp, "test.conf", v);
+}
+
+static void run_large(const char *name_in, unsigned nsub, unsigned per_path,
 		      bool with_default, bool with_locals, unsigned nq)
 {
+	char name[128]; /* name_in may be one of tname's rotating buffers */
+
+	snprintf(name, sizeof(name), "%s", name_in);
 	size_t len;
 	char *text = gen_config(nsub, per_path, with_default, with_locals,
 				 &len);
@@ -782,10 +818,18 @@ static void run_large(const char *name, unsigned nsub, unsigned per_path,
 	unsigned bad = 0, counts[3] = { 0, 0, 0 };
 	char first[160] = "";
 
+	static struct confimg_view view;
+	void *img;
+	size_t ilen;
+	struct config *ic = image_of(c, &view, &img, &ilen);
+	unsigned ibad = 0;
+
 	print_errors(c);
 	CHECK_MSG(tname("%s: parses", name),
 		  c->nerrors == 0 && c->nsubnets == nsub,
 		  "%zu errors, %zu subnets", c->nerrors, c->nsubnets);
+	CHECK_MSG(tname("%s: compiled image opens", name), ic != NULL,
+		  "%zu bytes", ilen);
 	for (unsigned q = 0; q < nq; q++) {
 		uint32_t a = random_doc_addr();
 		uint16_t port = (uint16_t)(rnd() % 8 == 0 ? rnd() : rnd() % 135);
@@ -800,6 +844,12 @@ static void run_large(const char *name, unsigned nsub, unsigned per_path,
 		enum lookup_result r2 = reference(c, a, port, &p2);
 
 		counts[r2 == LOOKUP_NAT64 ? 2 : r2 == LOOKUP_NONE]++;
+		if (ic) {
+			int p3;
+
+			ibad += config_lookup(ic, a, port, &p3) != r2 ||
+				p3 != p2;
+		}
 		if (r1 != r2 || p1 != p2) {
 			if (!bad++) {
 				char as[16];
@@ -815,7 +865,99 @@ static void run_large(const char *name, unsigned nsub, unsigned per_path,
 	       c->nlookup, counts[0], counts[1], counts[2]);
 	CHECK_MSG(tname("%s: %u lookups match the linear reference", name, nq),
 		  bad == 0, "%u mismatches, first: %s", bad, first);
+	CHECK_MSG(tname("%s: compiled image: %u lookups match the linear "
+			"reference", name, nq), ic && ibad == 0,
+		  "%u mismatches", ibad);
+	munmap(img, ilen);
 	free(text);
+}
+
+/* The compiled image: refused when it is not for this file or damaged
+ * in its header; any byte of it damaged never makes a lookup read
+ * outside it (the sanitizer build checks: the copies are exact-size
+ * mallocs); config_set_default on it writes nothing into it. */
+static void test_image(void)
+{
+	static struct confimg_view view, view2;
+	struct conf_stamp other = test_stamp;
+	struct config *c, *ic;
+	void *img;
+	size_t len;
+	unsigned seed = 7;
+	struct nat64_prefix p;
+
+	c = parse("local = 203.0.113.0/25\n"
+		  "nat64_prefix = 2001:db8:64::/96\n"
+		  "path {\n subnet = 198.51.100.0:80-90/24\n"
+		  " subnet = 198.51.100.128/25\n"
+		  " nat64_prefix = 2001:db8:65::/64\n}\n"
+		  "path {\n subnet = 192.0.2.0/24\n"
+		  " nat64_prefix = 2001:db8:66::/96\n}\n"
+		  "bogus line\n");
+	ic = image_of(c, &view, &img, &len);
+	CHECK("image: opens, same shape", ic && ic->nprefixes == 3 &&
+	      ic->nsubnets == 3 && ic->nlocals == 1 && ic->nerrors == 1 &&
+	      !strcmp(ic->errors[0].msg, c->errors[0].msg));
+	other.ctime_nsec++;
+	CHECK("image: other stamp refused",
+	      confimg_open(img, len, &other, "x", &view2) == NULL);
+	CHECK("image: shorter refused",
+	      confimg_open(img, len - 16, &test_stamp, "x", &view2) == NULL);
+	CHECK("image: misaligned refused",
+	      confimg_open((char *)img + 1, len - 1, NULL, "x", &view2) ==
+		      NULL);
+
+	nat64_prefix_parse("2001:db8:46::/96", &p);
+	config_set_default(ic, &p);
+	LOOK("image: set_default: default replaced", ic, "198.51.101.1", 80, 0);
+	CHECK("image: set_default: prefix", nat64_prefix_equal(
+		      &ic->prefixes[0], &p));
+	LOOK("image: set_default: path", ic, "198.51.100.1", 85, 1);
+	LOOK("image: set_default: local", ic, "203.0.113.1", 85, LOCAL);
+	munmap(img, len);
+
+	/* no default prefix in the file: the added one goes in front */
+	c = parse("path {\n subnet = 198.51.100.0/24\n"
+		  " nat64_prefix = 2001:db8:65::/96\n}\n");
+	ic = image_of(c, &view, &img, &len);
+	LOOK("image: no default: none", ic, "192.0.2.1", 80, NONE);
+	config_set_default(ic, &p);
+	LOOK("image: no default: added", ic, "192.0.2.1", 80, 0);
+	LOOK("image: no default: path moved", ic, "198.51.100.1", 80, 1);
+	CHECK("image: no default: subnet's prefix",
+	      config_subnet_prefix(ic, 0) == 1 && ic->nprefixes == 2);
+
+	/* every byte damaged in turn, in an exact-size copy */
+	{
+		char *copy = malloc(len);
+		unsigned opened = 0;
+
+		for (size_t i = 0; i < len; i++) {
+			memcpy(copy, img, len);
+			seed = seed * 1103515245u + 12345u;
+			copy[i] ^= (char)(1u << (seed >> 16) % 8);
+			ic = confimg_open(copy, len, NULL, "x", &view2);
+			if (!ic)
+				continue;
+			opened++;
+			for (unsigned q = 0; q < 64; q++) {
+				int pi;
+				uint32_t a = htonl(0xc6336400u + q * 7);
+				enum lookup_result r =
+					config_lookup(ic, a, (uint16_t)(q * 3),
+						      &pi);
+
+				if (r == LOOKUP_NAT64 &&
+				    (pi < 0 || (size_t)pi >= ic->nprefixes))
+					abort();
+			}
+		}
+		free(copy);
+		CHECK_MSG("image: each byte damaged: lookups stay inside",
+			  true, "%u of %zu opened", opened, len);
+	}
+	munmap(img, len);
+	free_arenas();
 }
 
 static void test_large(void)
@@ -951,6 +1093,7 @@ int main(void)
 	test_lookup_semantics();
 	free_arenas();
 	test_large();
+	test_image();
 	test_arena_bound();
 	free_arenas();
 	test_shipped_file();
