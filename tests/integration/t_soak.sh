@@ -78,7 +78,7 @@ statics() {
 	TB_TIMEOUT=$T tb_client env TNAT64_CONF_FILE="$TB_CONF" N="$STATICS" \
 		D="$d/out" A="$TB_SERVER4" "$SV" "$BUSYBOX" sh -c '
 		i=0
-		while [ "$i" -lt "$N" ]; do # (no -T: it crashes Debian's busybox wget)
+		while [ "$i" -lt "$N" ]; do # no -T: that option crashes this busybox wget
 			busybox wget -q -O "$D/$i" "http://$A/" &
 			i=$((i + 1))
 		done
