@@ -48,7 +48,7 @@ static enum lookup_result ref_lookup(const struct config *c, uint32_t v4,
 
 		if ((v4 & n->mask) == n->net &&
 		    (all || (port >= n->port_lo && port <= n->port_hi)))
-			p = n->prefix;
+			p = config_subnet_prefix(c, i);
 	}
 	if (p < 0) {
 		if (!c->has_default)
@@ -135,10 +135,12 @@ static void check_structure(const struct config *c, int nlines)
 	for (size_t i = 0; i < c->nsubnets; i++) {
 		const struct conf_net *n = &c->subnets[i];
 
+		int pi = config_subnet_prefix(c, i);
+
 		check_net(n, nlines, false);
-		FUZZ_ASSERT(n->prefix >= (c->has_default ? 1 : 0) &&
-			    (size_t)n->prefix < c->nprefixes);
-		FUZZ_ASSERT(c->path_line[n->prefix] < n->line);
+		FUZZ_ASSERT(pi >= (c->has_default ? 1 : 0) &&
+			    (size_t)pi < c->nprefixes);
+		FUZZ_ASSERT(c->path_line[pi] < n->line);
 		if (i)
 			FUZZ_ASSERT(c->subnets[i - 1].line < n->line);
 	}
