@@ -20,9 +20,9 @@
 #endif
 #define CONF_MAX_SIZE (1u << 20)
 
-static char conf_path[4096], prefix_text[128];
-static int captured, have_conf_path, have_prefix;
-static size_t conf_path_len, prefix_len; /* of values too long to keep */
+static char conf_path[4096], prefix_text[128], xdg_dir[256];
+static int captured, have_conf_path, have_prefix, have_xdg;
+static size_t conf_path_len, prefix_len, xdg_len; /* of values too long */
 
 /* Copy v into buf if it fits: 1; 0 when v is NULL; -1 with *len set
  * when it is too long to be usable (reported when it would be used). */
@@ -48,7 +48,17 @@ void tnconf_capture_env(void)
 			      &conf_path_len);
 	have_prefix = keep(prefix_text, sizeof(prefix_text),
 			   tnconf_env("TNAT64_NAT64_PREFIX", 1), &prefix_len);
+	have_xdg = keep(xdg_dir, sizeof(xdg_dir),
+			tnconf_env("XDG_RUNTIME_DIR", 1), &xdg_len);
 	captured = 1;
+}
+
+const char *tnconf_xdg_runtime_dir(void)
+{
+	const char *v = captured ? (have_xdg > 0 ? xdg_dir : NULL)
+				 : tnconf_env("XDG_RUNTIME_DIR", 1);
+
+	return v && *v ? v : NULL;
 }
 
 const char *tnconf_env(const char *name, int trusted_only)

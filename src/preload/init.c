@@ -4,20 +4,28 @@
  * getenv calls; a program that never calls a hook pays nothing more (in
  * /etc/ld.so.preload every program loads us).  The real libc functions
  * are resolved by the first hook called, the configuration at the first
- * IP socket or connect that needs it.  No locks anywhere: a hooked call
- * made during initialisation cannot deadlock. */
+ * IP socket or connect that needs it, and with it, when it leaves the
+ * default prefix to discovery, the prefix cache (never the network: that
+ * waits for a translation that needs the prefix, prefixes_synth).  No
+ * locks anywhere: a hooked call made during initialisation cannot
+ * deadlock. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 
 #include "confload.h"
 #include "fdid.h"
 #include "fdops.h"
+#include "prefixes.h"
 #include "sockopt.h"
 #include "tnat64.h"
 
 atomic_bool tn_ready;
 static _Atomic(const struct config *) config_ptr;
-static struct policy_cache cache;
+/* The prefixes: the configuration's by slot, the discovered default
+ * beside it, the decision cache of each slot. */
+static struct prefixes pfx;
 
 static const char *progname(void)
 {
@@ -91,6 +99,58 @@ const struct config *tn_config_quiet(void)
 	return c;
 }
 
+/* Discovery's system calls: libc's, but the socket calls are the real
+ * ones, never our hooks. */
+static int auto_socket(int d, int t, int p)
+{
+	return real.socket(d, t, p);
+}
+
+static int auto_connect(int fd, const struct sockaddr *sa, socklen_t l)
+{
+	return real.connect(fd, sa, l);
+}
+
+static ssize_t auto_sendto(int fd, const void *b, size_t n, int fl,
+			   const struct sockaddr *sa, socklen_t l)
+{
+	return real.sendto(fd, b, n, fl, sa, l);
+}
+
+static ssize_t auto_recvfrom(int fd, void *b, size_t n, int fl,
+			     struct sockaddr *sa, socklen_t *l)
+{
+	return real.recvfrom(fd, b, n, fl, sa, l);
+}
+
+static int auto_close(int fd)
+{
+	return real.close(fd);
+}
+
+/* The discovered default (c->default_auto): set up and the cache read
+ * once, with the configuration, by the first caller that works with
+ * IPv4. */
+static void auto_setup(const struct config *c)
+{
+	struct disc_ops ops = disc_libc_ops;
+	struct disc_params p = { .v4_rewrite = pfxauto_rewrite_by_config,
+				 .ctx = (void *)c };
+	struct disc_env env = { 0 };
+
+	tn_ensure_init();
+	ops.socket = auto_socket;
+	ops.connect = auto_connect;
+	ops.sendto = auto_sendto;
+	ops.recvfrom = auto_recvfrom;
+	ops.close = auto_close;
+	env.euid = geteuid();
+	env.secure = getauxval(AT_SECURE) != 0;
+	env.xdg = env.secure ? NULL : tnconf_xdg_runtime_dir();
+	pfxauto_init(&pfx.autop, &ops, &env, &p, &c->prefixes[0]);
+	pfxauto_load(&pfx.autop);
+}
+
 /* Errors in the file are reported once per process, by the first caller
  * that works with IPv4: a program that only uses IPv6 (or nothing) never
  * hears of them, even with the library in /etc/ld.so.preload. */
@@ -105,21 +165,46 @@ const struct config *tn_config(void)
 		int saved = errno;
 
 		tnconf_report(c);
+		if (c->default_auto)
+			auto_setup(c);
 		errno = saved;
 	}
 	return c;
 }
 
+int tn_route(uint32_t v4, uint16_t port_be, int *slot)
+{
+	/* The common local destinations do not load the configuration. */
+	if (policy_always_direct(v4)) {
+		*slot = -1;
+		return 0;
+	}
+	return prefixes_route(&pfx, tn_config(), v4, port_be, slot);
+}
+
+int tn_synth(int slot, uint32_t v4, uint16_t port_be,
+	     struct sockaddr_in6 *out)
+{
+	return prefixes_synth(&pfx, tn_config(), slot, v4, port_be, out);
+}
+
+int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
+	     struct sockaddr_in *out)
+{
+	return prefixes_to_v4(&pfx, tn_config(), s6, prefer, out);
+}
+
 enum policy_state tn_cache_get(int slot)
 {
-	return policy_cache_get(&cache, slot);
+	return policy_cache_get(&pfx.cache, slot);
 }
 
 static atomic_bool nat64_used;
 
 void tn_cache_after(int slot, enum policy_call call, long r)
 {
-	if (policy_cache_after(&cache, slot, call, r) == POLICY_NAT64_WORKS &&
+	if (prefixes_after(&pfx, tn_config(), slot, call, r) ==
+	    POLICY_NAT64_WORKS &&
 	    !atomic_load_explicit(&nat64_used, memory_order_relaxed))
 		atomic_store_explicit(&nat64_used, true, memory_order_relaxed);
 }
