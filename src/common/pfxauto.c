@@ -143,6 +143,16 @@ void pfxauto_load(struct pfxauto *a)
 	release(a);
 }
 
+void pfxauto_set(struct pfxauto *a, const struct pfx_record *rec)
+{
+	int64_t end = mono_ms(a) + budget_ms(a) + 1500;
+
+	while (!claim(a) && mono_ms(a) < end)
+		a->ops.poll(NULL, 0, 10);
+	publish(a, rec);
+	release(a);
+}
+
 /* Does pfxauto_get have to refresh at time now (CLOCK_REALTIME s)? */
 static bool due_at(struct pfxauto *a, int64_t now)
 {

@@ -129,6 +129,11 @@ bool pfxauto_due(struct pfxauto *a);
  * ignored. */
 void pfxauto_unreachable(struct pfxauto *a, unsigned gen);
 
+/* Publish rec, found by the caller itself (tnat64 status runs the
+ * tool's discovery, PREF64 included): later pfxauto_get calls use it
+ * while it is fresh. */
+void pfxauto_set(struct pfxauto *a, const struct pfx_record *rec);
+
 /* The published record (source, origin, lifetime), for status output:
  * true with *rec set, false when nothing is known. */
 bool pfxauto_record(struct pfxauto *a, struct pfx_record *rec);
