@@ -198,9 +198,12 @@ static void say_record(const struct pfx_record *rec, const char *from,
 		say("  from RFC 7050: name server %s (%s)", rec->origin, where);
 		break;
 	default:
-		say("  from the built-in default: no prefix discovered (%s; "
-		    "%s)", rec->origin[0] ? rec->origin : "nobody answered",
-		    where);
+		if (rec->origin[0])
+			say("  from the built-in default: name server %s has no "
+			    "DNS64 (%s)", rec->origin, where);
+		else
+			say("  from the built-in default: no name server "
+			    "answered (%s)", where);
 		break;
 	}
 }
@@ -385,6 +388,9 @@ int status_main(const struct discover_opts *o, int argc, char **argv)
 		int r = try_connect((struct sockaddr *)&sin, sizeof(sin), &ms);
 
 		works = say_connect("direct (IPv4)", r, ms, port);
+	} else if (!nat) {
+		say("nothing works: no IPv4 route and no NAT64 prefix for %s",
+		    v4text(v4));
 	}
 	tnconf_free(&conf);
 	return works ? 0 : 1;
