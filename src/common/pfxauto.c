@@ -140,6 +140,8 @@ void pfxauto_load(struct pfxauto *a)
 		publish(a, &r);
 		log_cached(&r);
 	}
+	atomic_store_explicit(&a->loaded_ms, mono_ms(a) | 1,
+			      memory_order_relaxed);
 	release(a);
 }
 
@@ -180,8 +182,17 @@ static void refresh(struct pfxauto *a, int64_t now)
 
 	/* Another process (the launcher, the service, a program of the same
 	 * user) may have found it already; after unreachable errors, a
-	 * record saying what failed is not an answer. */
-	if (disc_cache_read(&a->ops, &a->env, now, &r, NULL, 0) == 1 &&
+	 * record saying what failed is not an answer.  A cache read less
+	 * than a second ago that found nothing (pfxauto_load, typically
+	 * the program's first socket before its first connect) is not
+	 * repeated: nothing is there, and a bad file is reported once. */
+	int64_t loaded = atomic_load_explicit(&a->loaded_ms,
+					      memory_order_relaxed);
+	bool just_read = !have_old && loaded &&
+			 mono_ms(a) - loaded < 1000;
+
+	if (!just_read &&
+	    disc_cache_read(&a->ops, &a->env, now, &r, NULL, 0) == 1 &&
 	    !(stale && have_old && same_record(&r, &old) &&
 	      r.obtained <= old.obtained)) {
 		publish(a, &r);

@@ -68,6 +68,8 @@ struct pfxauto {
 					    7050 attempt */
 	atomic_bool stale;               /* unreachable through cur */
 	atomic_uint gen;                 /* published records so far */
+	_Atomic int64_t loaded_ms;       /* CLOCK_MONOTONIC ms of
+					    pfxauto_load's read */
 };
 
 /* What a mechanism gets. */
