@@ -165,6 +165,12 @@ bench-gw: all $(BENCH_BIN)
 bench-startup: all $(BENCH_BIN)
 	B=$(B) bash bench/startup.sh
 
+# What a discovered NAT64 prefix costs: a fresh process's translated
+# connect with the prefix from the cache against one from the file, and
+# the first translation of a process that has to discover it.
+bench-discover: all $(BENCH_BIN)
+	B=$(B) bash bench/discover.sh
+
 demo: all
 	B=$(B) sh demo/demo.sh
 
@@ -240,6 +246,6 @@ clean:
 
 FORCE:
 
-.PHONY: all tests check check-unit check-package bench bench-gw bench-startup demo \
+.PHONY: all tests check check-unit check-package bench bench-gw bench-startup bench-discover demo \
         install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:
