@@ -134,6 +134,32 @@ END {
 	printf "median of the per-round wall ratios cache/file (%d rounds): %.3f (min %.3f, max %.3f)  goal <= 1.02: %s\n", n, m, lo, hi, m <= 1.02 ? "met" : "NOT met"
 }' "$T/out1"
 
+# What does not depend on a busy machine: the system calls of one such
+# process (strace), and its user-space instructions (callgrind).
+if command -v strace >/dev/null 2>&1; then
+	for m in file auto; do
+		# shellcheck disable=SC2016
+		CACHE=1 in_ns "$T/$m.conf" sh -c 'f=$1; shift
+			strace -f -qq -o "$f" "$@" >/dev/null 2>&1; exit 0' st \
+			"$T/strace.$m" env LD_PRELOAD="$TB_LIB" "$CYCLE" "$TB_SERVER4" "$PORT" 1 0
+		eval "sc_$m=$(grep -cv '+++ exited' "$T/strace.$m" 2>/dev/null)"
+	done
+	# shellcheck disable=SC2154
+	echo "system calls of one process: file $sc_file, cache $sc_auto (the cache read, once per process; none per connect)"
+fi
+if command -v valgrind >/dev/null 2>&1; then
+	for m in file auto; do
+		# shellcheck disable=SC2016
+		n=$(CACHE=1 in_ns "$T/$m.conf" sh -c 'env LD_PRELOAD="$1" valgrind --tool=callgrind \
+			--callgrind-out-file=/dev/null "$2" "$3" "$4" 1 0 2>&1 >/dev/null' vg \
+			"$TB_LIB" "$CYCLE" "$TB_SERVER4" "$PORT" | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+		eval "ir_$m=\${n:-0}"
+	done
+	# shellcheck disable=SC2154
+	awk -v f="$ir_file" -v a="$ir_auto" 'BEGIN {
+		printf "user-space instructions of one process: file %d, cache %d (ratio %.4f)\n", f, a, f ? a / f : 0 }'
+fi
+
 # ------------------------------------------------ 2. the first translation
 
 one() { # CACHE=0|1 one: ms of the one socket+connect+close of a fresh process
