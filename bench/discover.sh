@@ -106,14 +106,7 @@ CACHE=1 in_ns "$T/file.conf" $CPU env LD_PRELOAD="$TB_LIB" "$DRIVER" "$ROUNDS" \
 	-- "$CYCLE" "$TB_SERVER4" "$PORT" 1 0 >"$T/out1" 2>"$T/err1" ||
 	{ echo "bench-discover: the runs failed: $(tail -n 3 "$T/err1" "$T/out1")" >&2; exit 1; }
 sed 's/^/# /' "$T/out1"
-awk '
-function median(a, n,    i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+awk -f "$TB_ROOT/bench/stats.awk" -f /dev/stdin "$T/out1" <<'AWK'
 $1 == "round" {
 	n++
 	for (i = 3; i <= NF; i++) {
@@ -128,11 +121,10 @@ END {
 	printf "\n%-42s %12s %12s\n", "prefix of a fresh process", "wall us/run", "CPU us/run"
 	printf "%-42s %12.1f %12.1f\n", "file (nat64_prefix in tnat64.conf)", median(wf, n) / 1000, median(cf, n) / 1000
 	printf "%-42s %12.1f %12.1f\n", "cache (auto, /run/tnat64/prefix fresh)", median(wc, n) / 1000, median(cc, n) / 1000
-	lo = r[1]; hi = r[1]
-	for (i = 2; i <= n; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-	m = median(r, n)
+	minmax(r, n); m = median(r, n)
 	printf "median of the per-round wall ratios cache/file (%d rounds): %.3f (min %.3f, max %.3f)  goal <= 1.02: %s\n", n, m, lo, hi, m <= 1.02 ? "met" : "NOT met"
-}' "$T/out1"
+}
+AWK
 
 # What does not depend on a busy machine: the system calls of one such
 # process (strace), and its user-space instructions (callgrind).

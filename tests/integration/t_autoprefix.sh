@@ -229,11 +229,7 @@ tb_dns_variant dns64 || fail "variant/back to dns64" "unbound did not restart"
 
 # ------------------------------------------------ the cache as a user
 
-rm -rf "$TB_TMP/run/tnat64"
-chmod 711 "$TB_TMP"
-XDG=$TB_TMP/xdg
-mkdir -m 700 "$XDG" && chown $NOBODY:$NOBODY "$XDG"
-UF=$XDG/tnat64/prefix
+tb_user_xdg $NOBODY
 # as_user CMD...: lib as nobody with XDG_RUNTIME_DIR=$XDG
 as_user() {
 	lib setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
