@@ -26,6 +26,8 @@
 # times are logged.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/sysns.sh
+. "$(dirname "$0")/sysns.sh"
 
 TB_TIMEOUT=60
 NOBODY=65534
@@ -288,6 +290,28 @@ out=$(lib "${CURL[@]}" 2>&1)
 [ $? = 0 ] && has "ignoring /run/tnat64/prefix (owned by another user)" &&
 	[ "$(tb_dns_queries)" = $((n0 + 1)) ]
 expect "cache/system: a file not root's is refused" $?
+
+# a set-user-ID program (the library from /etc/ld.so.preload, in a
+# private mount namespace whose /etc and /run are overlays): secure
+# execution, so no cache path from the environment and no cache written,
+# but the prefix is still found and used
+rm -rf "$XDG/tnat64"
+if [ "${SANITIZE:-}" != 1 ] && sys_check_usable && cp "$(command -v curl)" "$TB_TMP/curl-suid" &&
+	chmod 4755 "$TB_TMP/curl-suid"; then
+	printf '%s\n' "$TB_LIB" >"$TB_TMP/pre.lib"
+	n0=$(tb_dns_queries)
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	out=$(sys_client "$TB_TMP/pre.lib" - sh -c 'cp "$1" /etc/resolv.conf || exit 125
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env XDG_RUNTIME_DIR="$2" "$3" -sS --max-time 15 "$4"
+		echo "rc=$?"; ls -A /run/tnat64 2>/dev/null | wc -l | sed "s/^/written=/"' \
+		suid "$TB_RESOLV" "$XDG" "$TB_TMP/curl-suid" http://198.51.100.10:8080/t.txt 2>&1)
+	has "page-" && has "rc=0" && has "written=0" && [ ! -e "$XDG/tnat64" ] &&
+		[ "$(tb_dns_queries)" = $((n0 + 1)) ]
+	expect "cache/set-user-ID program: discovers, writes no cache" $?
+else
+	skip "cache/set-user-ID program" "no private /etc overlay here, or SANITIZE=1 (libasan is not in ld.so.preload)"
+fi
 
 # ------------------------------------------------ tnat64 status
 
