@@ -11,6 +11,7 @@
  * deadlock. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
@@ -151,9 +152,37 @@ static void auto_setup(const struct config *c)
 	pfxauto_load(&pfx.autop);
 }
 
+/* 0 not set up, 1 being set up (by one thread), 2 ready. */
+static _Atomic int auto_state;
+
+/* Set the discovered default up once; a thread that comes while another
+ * does it waits for it (a few small file reads), at most the discovery
+ * budget: a signal handler interrupting the setup carries on without. */
+static void auto_ensure(const struct config *c)
+{
+	int st = atomic_load_explicit(&auto_state, memory_order_acquire);
+	int saved;
+
+	if (st == 2)
+		return;
+	saved = errno;
+	if (st == 0 && atomic_compare_exchange_strong_explicit(&auto_state,
+			&st, 1, memory_order_acq_rel, memory_order_acquire)) {
+		auto_setup(c);
+		atomic_store_explicit(&auto_state, 2, memory_order_release);
+	} else {
+		for (int i = 0; i < DISC_BUDGET_MS &&
+		     atomic_load_explicit(&auto_state, memory_order_acquire) != 2;
+		     i++)
+			poll(NULL, 0, 1);
+	}
+	errno = saved;
+}
+
 /* Errors in the file are reported once per process, by the first caller
  * that works with IPv4: a program that only uses IPv6 (or nothing) never
- * hears of them, even with the library in /etc/ld.so.preload. */
+ * hears of them, even with the library in /etc/ld.so.preload.  The
+ * discovered default is set up (its cache read) by the same caller. */
 static atomic_bool reported;
 
 const struct config *tn_config(void)
@@ -165,10 +194,10 @@ const struct config *tn_config(void)
 		int saved = errno;
 
 		tnconf_report(c);
-		if (c->default_auto)
-			auto_setup(c);
 		errno = saved;
 	}
+	if (c && c->default_auto)
+		auto_ensure(c);
 	return c;
 }
 
