@@ -55,6 +55,10 @@ static enum lookup_result ref_lookup(const struct config *c, uint32_t v4,
 			return LOOKUP_NONE;
 		p = 0;
 	}
+	if (p == 0 && c->default_auto) { /* found at run time */
+		*prefix = 0;
+		return LOOKUP_AUTO;
+	}
 	if (nat64_prefix_is_wkp(&c->prefixes[p]) && !ipv4_is_global(v4))
 		return LOOKUP_NONE;
 	*prefix = p;

@@ -375,7 +375,12 @@ enum lookup_result config_lookup(const struct config *c, uint32_t v4,
 	if (pi < 0 || (size_t)pi >= c->nprefixes)
 		return LOOKUP_NONE;
 
-	if (nat64_prefix_is_wkp(&c->prefixes[pi]) && !ipv4_is_global(v4))
+	if (pi == 0 && c->default_auto) {
+		if (prefix)
+			*prefix = 0;
+		return LOOKUP_AUTO;
+	}
+	if (!nat64_prefix_applies(&c->prefixes[pi], v4))
 		return LOOKUP_NONE;
 	if (prefix)
 		*prefix = pi;

@@ -43,19 +43,20 @@ int confimg_build(const struct config *c, const struct conf_stamp *st,
 {
 	static const char zeros[SECT_ALIGN];
 	const struct lk *lk = c ? c->lookup : NULL;
-	size_t shift, off, n = 0;
+	size_t off, n = 0;
 	const void *base[CI_NSECT];
 	size_t count[CI_NSECT];
 
-	if (!c || !lk || !st || c->prefix_shift != 0 ||
-	    c->nprefixes + (c->has_default ? 0 : 1) > CONF_MAX_PREFIXES)
+	/* slot 0 is the default prefix, explicit or auto (config.h); an
+	 * image is never made after config_set_default */
+	if (!c || !lk || !st || !c->has_default || c->default_env ||
+	    c->nprefixes < 1 || c->nprefixes > CONF_MAX_PREFIXES)
 		return -EINVAL;
-	shift = c->has_default ? 0 : 1; /* slot 0 is reserved: parse */
-	base[CI_PREFIXES] = c->prefixes - shift;
-	base[CI_PREFIX_LINE] = c->prefix_line - shift;
-	base[CI_PATH_LINE] = c->path_line - shift;
+	base[CI_PREFIXES] = c->prefixes;
+	base[CI_PREFIX_LINE] = c->prefix_line;
+	base[CI_PATH_LINE] = c->path_line;
 	count[CI_PREFIXES] = count[CI_PREFIX_LINE] = count[CI_PATH_LINE] =
-		c->nprefixes + shift;
+		c->nprefixes;
 	base[CI_ERRORS] = c->errors;
 	count[CI_ERRORS] = c->nerrors_stored;
 	base[CI_LOCALS] = c->locals;
@@ -76,8 +77,8 @@ int confimg_build(const struct config *c, const struct conf_stamp *st,
 	hdr->version = CONFIMG_VERSION;
 	hdr->hdr_size = sizeof(*hdr);
 	memcpy(hdr->elem_size, elem_sizes, sizeof(elem_sizes));
-	hdr->has_default = c->has_default;
-	hdr->nslots = (uint32_t)(c->nprefixes + shift);
+	hdr->default_auto = c->default_auto;
+	hdr->nslots = (uint32_t)c->nprefixes;
 	hdr->stamp = *st;
 	hdr->nerrors = c->nerrors;
 	hdr->nerrors_stored = c->nerrors_stored;
@@ -126,13 +127,13 @@ struct config *confimg_open(const void *img, size_t len,
 	const struct confimg_hdr *h = img;
 	const void *p[CI_NSECT];
 	struct config *c = &v->c;
-	size_t nslots, shift;
+	size_t nslots;
 
 	if (!img || len < sizeof(*h) || (uintptr_t)img % SECT_ALIGN ||
 	    memcmp(h->magic, CONFIMG_MAGIC, sizeof(h->magic)) != 0 ||
 	    h->version != CONFIMG_VERSION || h->hdr_size != sizeof(*h) ||
 	    memcmp(h->elem_size, elem_sizes, sizeof(elem_sizes)) != 0 ||
-	    h->total != len || h->has_default > 1)
+	    h->total != len || h->default_auto > 1)
 		return NULL;
 	if (want && memcmp(&h->stamp, want, sizeof(*want)) != 0)
 		return NULL;
@@ -140,7 +141,6 @@ struct config *confimg_open(const void *img, size_t len,
 		if (!(p[s] = section(h, img, len, s)))
 			return NULL;
 	nslots = h->nslots;
-	shift = h->has_default ? 0 : 1;
 	if (nslots < 1 || nslots > CONF_MAX_PREFIXES ||
 	    h->sec[CI_PREFIXES].count != nslots ||
 	    h->sec[CI_PREFIX_LINE].count != nslots ||
@@ -157,7 +157,7 @@ struct config *confimg_open(const void *img, size_t len,
 		if (!memchr(e->msg, '\0', sizeof(e->msg)))
 			return NULL;
 	}
-	for (size_t i = shift; i < nslots; i++)
+	for (size_t i = 0; i < nslots; i++)
 		if (!nat64_prefix_len_valid(
 			    ((const struct nat64_prefix *)p[CI_PREFIXES])[i].len))
 			return NULL;
@@ -167,11 +167,12 @@ struct config *confimg_open(const void *img, size_t len,
 	memcpy(v->pfx_line, p[CI_PREFIX_LINE], nslots * sizeof(int));
 	memcpy(v->path_line, p[CI_PATH_LINE], nslots * sizeof(int));
 	c->filename = filename;
-	c->has_default = h->has_default;
-	c->prefixes = v->pfx + shift;
-	c->prefix_line = v->pfx_line + shift;
-	c->path_line = v->path_line + shift;
-	c->nprefixes = nslots - shift;
+	c->has_default = true;
+	c->default_auto = h->default_auto != 0;
+	c->prefixes = v->pfx;
+	c->prefix_line = v->pfx_line;
+	c->path_line = v->path_line;
+	c->nprefixes = nslots;
 	c->errors = (struct conf_error *)p[CI_ERRORS];
 	c->nerrors = h->nerrors;
 	c->nerrors_stored = h->nerrors_stored;

@@ -36,14 +36,14 @@ enum {
 };
 
 #define CONFIMG_MAGIC "tn64cimg"
-#define CONFIMG_VERSION 1u
+#define CONFIMG_VERSION 2u
 
 struct confimg_hdr {
 	char magic[8];
 	uint32_t version;
 	uint32_t hdr_size;             /* sizeof(struct confimg_hdr) */
 	uint32_t elem_size[CI_NSECT];  /* sizeof of each section's element */
-	uint32_t has_default;
+	uint32_t default_auto;         /* nat64_prefix = auto (config.h) */
 	uint32_t nslots;               /* prefix slots, slot 0 the default's */
 	struct conf_stamp stamp;
 	uint64_t total;                /* bytes of the whole image */

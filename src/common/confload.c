@@ -56,6 +56,14 @@ void tnconf_capture_env(void)
 	captured = 1;
 }
 
+const char *tnconf_xdg_runtime_dir(void)
+{
+	const char *v = captured ? (have_xdg > 0 ? xdg_dir : NULL)
+				 : tnconf_env("XDG_RUNTIME_DIR", 1);
+
+	return v && *v ? v : NULL;
+}
+
 const char *tnconf_env(const char *name, int trusted_only)
 {
 	if (trusted_only && getauxval(AT_SECURE))

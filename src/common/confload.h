@@ -14,11 +14,17 @@
  * (trusted_only) are ignored in secure-execution (setuid) processes. */
 const char *tnconf_env(const char *name, int trusted_only);
 
-/* Keep copies of TNAT64_CONF_FILE and TNAT64_NAT64_PREFIX as they are
- * now: the configuration is read later, on first use, and some programs
- * (nginx, daemons) clear their environment in between.  Cheap: two
- * getenv calls and two short copies. */
+/* Keep copies of TNAT64_CONF_FILE, TNAT64_NAT64_PREFIX and
+ * XDG_RUNTIME_DIR (where the user's prefix cache lives) as they are now:
+ * the configuration and the cache are read later, on first use, and some
+ * programs (nginx, daemons) clear their environment in between.  Cheap:
+ * three getenv calls and three short copies.  None of them is taken in a
+ * secure-execution process. */
 void tnconf_capture_env(void);
+
+/* The captured XDG_RUNTIME_DIR (tnconf_env's value before capture), or
+ * NULL when unset, empty, too long or in a secure-execution process. */
+const char *tnconf_xdg_runtime_dir(void);
 
 /* log_setup from TNAT64_DEBUG and TNAT64_DEBUG_FILE. */
 void tnconf_setup_logging(const char *progname);

@@ -26,6 +26,12 @@ static int libc_openat(int dirfd, const char *path, int flags, mode_t mode)
 	return openat(dirfd, path, flags, mode);
 }
 
+static int libc_fstatat(int dirfd, const char *path, struct stat *st,
+			int flags)
+{
+	return fstatat(dirfd, path, st, flags);
+}
+
 static ssize_t libc_getrandom(void *buf, size_t len, unsigned flags)
 {
 	return getrandom(buf, len, flags);
@@ -43,6 +49,7 @@ const struct disc_ops disc_libc_ops = {
 	.read = read,
 	.write = write,
 	.fstat = fstat,
+	.fstatat = libc_fstatat,
 	.fchmod = fchmod,
 	.mkdirat = mkdirat,
 	.renameat = renameat,
@@ -153,6 +160,9 @@ static long read_small(const struct disc_ops *ops, int dirfd,
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/* the whole regular file: no read for the end of it */
+		if (st && S_ISREG(st->st_mode) && len >= (size_t)st->st_size)
+			break;
 	}
 	ops->close(fd);
 	return (long)len;
@@ -531,29 +541,23 @@ static size_t env_dirs(const struct disc_env *env, struct pfx_dir d[4])
 }
 
 /* Check a directory: 1 trusted, 0 missing, -1 untrusted (logged when
- * log_it). */
+ * log_it).  One system call: the name itself, symbolic links not
+ * followed (a link is not a directory). */
 static int dir_state(const struct disc_ops *ops, const char *path,
 		     uid_t owner, bool log_it)
 {
 	struct stat st;
 	enum pfx_trust t;
-	int fd = ops->openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY |
-			     O_NOFOLLOW | O_CLOEXEC, 0);
 
-	if (fd < 0) {
+	if (ops->fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		if (log_it)
 			log_msg(LOG_ERR, "prefix cache: ignoring %s (%s)", path,
-				errno == ELOOP || errno == ENOTDIR
-				? "not a directory" : "cannot open it");
+				errno == ENOTDIR ? "not a directory"
+						 : "cannot look at it");
 		return -1;
 	}
-	if (ops->fstat(fd, &st) < 0) {
-		ops->close(fd);
-		return -1;
-	}
-	ops->close(fd);
 	t = pfx_trust_check(&st, true, owner);
 	if (t != PFX_TRUSTED) {
 		if (log_it)
@@ -808,27 +812,20 @@ int disc_cache_write(const struct disc_ops *ops, const struct disc_env *env,
 	return disc_cache_put(ops, env, PFX_FILE_NAME, &iov, 1, where, wsize);
 }
 
-int disc_obtain(const struct disc_ops *ops, const struct disc_env *env,
-		const struct disc_params *p, struct pfx_record *rec,
-		struct disc_result *res)
+void disc_store(const struct disc_ops *ops, const struct disc_env *env,
+		const struct pfx_record *rec, const struct disc_result *res)
 {
-	struct disc_result local;
-	int64_t now = disc_now(ops);
+	int e;
 
-	if (!res)
-		res = &local;
-	memset(res, 0, sizeof(*res));
-	if (disc_cache_read(ops, env, now, rec, NULL, 0) == 1)
-		return rec->have_prefix ? 1 : 0;
-	disc_rfc7050(ops, p, res);
-	disc_result_record(res, disc_now(ops), rec);
-	if (!env->secure) {
-		int e = disc_cache_write(ops, env, rec, NULL, 0);
+	if (env->secure || res->queries == 0)
+		return;
+	e = disc_cache_write(ops, env, rec, NULL, 0);
+	if (e < 0)
+		log_msg(LOG_WARN, "prefix cache: not written (errno %d)", -e);
+}
 
-		if (e < 0)
-			log_msg(LOG_WARN, "prefix cache: not written (errno %d)",
-				-e);
-	}
+void disc_report(const struct disc_result *res)
+{
 	if (res->status == DISC_FOUND) {
 		log_msg(LOG_INFO, "NAT64 prefix %B/%u from %s (RFC 7050)",
 			res->prefix.addr, res->prefix.len, res->server);
@@ -839,5 +836,33 @@ int disc_obtain(const struct disc_ops *ops, const struct disc_env *env,
 	} else {
 		log_msg(LOG_INFO, "no NAT64 prefix discovered (%s)", res->why);
 	}
+}
+
+int disc_discover(const struct disc_ops *ops, const struct disc_env *env,
+		  const struct disc_params *p, struct pfx_record *rec,
+		  struct disc_result *res)
+{
+	struct disc_result local;
+
+	if (!res)
+		res = &local;
+	disc_rfc7050(ops, p, res);
+	disc_result_record(res, disc_now(ops), rec);
+	disc_store(ops, env, rec, res);
+	disc_report(res);
 	return rec->have_prefix ? 1 : 0;
+}
+
+int disc_obtain(const struct disc_ops *ops, const struct disc_env *env,
+		const struct disc_params *p, struct pfx_record *rec,
+		struct disc_result *res)
+{
+	struct disc_result local;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	if (disc_cache_read(ops, env, disc_now(ops), rec, NULL, 0) == 1)
+		return rec->have_prefix ? 1 : 0;
+	return disc_discover(ops, env, p, rec, res);
 }

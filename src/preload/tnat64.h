@@ -177,13 +177,22 @@ bool tn_ipv6_only_host(void);
 /* 1 if net.ipv6.bindv6only is set (new AF_INET6 sockets are v6-only). */
 int tn_bindv6only(void);
 
-/* policy_route under this process's configuration: 1 when v4:port
- * (network order) goes through the NAT64 prefix in *pfx, 0 when direct
- * (always-direct addresses without loading the configuration). */
+/* policy_route under this process's configuration and discovered
+ * default (prefixes.h): 1 when v4:port (network order) goes through the
+ * NAT64 prefix in slot *pfx, 0 when direct (always-direct addresses
+ * without loading the configuration). */
 int tn_route(uint32_t v4, uint16_t port_be, int *pfx);
-/* The NAT64 socket address of v4:port in prefix slot pfx. */
-void tn_synth(int pfx, uint32_t v4, uint16_t port_be,
-	      struct sockaddr_in6 *out);
+/* The NAT64 socket address of v4:port in prefix slot pfx, for a
+ * translation about to be made (prefixes_synth: the discovered default
+ * is found here, synchronously, at most the discovery budget, also for a
+ * non-blocking socket).  0, or -ENETUNREACH when no prefix applies after
+ * all. */
+int tn_synth(int pfx, uint32_t v4, uint16_t port_be,
+	     struct sockaddr_in6 *out);
+/* The IPv4 form of an address a translated socket reports
+ * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
+int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
+	     struct sockaddr_in *out);
 
 /* The real functions for the shared option code (xlat.c). */
 extern const struct sockopt_ops tn_sockopt_ops;

@@ -18,21 +18,6 @@
 #include "sockopt.h"
 #include "tnat64.h"
 
-int tn_route(uint32_t v4, uint16_t port_be, int *pfx)
-{
-	/* The common local destinations do not load the configuration. */
-	if (policy_always_direct(v4)) {
-		*pfx = -1;
-		return 0;
-	}
-	return policy_route(tn_config(), v4, port_be, pfx);
-}
-
-void tn_synth(int pfx, uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
-{
-	msgconv_v4_to_nat64(policy_prefix(tn_config(), pfx), v4, port_be, out);
-}
-
 /* The shared option code (sockopt.c) calls the real functions, never
  * our hooks. */
 static int ops_socket(int d, int t, int p)
@@ -197,7 +182,12 @@ static int connect_nat64(int fd, int pfx, uint32_t v4, uint16_t port)
 	struct sockaddr_in6 s6;
 	int r;
 
-	tn_synth(pfx, v4, port, &s6);
+	/* No prefix applies after all (a discovered default that fell
+	 * back to the well-known prefix, a non-global v4): the direct
+	 * attempt's "network unreachable" stands. */
+	r = tn_synth(pfx, v4, port, &s6);
+	if (r < 0)
+		return r;
 	r = do_connect(fd, &s6, sizeof(s6));
 	tn_cache_after(pfx, POLICY_CONNECT, r);
 	if (r == 0 || r == -EINPROGRESS)

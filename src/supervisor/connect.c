@@ -129,10 +129,15 @@ static int connect_v4(struct call *c, struct sockinfo *si,
 		if (!policy_direct_failed(r))
 			return r;
 	}
+	/* -ENETUNREACH when no prefix applies after all: what the direct
+	 * attempt said (before the socket is replaced) */
+	r = sv_synth(c, pfx, v4, port, &s6);
+	if (r < 0)
+		return way == POLICY_WAY_DIRECT_FIRST ? r
+						      : do_connect(c, si->d, ss, len);
 	r = sv_replace_socket(c, si, &flags);
 	if (r < 0)
 		return r;
-	sv_synth(pfx, v4, port, &s6);
 	r = connect(si->d, (struct sockaddr *)&s6, sizeof(s6)) == 0 ? 0
 									: -errno;
 	sv_log_xlat("connect", c, si->fd, v4, port, &s6, r);
@@ -173,13 +178,13 @@ static int connect_x(struct call *c, struct sockinfo *si,
 		}
 		return r;
 	}
-	direct_first = sv_dest_on_x(si, POLICY_CONNECT, sin->sin_addr.s_addr,
-				    sin->sin_port, &s6, &pfx);
+	direct_first = sv_dest_on_x(c, si, POLICY_CONNECT,
+				    sin->sin_addr.s_addr, sin->sin_port, &s6,
+				    &pfx);
 	r = do_connect(c, si->d, &s6, sizeof(s6));
-	if (direct_first && policy_direct_failed(r)) {
-		sv_synth(pfx, sin->sin_addr.s_addr, sin->sin_port, &s6);
+	if (direct_first && policy_direct_failed(r) &&
+	    sv_synth(c, pfx, sin->sin_addr.s_addr, sin->sin_port, &s6) == 0)
 		r = do_connect(c, si->d, &s6, sizeof(s6));
-	}
 	if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr))
 		sv_cache_after(pfx, POLICY_CONNECT, r);
 	sv_log_xlat("connect", c, si->fd, sin->sin_addr.s_addr, sin->sin_port,
@@ -215,7 +220,8 @@ static int connect_v6(struct call *c, struct sockinfo *si,
 		if (!policy_direct_failed(r))
 			return r;
 	}
-	sv_synth(pfx, v4, in6->sin6_port, &s6);
+	if (sv_synth(c, pfx, v4, in6->sin6_port, &s6) < 0)
+		return do_connect(c, si->d, ss, len);
 	/* Recorded first: getpeername may come before connect returns. */
 	sv_x_begin(si, pfx);
 	si->x.peer_v4 = v4;

@@ -71,13 +71,12 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct sv_lmsg *lm,
 			return e < 0 ? e : do_send(c, si->d, lm, &lm->name,
 						   lm->namelen, flags);
 		}
-		direct_first = sv_dest_on_x(si, POLICY_SEND, v4, port, &s6,
-					    &pfx);
+		direct_first = sv_dest_on_x(c, si, POLICY_SEND, v4, port,
+					    &s6, &pfx);
 		r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
-		if (direct_first && policy_direct_failed((int)r)) {
-			sv_synth(pfx, v4, port, &s6);
+		if (direct_first && policy_direct_failed((int)r) &&
+		    sv_synth(c, pfx, v4, port, &s6) == 0)
 			r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
-		}
 		if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr))
 			sv_cache_after(pfx, POLICY_SEND, r);
 		if (tfo && (r >= 0 || r == -EINPROGRESS)) {
@@ -118,7 +117,10 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct sv_lmsg *lm,
 		if (!policy_direct_failed((int)r))
 			return r;
 	}
-	sv_synth(pfx, v4, port, &s6);
+	/* no prefix applies after all: the direct answer */
+	if (sv_synth(c, pfx, v4, port, &s6) < 0)
+		return way == POLICY_WAY_DIRECT_FIRST ? -ENETUNREACH
+			: do_send(c, si->d, lm, &lm->name, lm->namelen, flags);
 	if (si->domain == AF_INET) {
 		int e = sv_replace_socket(c, si, &rflags);
 

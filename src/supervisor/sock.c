@@ -199,15 +199,15 @@ enum policy_way sv_way(struct sockinfo *si, enum policy_call call,
  * our AF_INET6 sockets: s6, the NAT64 address or ::ffff:a.b.c.d.  true
  * when that is a direct attempt after which NAT64 (prefix *pfx) may
  * follow (policy_direct_failed). */
-bool sv_dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
-		  uint16_t port, struct sockaddr_in6 *s6, int *pfx)
+bool sv_dest_on_x(struct call *c, struct sockinfo *si, enum policy_call call,
+		  uint32_t v4, uint16_t port, struct sockaddr_in6 *s6,
+		  int *pfx)
 {
 	bool nat = sv_route(v4, port, pfx);
 
-	if (nat && sv_way(si, call, *pfx) == POLICY_WAY_NAT64) {
-		sv_synth(*pfx, v4, port, s6);
+	if (nat && sv_way(si, call, *pfx) == POLICY_WAY_NAT64 &&
+	    sv_synth(c, *pfx, v4, port, s6) == 0)
 		return false;
-	}
 	msgconv_mapped(v4, port, s6);
 	return nat;
 }

@@ -52,12 +52,22 @@
  * logging from TNAT64_DEBUG / TNAT64_DEBUG_FILE.  Never fails. */
 void sv_conf_load(void);
 const struct config *sv_config(void);
-/* policy_route under our configuration: 1 when v4:port (network order)
- * goes through the NAT64 prefix in slot *pfx, 0 when direct. */
+/* policy_route under our configuration and discovered default
+ * (prefixes.h): 1 when v4:port (network order) goes through the NAT64
+ * prefix in slot *pfx, 0 when direct. */
 int sv_route(uint32_t v4, uint16_t port_be, int *pfx);
-/* The NAT64 socket address of v4:port in prefix slot pfx. */
-void sv_synth(int pfx, uint32_t v4, uint16_t port_be,
-	      struct sockaddr_in6 *out);
+struct call;
+/* The NAT64 socket address of v4:port in prefix slot pfx, for a
+ * translation about to be made by the worker of call c (may be NULL):
+ * prefixes_synth, which finds a discovered default (bounded; the worker
+ * passes its receive turn first).  0, or -ENETUNREACH when no prefix
+ * applies after all. */
+int sv_synth(struct call *c, int pfx, uint32_t v4, uint16_t port_be,
+	     struct sockaddr_in6 *out);
+/* The IPv4 form of an address seen on a translated socket
+ * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
+int sv_to_v4(const struct sockaddr_in6 *s6, int prefer,
+	     struct sockaddr_in *out);
 /* The decision cache (policy.h), one state per prefix slot, shared by
  * every program we serve. */
 enum policy_state sv_cache_get(int pfx);
@@ -264,8 +274,9 @@ enum policy_way sv_way(struct sockinfo *si, enum policy_call call, int pfx);
 /* Where a connect or send to v4:port goes first on one of our AF_INET6
  * sockets (s6); true when NAT64 (prefix *pfx) may follow a failed direct
  * attempt. */
-bool sv_dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
-		  uint16_t port, struct sockaddr_in6 *s6, int *pfx);
+bool sv_dest_on_x(struct call *c, struct sockinfo *si, enum policy_call call,
+		  uint32_t v4, uint16_t port, struct sockaddr_in6 *s6,
+		  int *pfx);
 /* One log line for a translated call (r: 0 or -errno). */
 void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 		 uint16_t port, const struct sockaddr_in6 *s6, int r);

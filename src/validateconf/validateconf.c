@@ -173,10 +173,15 @@ static void show_config(const struct config *c)
 	printf("\n");
 
 	printf("=== Default NAT64 prefix ===\n");
-	if (c->has_default)
-		show_prefix(c, 0);
+	if (c->default_auto && c->prefix_line[0] > 0)
+		printf("  auto (line %d): ", c->prefix_line[0]);
+	else if (c->default_auto)
+		printf("  auto (no default nat64_prefix line): ");
+	if (c->default_auto)
+		printf("found at run time, RFC 8781 PREF64\n"
+		       "  or RFC 7050 DNS64, else 64:ff9b::/96; 'tnat64 status' shows it\n");
 	else
-		printf("  none: destinations outside every path are reached directly\n");
+		show_prefix(c, 0);
 	printf("\n");
 
 	for (size_t i = c->has_default ? 1 : 0; i < c->nprefixes; i++) {
@@ -206,7 +211,8 @@ static void show_errors(const struct config *c, const char *name)
 
 static bool has_wkp(const struct config *c)
 {
-	for (size_t i = 0; i < c->nprefixes; i++)
+	/* an auto default's 64:ff9b::/96 is only its fallback */
+	for (size_t i = c->default_auto ? 1 : 0; i < c->nprefixes; i++)
 		if (nat64_prefix_is_wkp(&c->prefixes[i]))
 			return true;
 	return false;
@@ -299,6 +305,13 @@ static int test_host(const struct config *c, const char *host,
 			printf("  note: %s is not a global address and the well-known prefix\n"
 			       "  64:ff9b::/96 must not be used for it (RFC 6052 section 3.1)\n",
 			       ip4(v4));
+		break;
+	case LOOKUP_AUTO:
+		printf("via the default NAT64 prefix, found at run time (auto)\n"
+		       "  'tnat64 status %s' shows which one%s\n", ip4(v4),
+		       ipv4_is_global(v4) ? "" :
+		       "; if none is found, direct IPv4 (64:ff9b::/96 is never\n"
+		       "  used for non-global addresses, RFC 6052 section 3.1)");
 		break;
 	case LOOKUP_NAT64: {
 		char ptext[64], a6[46];

@@ -97,7 +97,7 @@ static void write_file(const char *path, const void *data, size_t len)
 
 static bool is_builtin(const struct config *c)
 {
-	return c && c->has_default && c->nprefixes == 1 &&
+	return c && c->has_default && c->default_auto && c->nprefixes == 1 &&
 	       nat64_prefix_is_wkp(&c->prefixes[0]) && c->nlocals == 0 &&
 	       c->nsubnets == 0 && c->nerrors == 0;
 }
@@ -160,8 +160,8 @@ static void test_files(void)
 	int lines;
 	const char *out = load("/dev/null", NULL, &tc, &lines);
 
-	CHECK_MSG("/dev/null: an empty configuration, no message",
-		  tc.config && !tc.config->has_default &&
+	CHECK_MSG("/dev/null: an empty configuration (auto default), no message",
+		  tc.config && tc.config->default_auto &&
 		  tc.config->nerrors == 0 && lines == 0, "got \"%s\"", out);
 	tnconf_free(&tc);
 	path_in_dir(loop, sizeof(loop), "loop");
