@@ -32,7 +32,7 @@ static int do_connect(struct call *c, int d, const void *sa, socklen_t len)
 	sv_block_begin(c);
 	r = connect(d, (const struct sockaddr *)sa, len) == 0 ? 0 : -errno;
 	sv_block_end(c);
-	return r;
+	return r == -EINTR ? sv_interrupted(c, d, SO_SNDTIMEO) : r;
 }
 
 static void sndtimeo_deadline(int d, struct timespec *dl, bool *has)
@@ -96,7 +96,7 @@ static int wait_connected(struct call *c, int d, int pfx)
 			ms = left > INT_MAX ? INT_MAX : (int)left;
 		}
 		if (sv_cancelled(c)) {
-			r = -EINTR;
+			r = sv_interrupted(c, d, SO_SNDTIMEO);
 			break;
 		}
 		n = poll(&p, 1, ms);

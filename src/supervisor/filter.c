@@ -124,7 +124,29 @@ static void addr_len(struct asm_state *a)
 	emit(a, JGE(ADDR_MIN), L_NOTIFY, L_ALLOW);
 }
 
-int sv_filter_install(void)
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* With SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19) where the
+ * kernel has it: a call we received waits for our answer through
+ * signals (only a fatal one ends it), so a signal can no longer turn a
+ * call being answered into EINTR; the window before we receive it stays.
+ * Calls we hold for long are interrupted by us instead (watchdog.c). */
+static int install(struct sock_fprog *prog, bool *killable)
+{
+	int fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
+
+	*killable = fd >= 0;
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+				  SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	return fd;
+}
+
+int sv_filter_install(bool *killable)
 {
 	struct asm_state a = { .n = 0 };
 	struct sock_fprog prog;
@@ -192,13 +214,11 @@ int sv_filter_install(void)
 	prog.filter = a.insn;
 	/* Root may install a filter without no_new_privs, so that set-user-ID
 	 * programs keep working when root runs them; anyone else needs it. */
-	fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	fd = install(&prog, killable);
 	if (fd < 0 && errno == EACCES) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return -errno;
-		fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-				  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+		fd = install(&prog, killable);
 	}
 	return fd < 0 ? -errno : fd;
 }

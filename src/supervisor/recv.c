@@ -47,7 +47,7 @@ static ssize_t do_recv(struct call *c, struct sockinfo *si,
 	if (r < 0)
 		r = -errno;
 	sv_block_end(c);
-	return r;
+	return r == -EINTR ? sv_interrupted(c, si->d, SO_RCVTIMEO) : r;
 }
 
 /* Thread-local buffer for one datagram; larger buffers are allocated. */

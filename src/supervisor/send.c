@@ -77,7 +77,7 @@ static ssize_t do_send(struct call *c, struct sockinfo *si,
 		r = sendmsg(si->d, &m, flags);
 		r = r < 0 ? -errno : r;
 		sv_block_end(c);
-		return r;
+		return r == -EINTR ? sv_interrupted(c, si->d, SO_SNDTIMEO) : r;
 	}
 	/* A datagram goes at once, unless the send buffer is full: only
 	 * then may it wait, without our receive turn. */
@@ -92,7 +92,7 @@ static ssize_t do_send(struct call *c, struct sockinfo *si,
 	r = sendmsg(si->d, &m, flags);
 	r = r < 0 ? -errno : r;
 	sv_block_end(c);
-	return r;
+	return r == -EINTR ? sv_interrupted(c, si->d, SO_SNDTIMEO) : r;
 }
 
 /* A datagram or TFO connect of an AF_INET socket of the program to a

@@ -50,7 +50,7 @@ static int start_worker(void);
 #define STAT_NR 512
 static atomic_ulong stat_calls[STAT_NR], stat_continued;
 
-static void stats_log(void)
+void sv_serve_end(void)
 {
 	static const struct {
 		int nr;
@@ -172,7 +172,6 @@ static void *worker(void *arg)
 				    (p.revents & POLLHUP)) {
 					uint64_t one = 1;
 
-					stats_log();
 					if (write(gone_fd, &one, sizeof(one)) < 0)
 						log_msg(LOG_DEBUG, "eventfd");
 					sem_post(&turn);
@@ -194,6 +193,7 @@ static void *worker(void *arg)
 		c.pidfd = -1;
 		c.thread = pthread_self();
 		atomic_init(&c.cancelled, 0);
+		atomic_init(&c.signalled, 0);
 		atomic_init(&c.receiver, 1);
 		if ((unsigned)c.nr < STAT_NR)
 			atomic_fetch_add_explicit(&stat_calls[c.nr], 1,
@@ -251,7 +251,7 @@ static int start_worker(void)
 	return 0;
 }
 
-void sv_serve_start(int fd, int gone)
+void sv_serve_start(int fd, int gone, bool killable)
 {
 	struct seccomp_notif_sizes sz;
 
@@ -281,6 +281,6 @@ void sv_serve_start(int fd, int gone)
 		notif_size = sz.seccomp_notif;
 
 	sem_init(&turn, 0, 1);
-	sv_watchdog_start();
+	sv_watchdog_start(killable);
 	start_worker();
 }

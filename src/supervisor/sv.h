@@ -68,8 +68,9 @@ void sv_cache_after(int pfx, enum policy_call call, long r);
 
 /* ---------------------------------------------------------- filter.c */
 /* Install the filter in the calling process; returns the listener fd or
- * -errno. */
-int sv_filter_install(void);
+ * -errno, *killable: received calls wait through non-fatal signals
+ * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV). */
+int sv_filter_install(bool *killable);
 
 /* ---------------------------------------------------------- elf.c */
 /* --want: 0 = static or Go ELF binary, 1 = not, 2 = error. */
@@ -106,7 +107,9 @@ struct call {
 				   thread still waits for us (target.c) */
 	bool write_ok;          /* ID_VALID checked since our last read */
 	pthread_t thread;       /* the worker handling it */
-	atomic_int cancelled;   /* the notification went away */
+	atomic_int cancelled;   /* the notification went away, or (killable
+				   waits) a signal came for its thread */
+	atomic_int signalled;   /* that signal: answer as the kernel would */
 	atomic_int receiver;    /* its worker still holds the receive turn */
 	struct call *next;      /* blocking-region list */
 };
@@ -116,9 +119,13 @@ extern int sv_listener;
 #define SV_MAX_WORKERS 4096
 
 /* Start serving notifications on listener (worker threads); once no
- * supervised task is left, 1 is written to the eventfd gone (and, at
- * TNAT64_DEBUG 3, the number of notifications per call is logged). */
-void sv_serve_start(int listener, int gone);
+ * supervised task is left, 1 is written to the eventfd gone.  killable:
+ * the filter was installed with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+ * (then we interrupt the calls we hold when a signal comes). */
+void sv_serve_start(int listener, int gone, bool killable);
+/* Before A exits: at TNAT64_DEBUG 3, log how many notifications came,
+ * per call. */
+void sv_serve_end(void);
 /* Before anything that may block for long: let another worker receive
  * the next notifications. */
 void sv_pass_turn(struct call *c);
@@ -133,6 +140,13 @@ void sv_block_begin(struct call *c);
 void sv_block_end(struct call *c);
 /* Turn short waits (RECEIVER_MS) keep; longer ones pass it. */
 #define SV_RECEIVER_MS 1
+/* A blocking call of ours on the program's socket d, for the program's
+ * call, returned -EINTR (the watchdog interrupted it): what the
+ * program's call returns, as the kernel's own interrupted socket call:
+ * -ERESTARTSYS when a signal waits for the thread and d has no timeout
+ * of that kind (opt: SO_RCVTIMEO or SO_SNDTIMEO), so that it restarts
+ * with SA_RESTART; else -EINTR. */
+int sv_interrupted(struct call *c, int d, int opt);
 static inline bool sv_cancelled(struct call *c)
 {
 	return atomic_load(&c->cancelled) != 0;
@@ -140,8 +154,9 @@ static inline bool sv_cancelled(struct call *c)
 /* A worker thread starts / stops using its blocking-region slot. */
 void sv_watch_join(void);
 void sv_watch_leave(void);
-/* The interrupt signal's handler and the watchdog thread. */
-void sv_watchdog_start(void);
+/* The interrupt signal's handler and the watchdog thread (killable: see
+ * sv_serve_start). */
+void sv_watchdog_start(bool killable);
 
 /* ---------------------------------------------------------- target.c */
 /* The notification is still pending (SECCOMP_IOCTL_NOTIF_ID_VALID). */

@@ -25,13 +25,19 @@
  *    are counted ("# eintr" lines); each call retried must give the
  *    right answer.
  * 4. A blocking connect to HOLE:HOLEPORT (nothing answers) under
- *    alarm(1) without SA_RESTART: EINTR, as natively. */
+ *    alarm(1) without SA_RESTART: EINTR, as natively.
+ * 5. A blocking recvfrom on a translated UDP socket whose datagram went
+ *    to HOLE (the supervisor holds that call): a timer signal without
+ *    SA_RESTART ends it with EINTR; with SA_RESTART it goes on (the
+ *    signals come, the call stays) until a signal without SA_RESTART
+ *    from a child process ends it.  The process keeps one thread. */
 #include "progs.h"
 
 #include <dirent.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 static const char *addr, *hole;
 static unsigned echo_port, hole_port;
@@ -327,6 +333,72 @@ static void alarm_connect(void)
 	close(fd);
 }
 
+static void on_usr2(int sig)
+{
+	(void)sig;
+}
+
+/* The timer every ms milliseconds (0: off), not the 1 ms storm. */
+static void timer_ms(int ms)
+{
+	struct itimerval it = {
+		.it_interval = { ms / 1000, (ms % 1000) * 1000 },
+		.it_value = { ms / 1000, (ms % 1000) * 1000 },
+	};
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Phase 5: a receive the supervisor holds, interrupted. */
+static void held_recv(void)
+{
+	struct sockaddr_in sa = sin4(hole, hole_port), from;
+	struct sigaction usr2;
+	socklen_t l = sizeof from;
+	char buf[8];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), e;
+	ssize_t r;
+	pid_t kid;
+
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sizeof sa) != 1) {
+		fail("storm/held-recv/sendto", "%s", strerror(errno));
+		close(fd);
+		return;
+	}
+	handler(false);
+	timer_ms(300);
+	r = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &l);
+	e = errno;
+	timer_ms(0);
+	check("storm/held-recv/eintr", r < 0 && e == EINTR, "recvfrom: %s",
+	      r < 0 ? strerror(e) : "a datagram");
+	/* SA_RESTART: the timer's signals restart it; SIGUSR2 (no
+	 * SA_RESTART) from a child after 1.5 s ends it. */
+	memset(&usr2, 0, sizeof usr2);
+	usr2.sa_handler = on_usr2;
+	sigaction(SIGUSR2, &usr2, NULL);
+	handler(true);
+	kid = fork();
+	if (kid == 0) {
+		usleep(1500 * 1000);
+		kill(getppid(), SIGUSR2);
+		_exit(0);
+	}
+	ticks = 0;
+	timer_ms(200);
+	l = sizeof from;
+	r = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &l);
+	e = errno;
+	timer_ms(0);
+	if (kid > 0)
+		waitpid(kid, NULL, 0);
+	check("storm/held-recv/sa-restart", r < 0 && e == EINTR && ticks >= 3,
+	      "recvfrom: %s after %ld SIGALRMs (want EINTR from SIGUSR2 "
+	      "after 3 or more)", r < 0 ? strerror(e) : "a datagram",
+	      (long)ticks);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n, calls, ntrapped;
@@ -348,5 +420,6 @@ int main(int argc, char **argv)
 	untrapped(calls);
 	trapped(ntrapped);
 	alarm_connect();
+	held_recv();
 	return progs_exit();
 }
