@@ -343,7 +343,7 @@ bool policy_option_needs_inet(int level, int name, bool cmsg_v4);
 /* ioctl requests that only an AF_INET socket answers (IPv4 interface
  * addresses, ARP, IPv4 routes; an AF_INET6 socket takes some of the same
  * numbers with IPv6 structures): a stand-in becomes a real AF_INET socket
- * first.  The table is sorted (the supervisor's filter compiles it). */
+ * first.  The table is sorted. */
 extern const unsigned int policy_inet_ioctls[];
 extern const unsigned int policy_n_inet_ioctls;
 bool policy_ioctl_needs_inet(unsigned long req);

@@ -63,7 +63,7 @@ int64_t sv_handle_names(struct call *c, bool peer)
 	int64_t ret;
 	int r;
 
-	if (!sv_open_for(c, &si, sv_translated, &ret))
+	if (!sv_open_ours(c, &si, &ret))
 		return ret;
 	r = peer ? getpeername(si.d, (struct sockaddr *)&ss, &sl)
 		 : getsockname(si.d, (struct sockaddr *)&ss, &sl);
