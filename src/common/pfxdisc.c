@@ -737,6 +737,10 @@ static int read_record(const struct disc_ops *ops, const struct pfx_dir *d,
 		if (k <= 0)
 			break;
 		n += (size_t)k;
+		/* the whole file as fstat saw it (written by rename, never
+		 * in place): no read for the end of it */
+		if (n >= (size_t)st.st_size)
+			break;
 	}
 	ops->close(fd);
 	if (pfx_record_parse(buf, n, rec) < 0) {
