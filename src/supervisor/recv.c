@@ -2,9 +2,9 @@
 /* recvfrom(2), recvmsg(2), recvmmsg(2) on our translated datagram
  * sockets: received into our buffers, copied out within the program's
  * lengths with the source in the form the program expects
- * (sv_view_addr).  Everything else runs as it is. */
+ * (sv_view_addr), in one write.  Everything else runs as it is. */
 #include <errno.h>
-#include <poll.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,40 +16,64 @@
  * sockets need us; everything else runs as it is. */
 static int64_t recv_front(struct call *c, struct sockinfo *si)
 {
-	int r = sv_sock_open(c, (int)c->args[0], si);
+	int64_t r;
 
-	if (r == SV_NOT_INSPECTABLE)
-		return SV_CONTINUE;
-	if (r < 0)
+	if (!sv_open_ours(c, si, &r))
 		return r;
-	if (!si->have_x || si->type != SOCK_DGRAM) {
+	if (si->x.type != SOCK_DGRAM) {
 		sv_sock_close(si);
 		return SV_CONTINUE;
 	}
 	return 0;
 }
 
-static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
+/* Receive on our socket: at once if something is there; if not and the
+ * program's call may wait, without our receive turn (and interrupted
+ * when the program's thread is). */
+static ssize_t do_recv(struct call *c, struct sockinfo *si,
+		       struct msghdr *m, int flags)
 {
-	ssize_t r;
+	ssize_t r = recvmsg(si->d, m, flags | MSG_DONTWAIT);
+	int fl;
 
-	sv_maybe_pass_turn(c, d, flags, POLLIN);
+	if (r >= 0 || errno != EAGAIN || (flags & MSG_DONTWAIT))
+		return r < 0 ? -errno : r;
+	fl = fcntl(si->d, F_GETFL);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return -EAGAIN;
+	sv_pass_turn(c);
 	sv_block_begin(c);
-	r = recvmsg(d, m, flags);
+	r = recvmsg(si->d, m, flags);
 	if (r < 0)
 		r = -errno;
 	sv_block_end(c);
-	return r;
+	return r == -EINTR ? sv_interrupted(c, si->d, SO_RCVTIMEO) : r;
+}
+
+/* Thread-local buffer for one datagram; larger buffers are allocated. */
+#define RECV_BUF 65536
+static _Thread_local unsigned char recv_buf[RECV_BUF];
+
+static void *buf_get(size_t len)
+{
+	return len <= RECV_BUF ? recv_buf : malloc(len);
+}
+
+static void buf_put(void *b)
+{
+	if (b != recv_buf)
+		free(b);
 }
 
 int64_t sv_handle_recvfrom(struct call *c)
 {
 	struct sockinfo si;
 	struct sockaddr_storage ss, view;
-	struct iovec liov, riov;
+	struct iovec liov, l[3], rv[3];
 	struct msghdr m;
-	size_t len = c->args[2];
+	size_t len = c->args[2], copy;
 	int ulen;
+	socklen_t vl;
 	int64_t r = recv_front(c, &si);
 	ssize_t n;
 
@@ -57,12 +81,15 @@ int64_t sv_handle_recvfrom(struct call *c)
 		return r;
 	/* The kernel would check the length pointer only afterwards, but a
 	 * datagram must not be consumed for a call that cannot return it. */
-	if (sv_read(c, c->args[5], &ulen, sizeof(ulen)) < 0) {
+	r = sv_read(c, c->args[5], &ulen, sizeof(ulen));
+	if (r == 0 && ulen < 0)
+		r = -EINVAL;
+	if (r < 0) {
 		sv_sock_close(&si);
-		return -EFAULT;
+		return r == -ENOENT ? r : r == -EINVAL ? r : -EFAULT;
 	}
 	liov.iov_len = len < SV_RECV_MAX ? len : SV_RECV_MAX;
-	liov.iov_base = malloc(liov.iov_len ? liov.iov_len : 1);
+	liov.iov_base = buf_get(liov.iov_len);
 	if (!liov.iov_base) {
 		sv_sock_close(&si);
 		return -ENOMEM;
@@ -72,29 +99,48 @@ int64_t sv_handle_recvfrom(struct call *c)
 	m.msg_namelen = sizeof(ss);
 	m.msg_iov = &liov;
 	m.msg_iovlen = 1;
-	n = do_recv(c, si.d, &m, (int)c->args[3]);
+	n = do_recv(c, &si, &m, (int)c->args[3]);
 	r = n;
 	if (n >= 0) {
-		size_t copy = (size_t)n < liov.iov_len ? (size_t)n
-						       : liov.iov_len;
-
-		riov.iov_base = (void *)(uintptr_t)c->args[1];
-		riov.iov_len = copy;
-		if (copy && sv_writev(c, liov.iov_base, copy, &riov, 1) !=
-		    (ssize_t)copy)
+		copy = (size_t)n < liov.iov_len ? (size_t)n : liov.iov_len;
+		vl = sv_view_addr(&si.x, &ss, m.msg_namelen, false, &view);
+		/* data, source (cut to the program's length), its length */
+		l[0] = (struct iovec){ liov.iov_base, copy };
+		rv[0] = (struct iovec){ (void *)(uintptr_t)c->args[1], copy };
+		l[1] = (struct iovec){ &view, (size_t)ulen < vl ? (size_t)ulen
+								: vl };
+		rv[1] = (struct iovec){ (void *)(uintptr_t)c->args[4],
+					l[1].iov_len };
+		ulen = (int)vl;
+		l[2] = (struct iovec){ &ulen, sizeof(ulen) };
+		rv[2] = (struct iovec){ (void *)(uintptr_t)c->args[5],
+					sizeof(ulen) };
+		if (sv_write_into(c, l, 3, rv, 3) !=
+		    (ssize_t)(copy + l[1].iov_len + sizeof(ulen)))
 			r = -EFAULT;
-		if (r >= 0) {
-			socklen_t vl = sv_view_addr(&si.x, &ss, m.msg_namelen,
-						    false, &view);
-			int e = sv_write_sockaddr(c, c->args[4], c->args[5],
-						  &view, vl);
-			if (e < 0)
-				r = e;
-		}
 	}
-	free(liov.iov_base);
+	buf_put(liov.iov_base);
 	sv_sock_close(&si);
 	return r;
+}
+
+/* Where the first copy bytes of a scatter list riov (n entries) go: the
+ * list cut there, into out (n entries); the number used. */
+static size_t cut_iov(const struct iovec *riov, size_t n, size_t copy,
+		      struct iovec *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && copy; i++) {
+		if (!riov[i].iov_len)
+			continue;
+		out[k] = riov[i];
+		if (out[k].iov_len > copy)
+			out[k].iov_len = copy;
+		copy -= out[k].iov_len;
+		k++;
+	}
+	return k;
 }
 
 /* One recvmsg into the program's struct msghdr at um. */
@@ -103,9 +149,10 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 {
 	struct msghdr pm, m;
 	struct sockaddr_storage ss, view;
-	struct iovec *riov = NULL, liov;
-	size_t total;
+	struct iovec *riov = NULL, *rv = NULL, liov, l[6];
+	size_t total, copy, k, want;
 	void *ctl = NULL;
+	socklen_t vl;
 	ssize_t n, r;
 
 	r = sv_read(c, um, &pm, sizeof(pm));
@@ -116,11 +163,13 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 	if (r < 0)
 		return r;
 	liov.iov_len = total < SV_RECV_MAX ? total : SV_RECV_MAX;
-	liov.iov_base = malloc(liov.iov_len ? liov.iov_len : 1);
+	liov.iov_base = buf_get(liov.iov_len);
 	if (pm.msg_control && pm.msg_controllen)
 		ctl = malloc(pm.msg_controllen < SV_CTL_MAX
 			     ? pm.msg_controllen : SV_CTL_MAX);
-	if (!liov.iov_base || (pm.msg_control && pm.msg_controllen && !ctl)) {
+	rv = calloc(pm.msg_iovlen + 5, sizeof(*rv));
+	if (!liov.iov_base || !rv ||
+	    (pm.msg_control && pm.msg_controllen && !ctl)) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -132,50 +181,53 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 	m.msg_control = ctl;
 	m.msg_controllen = ctl ? (pm.msg_controllen < SV_CTL_MAX
 				  ? pm.msg_controllen : SV_CTL_MAX) : 0;
-	n = do_recv(c, si->d, &m, flags);
+	n = do_recv(c, si, &m, flags);
 	r = n;
 	if (n < 0)
 		goto out;
-	{
-		size_t copy = (size_t)n < liov.iov_len ? (size_t)n
-						       : liov.iov_len;
-
-		if (copy && sv_writev(c, liov.iov_base, copy, riov,
-				      pm.msg_iovlen) != (ssize_t)copy) {
-			r = -EFAULT;
-			goto out;
-		}
-	}
+	/* Everything the program gets, in one write: the data, the source
+	 * (cut to its length), the control messages, and the lengths and
+	 * flags in its struct msghdr. */
+	copy = (size_t)n < liov.iov_len ? (size_t)n : liov.iov_len;
+	k = cut_iov(riov, pm.msg_iovlen, copy, rv);
+	l[0] = (struct iovec){ liov.iov_base, copy };
+	want = copy;
+	vl = 0;
 	if (pm.msg_name) {
-		socklen_t vl = sv_view_addr(&si->x, &ss, m.msg_namelen, false,
-					    &view);
-		socklen_t put = pm.msg_namelen < vl ? pm.msg_namelen : vl;
-
-		if (put && sv_write(c, (uintptr_t)pm.msg_name, &view, put) < 0) {
-			r = -EFAULT;
-			goto out;
-		}
-		pm.msg_namelen = vl;
+		vl = sv_view_addr(&si->x, &ss, m.msg_namelen, false, &view);
+		l[1] = (struct iovec){ &view, pm.msg_namelen < vl
+					      ? pm.msg_namelen : vl };
+		rv[k++] = (struct iovec){ pm.msg_name, l[1].iov_len };
 	} else {
-		pm.msg_namelen = 0;
+		l[1] = (struct iovec){ &view, 0 };
 	}
-	if (ctl && m.msg_controllen &&
-	    sv_write(c, (uintptr_t)pm.msg_control, ctl, m.msg_controllen) < 0) {
-		r = -EFAULT;
-		goto out;
-	}
-	pm.msg_controllen = ctl ? m.msg_controllen : 0;
+	pm.msg_namelen = vl;
+	l[2] = (struct iovec){ ctl, ctl ? m.msg_controllen : 0 };
+	if (l[2].iov_len)
+		rv[k++] = (struct iovec){ pm.msg_control, l[2].iov_len };
+	pm.msg_controllen = l[2].iov_len;
 	pm.msg_flags = m.msg_flags;
-	if (sv_write(c, um + offsetof(struct msghdr, msg_namelen),
-		     &pm.msg_namelen, sizeof(pm.msg_namelen)) < 0 ||
-	    sv_write(c, um + offsetof(struct msghdr, msg_controllen),
-		     &pm.msg_controllen, sizeof(pm.msg_controllen)) < 0 ||
-	    sv_write(c, um + offsetof(struct msghdr, msg_flags),
-		     &pm.msg_flags, sizeof(pm.msg_flags)) < 0)
+	l[3] = (struct iovec){ &pm.msg_namelen, sizeof(pm.msg_namelen) };
+	rv[k++] = (struct iovec){ (void *)(uintptr_t)(um + offsetof(
+				  struct msghdr, msg_namelen)),
+				  sizeof(pm.msg_namelen) };
+	l[4] = (struct iovec){ &pm.msg_controllen, sizeof(pm.msg_controllen) };
+	rv[k++] = (struct iovec){ (void *)(uintptr_t)(um + offsetof(
+				  struct msghdr, msg_controllen)),
+				  sizeof(pm.msg_controllen) };
+	l[5] = (struct iovec){ &pm.msg_flags, sizeof(pm.msg_flags) };
+	rv[k++] = (struct iovec){ (void *)(uintptr_t)(um + offsetof(
+				  struct msghdr, msg_flags)),
+				  sizeof(pm.msg_flags) };
+	want += l[1].iov_len + l[2].iov_len + l[3].iov_len + l[4].iov_len +
+		l[5].iov_len;
+	if (sv_write_into(c, l, 6, rv, k) != (ssize_t)want)
 		r = -EFAULT;
 out:
 	free(riov);
-	free(liov.iov_base);
+	free(rv);
+	if (liov.iov_base)
+		buf_put(liov.iov_base);
 	free(ctl);
 	return r;
 }

@@ -1,60 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* setsockopt(2) at the IPv4 level and getsockopt(2) of SO_DOMAIN on our
- * sockets. */
+/* setsockopt(2) of the IPv4-level options that have an IPv6 twin, and
+ * getsockopt(2) of SO_DOMAIN, on our sockets (the filter traps no
+ * other option: filter.c). */
 #include <errno.h>
 #include <netinet/in.h>
 
 #include "sockopt.h"
 #include "sv.h"
 
-/* setsockopt(SOL_IP, ...) of one of our sockets: the in-place options
- * are set by us and mirrored; any other IPv4-level option (multicast,
- * IP_PKTINFO...) makes a stand-in the AF_INET socket the program asked
- * for, and the kernel then sets it itself (no decision depends on its
- * value). */
+/* setsockopt(SOL_IP, IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER) of one
+ * of our sockets: set by us from our copy of the value, so that the IPv6
+ * twin (IPV6_TCLASS...) gets exactly what the kernel accepted (or
+ * nothing): the NAT64 traffic is IPv6. */
 int64_t sv_handle_setsockopt(struct call *c)
 {
 	struct sockinfo si;
-	int level = (int)c->args[1], name = (int)c->args[2];
+	union {
+		int i;
+		unsigned char b[sizeof(int)];
+	} v = { 0 };
+	int name = (int)c->args[2], len = (int)c->args[4];
 	int64_t ret;
 	int r = 0;
 
-	if (!sv_open_for(c, &si, sv_translated, &ret))
+	if ((int)c->args[1] != SOL_IP ||
+	    policy_option_needs_inet(SOL_IP, name, false))
+		return SV_CONTINUE;
+	if (!sv_open_ours(c, &si, &ret))
 		return ret;
-	/* The options a stand-in keeps (policy_option_needs_inet; received
-	 * control messages are not rewritten here, so IP_PKTINFO and the
-	 * like are not among them) are set by us and mirrored. */
-	if (level == SOL_IP && !policy_option_needs_inet(level, name, false)) {
-		/* Set by us from our copy of the value, so that the IPv6
-		 * twin gets exactly what the kernel accepted (or nothing).
-		 * The kernel reads an int, or one byte when optlen < 4. */
-		union {
-			int i;
-			unsigned char b[sizeof(int)];
-		} v = { 0 };
-		int len = (int)c->args[4];
-
-		if (len < 0) {
-			r = -EINVAL;
-		} else {
-			if (len > (int)sizeof(v))
-				len = sizeof(v);
-			if (len)
-				r = sv_read(c, c->args[3], &v, (size_t)len);
-			if (r == 0 && setsockopt(si.d, SOL_IP, name, &v,
-						 (socklen_t)len) < 0)
-				r = -errno;
-		}
+	/* The kernel reads an int, or one byte when optlen < 4. */
+	if (len < 0) {
+		r = -EINVAL;
+	} else {
+		if (len > (int)sizeof(v))
+			len = sizeof(v);
+		if (len)
+			r = sv_read(c, c->args[3], &v, (size_t)len);
 		if (r == 0)
-			sockopt_mirror_ip(si.d, name, &v, (socklen_t)len,
-					  &sv_sockopt_ops);
-		sv_sock_close(&si);
-		return r;
+			r = sv_confirm(c);
+		if (r == 0 && setsockopt(si.d, SOL_IP, name, &v,
+					 (socklen_t)len) < 0)
+			r = -errno;
 	}
-	if (si.x.standin)
-		return sv_unstand_and_continue(c, &si);
+	if (r == 0)
+		sockopt_mirror_ip(si.d, name, &v, (socklen_t)len,
+				  &sv_sockopt_ops);
 	sv_sock_close(&si);
-	return SV_CONTINUE;
+	return r == -EPERM ? SV_CONTINUE : r;
 }
 
 /* getsockopt(SOL_SOCKET, SO_DOMAIN): what the program asked for. */
@@ -64,7 +56,7 @@ int64_t sv_handle_getsockopt(struct call *c)
 	int64_t ret;
 	int r, ulen, v = AF_INET;
 
-	if (!sv_open_for(c, &si, sv_translated, &ret))
+	if (!sv_open_ours(c, &si, &ret))
 		return ret;
 	sv_sock_close(&si);
 	if (si.x.v6map)

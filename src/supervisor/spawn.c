@@ -54,6 +54,7 @@ static const char *filter_error(int e)
 struct hello {
 	int err;     /* errno of the failure, 0 */
 	int fd;      /* listener fd number in B */
+	bool killable;  /* sv_filter_install's */
 };
 
 static void write_all(int fd, const void *buf, size_t len)
@@ -88,9 +89,9 @@ static int read_all(int fd, void *buf, size_t len)
 
 static void run_program(const struct sv_target *t, int to_a, int from_a)
 {
-	struct hello h = { 0, -1 };
+	struct hello h = { 0, -1, false };
 	char go;
-	int fd = sv_filter_install(), e;
+	int fd = sv_filter_install(&h.killable), e;
 
 	if (fd < 0) {
 		h.err = -fd;
@@ -320,7 +321,7 @@ void sv_run_supervisor(const struct sv_target *t, int wfd, int rfd)
 	fcntl(rfd, F_SETFL, O_NONBLOCK);
 
 	gone = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	sv_serve_start(listener, gone);
+	sv_serve_start(listener, gone, h.killable);
 	msg_to_w(wfd, 'P', (long)b, NULL);
 	write_all(from_a[1], "g", 1);
 	close(from_a[1]);
@@ -394,5 +395,6 @@ void sv_run_supervisor(const struct sv_target *t, int wfd, int rfd)
 			poll(NULL, 0, 10);
 		}
 	}
+	sv_serve_end();
 	_exit(0);
 }
