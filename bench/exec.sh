@@ -113,21 +113,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	echo "$line" | tee -a "$TMP/rounds" | sed 's/^/# /'
 done
 
-awk -v runs="$RUNS" '
-function median(a, n,    i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function minmax(a, n,    i) {
-	lo = a[1]; hi = a[1]
-	for (i = 2; i <= n; i++) {
-		if (a[i] < lo) lo = a[i]
-		if (a[i] > hi) hi = a[i]
-	}
-}
+awk -v runs="$RUNS" -f "$ROOT/bench/stats.awk" -f /dev/stdin "$TMP/rounds" <<'AWK'
 $1 == "round" {
 	n++
 	for (i = 3; i <= NF; i++) {
@@ -157,7 +143,8 @@ END {
 	show("wall lib/empty", rw, n)
 	show("CPU  load/empty (loading the lib)", rd, n)
 	show("CPU  lib/load (the exec hooks)", rh, n)
-}' "$TMP/rounds"
+}
+AWK
 
 # System calls per exec: strace -f -c over the whole loop.
 if command -v strace >/dev/null 2>&1; then

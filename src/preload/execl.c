@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <unistd.h>
 
@@ -35,65 +36,52 @@ static void fill(char **argv, const char *arg, ptrdiff_t argc, va_list ap)
 		argv[i] = va_arg(ap, char *);
 }
 
+/* In a hook whose variadic arguments follow arg: argv, on the hook's
+ * stack (alloca: no allocation, safe in a vfork child), and with
+ * with_env the envp after the argument list's NULL (execle's); for too
+ * many arguments the hook fails with E2BIG. */
+#define LIST_TO_ARGV(argv, envp, arg, with_env)                       \
+	do {                                                          \
+		va_list ap_;                                          \
+		ptrdiff_t argc_;                                      \
+                                                                      \
+		va_start(ap_, arg);                                   \
+		argc_ = count_list(ap_);                              \
+		va_end(ap_);                                          \
+		if (argc_ < 0) {                                      \
+			errno = E2BIG;                                \
+			return -1;                                    \
+		}                                                     \
+		(argv) = alloca((size_t)(argc_ + 1) * sizeof(char *)); \
+		va_start(ap_, arg);                                   \
+		fill(argv, arg, argc_, ap_);                          \
+		if (with_env)                                         \
+			(envp) = va_arg(ap_, char **);                \
+		va_end(ap_);                                          \
+	} while (0)
+
 EXPORT int execl(const char *path, const char *arg, ...)
 {
-	va_list ap;
-	ptrdiff_t argc;
-	char **argv;
+	char **argv, **envp = environ;
 
-	va_start(ap, arg);
-	argc = count_list(ap);
-	va_end(ap);
-	if (argc < 0) {
-		errno = E2BIG;
-		return -1;
-	}
-	argv = alloca((size_t)(argc + 1) * sizeof(char *));
-	va_start(ap, arg);
-	fill(argv, arg, argc, ap);
-	va_end(ap);
-	tn_exec_supervised(AT_FDCWD, path, 0, argv, environ);
-	return tn_raw_execve(path, argv, environ);
+	LIST_TO_ARGV(argv, envp, arg, false);
+	tn_exec_supervised(AT_FDCWD, path, 0, argv, envp);
+	return tn_raw_execve(path, argv, envp);
 }
 
 EXPORT int execle(const char *path, const char *arg, ...)
 {
-	va_list ap;
-	ptrdiff_t argc;
-	char **argv, **envp;
+	char **argv, **envp = NULL;
 
-	va_start(ap, arg);
-	argc = count_list(ap);
-	va_end(ap);
-	if (argc < 0) {
-		errno = E2BIG;
-		return -1;
-	}
-	argv = alloca((size_t)(argc + 1) * sizeof(char *));
-	va_start(ap, arg);
-	fill(argv, arg, argc, ap);
-	envp = va_arg(ap, char **);
-	va_end(ap);
+	LIST_TO_ARGV(argv, envp, arg, true);
 	tn_exec_supervised(AT_FDCWD, path, 0, argv, envp);
 	return tn_raw_execve(path, argv, envp);
 }
 
 EXPORT int execlp(const char *file, const char *arg, ...)
 {
-	va_list ap;
-	ptrdiff_t argc;
-	char **argv;
+	char **argv, **envp = environ;
 
-	va_start(ap, arg);
-	argc = count_list(ap);
-	va_end(ap);
-	if (argc < 0) {
-		errno = E2BIG;
-		return -1;
-	}
-	argv = alloca((size_t)(argc + 1) * sizeof(char *));
-	va_start(ap, arg);
-	fill(argv, arg, argc, ap);
-	va_end(ap);
-	return tn_execvpe(file, argv, environ, true);
+	LIST_TO_ARGV(argv, envp, arg, false);
+	return tn_execvpe(file, argv, envp, true);
 }

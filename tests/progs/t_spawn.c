@@ -217,28 +217,43 @@ static void t_status(const char *mode)
 	      "waitpid: %s, want exit 7", describe(st));
 }
 
-static void t_net(const char *mode)
+/* Start argv (mode) with its standard output on a pipe: the pid and the
+ * pipe's read end in *rfd, or -1 after a FAIL line for name. */
+static pid_t start_piped(const char *name, const char *mode, char **argv,
+			 int *rfd)
 {
-	char name[64], buf[256] = "", *argv[] = { (char *)"st_probe",
-		(char *)"connect", (char *)addr, (char *)port, NULL };
-	int p[2], st = 0;
-	ssize_t n;
+	int p[2];
 	pid_t pid;
 
-	snprintf(name, sizeof(name), "%s/net", mode);
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		fail(name, "pipe: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	pid = start(mode, argv, p[1], false);
 	close(p[1]);
 	if (pid < 0) {
 		fail(name, "start: %s", strerror(errno));
 		close(p[0]);
-		return;
+		return -1;
 	}
-	n = read(p[0], buf, sizeof(buf) - 1);
-	close(p[0]);
+	*rfd = p[0];
+	return pid;
+}
+
+static void t_net(const char *mode)
+{
+	char name[64], buf[256] = "", *argv[] = { (char *)"st_probe",
+		(char *)"connect", (char *)addr, (char *)port, NULL };
+	int rfd, st = 0;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "%s/net", mode);
+	pid = start_piped(name, mode, argv, &rfd);
+	if (pid < 0)
+		return;
+	n = read(rfd, buf, sizeof(buf) - 1);
+	close(rfd);
 	if (n > 0)
 		buf[strcspn(buf, "\n")] = '\0';
 	wait_for(pid, &st, 0);
@@ -449,30 +464,22 @@ static void t_eof(const char *mode)
 	char name[64], *argv[] = { (char *)"st_probe", (char *)"closeout", NULL };
 	char buf[64];
 	struct pollfd pf;
-	int p[2], st = 0;
+	int rfd, st = 0;
 	pid_t pid;
 
 	snprintf(name, sizeof(name), "%s/eof", mode);
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		fail(name, "pipe: %s", strerror(errno));
+	pid = start_piped(name, mode, argv, &rfd);
+	if (pid < 0)
 		return;
-	}
-	pid = start(mode, argv, p[1], false);
-	close(p[1]);
-	if (pid < 0) {
-		fail(name, "start: %s", strerror(errno));
-		close(p[0]);
-		return;
-	}
-	pf.fd = p[0];
+	pf.fd = rfd;
 	pf.events = POLLIN;
-	if (poll(&pf, 1, 20000) != 1 || read(p[0], buf, sizeof(buf)) != 0)
+	if (poll(&pf, 1, 20000) != 1 || read(rfd, buf, sizeof(buf)) != 0)
 		fail(name, "no end of file 20 s after the program closed its "
 		     "standard output");
 	else
 		check(name, waitpid(pid, &st, WNOHANG) == 0,
 		      "end of file only once the program was gone");
-	close(p[0]);
+	close(rfd);
 	kill(pid, SIGKILL);
 	wait_for(pid, NULL, 0);
 }
