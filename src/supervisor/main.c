@@ -321,6 +321,12 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			/* a command whose name starts with '-' comes after
+			 * "--", as the launcher and the library pass it */
+			fprintf(stderr, SV_NAME ": unknown option '%s' (try "
+				SV_NAME " --help)\n", argv[i]);
+			return 2;
 		} else {
 			break;
 		}

@@ -186,6 +186,15 @@ run "$S" --want /bin/sh
 [ "$RC" = 1 ] && pass "cli/seccomp/--want-dynamic-is-1" || fail "cli/seccomp/--want-dynamic-is-1" "status $RC"
 run "$S"
 [ "$RC" = 2 ] && pass "cli/seccomp/no-command-is-2" || fail "cli/seccomp/no-command-is-2" "status $RC"
+# An unknown option is one line naming it, status 2 (not a command that
+# is not found); a command named like an option comes after --.
+run "$S" --bogus
+[ "$RC" = 2 ] && grep -q "unknown option '--bogus'" "$T/e" &&
+	[ "$(wc -l <"$T/e")" = 1 ] && pass "cli/seccomp/unknown-option-is-2" ||
+	fail "cli/seccomp/unknown-option-is-2" "status $RC: $(cat "$T/e")"
+run "$S" -- --bogus
+[ "$RC" = 127 ] && pass "cli/seccomp/command-after-dashdash" ||
+	fail "cli/seccomp/command-after-dashdash" "status $RC"
 
 # One version everywhere.
 ch=$(sed -n '1s/^tnat64 (\([^)]*\)).*/\1/p' "$ROOT/debian/changelog")
