@@ -41,29 +41,31 @@ static bool in_mem(uint64_t addr, size_t len)
 	       len <= mem_len - (addr - MEM_BASE);
 }
 
-/* The supervisor's accessors (target.c), over the simulated memory. */
-int sv_read(struct call *c, uint64_t addr, void *buf, size_t len)
+/* One access of len bytes at addr, as sv_read and sv_write answer. */
+static int access_mem(uint64_t addr, void *buf, size_t len, bool write)
 {
-	(void)c;
 	if (gone)
 		return -ENOENT;
 	if (!in_mem(addr, len))
 		return -EFAULT;
-	if (len)
+	if (len && write)
+		memcpy(mem + (addr - MEM_BASE), buf, len);
+	else if (len)
 		memcpy(buf, mem + (addr - MEM_BASE), len);
 	return 0;
+}
+
+/* The supervisor's accessors (target.c), over the simulated memory. */
+int sv_read(struct call *c, uint64_t addr, void *buf, size_t len)
+{
+	(void)c;
+	return access_mem(addr, buf, len, false);
 }
 
 int sv_write(struct call *c, uint64_t addr, const void *buf, size_t len)
 {
 	(void)c;
-	if (gone)
-		return -ENOENT;
-	if (!in_mem(addr, len))
-		return -EFAULT;
-	if (len)
-		memcpy(mem + (addr - MEM_BASE), buf, len);
-	return 0;
+	return access_mem(addr, (void *)buf, len, true);
 }
 
 /* process_vm_readv/writev: pieces in order, a short count at the first
