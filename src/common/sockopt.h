@@ -39,6 +39,27 @@ void sockopt_carry(int from, int to, unsigned levels, int type,
 void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 		       const struct sockopt_ops *ops);
 
+/* The IPv6-level option (SOL_IPV6) that does for IPv6 traffic what the
+ * IPv4-level option name does for IPv4: IP_TOS IPV6_TCLASS, IP_TTL
+ * IPV6_UNICAST_HOPS, IP_PKTINFO IPV6_RECVPKTINFO, IP_RECVTOS
+ * IPV6_RECVTCLASS, IP_RECVTTL IPV6_RECVHOPLIMIT, IP_RECVERR IPV6_RECVERR,
+ * IP_MTU_DISCOVER IPV6_MTU_DISCOVER (same IP_PMTUDISC_* values), IP_MTU
+ * IPV6_MTU (read only; the IPv4 path MTU is 20 bytes less); -1: none. */
+int sockopt_ip_twin(int name);
+
+/* setsockopt(SOL_IP, name, val, len) of an AF_INET socket now carried by
+ * the AF_INET6 socket fd on which IPv4-level options do nothing (an ICMPv6
+ * socket): checked as ip(7) checks it (an int, or one byte when len < 4;
+ * IP_TTL 1-255 or -1, IP_TOS one byte, IP_MTU_DISCOVER 0-5) and set as
+ * its twin.  0, -ENOPROTOOPT (no twin) or -errno (EINVAL...). */
+int sockopt_set_ip6(int fd, int name, const void *val, socklen_t len,
+		    const struct sockopt_ops *ops);
+/* getsockopt(SOL_IP, name) for such a socket: the twin's value as ip(7)
+ * reports it (IP_MTU: IPV6_MTU - 20; one byte when *len < 4 and the value
+ * fits).  0, -ENOPROTOOPT or -errno. */
+int sockopt_get_ip6(int fd, int name, void *val, socklen_t *len,
+		    const struct sockopt_ops *ops);
+
 /* net.ipv6.bindv6only: AF_INET6 sockets are IPv6-only by default (a
  * dual-stack stand-in must then clear IPV6_V6ONLY).  Read once; errno
  * kept. */
