@@ -40,6 +40,22 @@ int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
 	return used;
 }
 
+bool msgconv_v4_of(const uint8_t v6[16], uint32_t *v4, void *ctx)
+{
+	const struct msgconv_pfx *p = ctx;
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+
+	memset(&s6, 0, sizeof(s6));
+	s6.sin6_family = AF_INET6;
+	memcpy(s6.sin6_addr.s6_addr, v6, 16);
+	if (!p || msgconv_addr_to_v4(&s6, p->pfx, p->npfx, p->prefer,
+				     &s4) == -2)
+		return false;
+	*v4 = s4.sin_addr.s_addr;
+	return true;
+}
+
 void msgconv_mapped(uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
 {
 	memset(out, 0, sizeof(*out));

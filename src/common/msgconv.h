@@ -5,6 +5,7 @@
 #ifndef TNAT64_MSGCONV_H
 #define TNAT64_MSGCONV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
@@ -20,6 +21,16 @@
 int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
 		       const struct nat64_prefix *pfx, size_t npfx,
 		       int prefer, struct sockaddr_in *out);
+
+/* The prefixes msgconv_v4_of looks in (ctx of icmpx_v4_of). */
+struct msgconv_pfx {
+	const struct nat64_prefix *pfx;
+	size_t npfx;
+	int prefer;   /* index tried first, or -1 */
+};
+/* icmpx_v4_of over msgconv_addr_to_v4: true with *v4 when v6 embeds an
+ * IPv4 address in one of ctx's prefixes (or is ::ffff:a.b.c.d). */
+bool msgconv_v4_of(const uint8_t v6[16], uint32_t *v4, void *ctx);
 
 /* ::ffff:a.b.c.d form of an IPv4 socket address. */
 void msgconv_v4_to_mapped(const struct sockaddr_in *in,

@@ -123,6 +123,10 @@ int sockopt_ip_twin(int name)
 		return IPV6_MTU_DISCOVER;
 	case IP_MTU:
 		return IPV6_MTU;
+	case IP_MULTICAST_TTL:
+		return IPV6_MULTICAST_HOPS;
+	case IP_MULTICAST_LOOP:
+		return IPV6_MULTICAST_LOOP;
 	default:
 		return -1;
 	}
@@ -172,6 +176,10 @@ int sockopt_set_ip6(int fd, int name, const void *val, socklen_t len,
 		break;
 	case IP_TOS:
 		v &= 0xff;
+		break;
+	case IP_MULTICAST_TTL:
+		if (v < -1 || v > 255)
+			return -EINVAL;
 		break;
 	case IP_MTU_DISCOVER:
 		if (v < IP_PMTUDISC_DONT || v > IP_PMTUDISC_OMIT)

@@ -44,7 +44,9 @@ void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
  * IPV6_UNICAST_HOPS, IP_PKTINFO IPV6_RECVPKTINFO, IP_RECVTOS
  * IPV6_RECVTCLASS, IP_RECVTTL IPV6_RECVHOPLIMIT, IP_RECVERR IPV6_RECVERR,
  * IP_MTU_DISCOVER IPV6_MTU_DISCOVER (same IP_PMTUDISC_* values), IP_MTU
- * IPV6_MTU (read only; the IPv4 path MTU is 20 bytes less); -1: none. */
+ * IPV6_MTU (read only; the IPv4 path MTU is 20 bytes less),
+ * IP_MULTICAST_TTL IPV6_MULTICAST_HOPS, IP_MULTICAST_LOOP
+ * IPV6_MULTICAST_LOOP; -1: none. */
 int sockopt_ip_twin(int name);
 
 /* setsockopt(SOL_IP, name, val, len) of an AF_INET socket now carried by

@@ -57,16 +57,27 @@ int tn_socket(int domain, int type, int proto)
 		fd = emu_socket(type, proto);
 		emu = fd >= 0;
 		errno = saved;
+	} else if (domain == AF_INET && policy_icmp(base, proto) &&
+		   policy_icmp_born_v6(base, proto, tn_ipv6_only_host())) {
+		int saved = errno;
+
+		fd = tn_icmp_socket(type, proto);
+		emu = fd >= 0;
+		errno = saved;
 	}
 	if (fd < 0)
 		fd = real.socket(domain, type, proto);
 	if (fd < 0)
 		return neg_errno();
 	if ((domain == AF_INET || domain == AF_INET6) &&
-	    (base == SOCK_STREAM || base == SOCK_DGRAM) &&
+	    (base == SOCK_STREAM || base == SOCK_DGRAM ||
+	     policy_icmp(base, proto)) &&
 	    (rec = fdtab_get(fd, 1)) != NULL) {
 		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
 				      memory_order_relaxed);
+		rec->icmp_filter = 0;
+		rec->icmp_flags = 0;
+		fdtab_set_bpf(rec, 0);
 		rec->domain = (uint8_t)domain;
 		rec->type = (uint8_t)base;
 		rec->proto = proto;
@@ -77,8 +88,9 @@ int tn_socket(int domain, int type, int proto)
 		rec->bound_v4 = 0;
 		rec->bound_port = 0;
 		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
-		atomic_store_explicit(&rec->kind, emu ? FD_EMU : FD_PLAIN,
-				      memory_order_release);
+		atomic_store_explicit(&rec->kind, !emu ? FD_PLAIN
+				      : policy_icmp(base, proto) ? FD_ICMP6
+				      : FD_EMU, memory_order_release);
 	} else if (emu) {
 		/* No record, no emulation: give the program what it asked. */
 		real.close(fd);
@@ -178,6 +190,12 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 	struct fdrec *rec = fdtab_get(fd, 0);
 	uint32_t kind = fdrec_kind(rec);
 
+	if (tn_is_icmp(rec, kind)) {
+		int r = tn_icmp_setsockopt(fd, rec, level, name, val, len);
+
+		if (r != TN_ICMP_PASS)
+			return r;
+	}
 	/* Received control messages are rewritten to IPv4 form here (recv.c):
 	 * IP_PKTINFO and the like stay on the stand-in. */
 	if (kind == FD_EMU && (rec->opts & OPT_FRESH) &&
@@ -199,7 +217,7 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 		if (real.setsockopt(fd, level, name, val, len) < 0)
 			return neg_errno();
 	}
-	if (kind == FD_PLAIN || kind == FD_EMU) {
+	if (kind == FD_PLAIN || kind == FD_EMU || kind == FD_ICMP6) {
 		if (level == SOL_SOCKET && name == SO_BINDTODEVICE)
 			rec->opts |= OPT_DEVICE;
 		if (level == SOL_SOCKET)
@@ -222,6 +240,22 @@ int tn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (kind == FD_EMU && (rec->opts & OPT_FRESH)) {
 		r = tn_unfresh(fd, rec);
+		if (r < 0)
+			return r;
+		kind = FD_PLAIN;
+	}
+	if (kind == FD_ICMP6) {
+		/* to any IPv4 address: nothing to do for ICMPv6; to one: the
+		 * program wants IPv4 (policy_bound_addr) */
+		const struct sockaddr_in *sin = (const void *)addr;
+
+		if (addr && len >= (socklen_t)sizeof(*sin) &&
+		    sin->sin_family == AF_INET &&
+		    !policy_bound_addr(sin->sin_addr.s_addr)) {
+			rec->opts |= OPT_BOUND;
+			return 0;
+		}
+		r = tn_replace(fd, rec, AF_INET);
 		if (r < 0)
 			return r;
 		kind = FD_PLAIN;

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "bpfpool.h"
 #include "fdtab.h"
 
 #define CHUNK_BITS 10
@@ -36,12 +37,29 @@ struct fdrec *fdtab_get(int fd, int create)
 	return &chunk[i];
 }
 
+/* The record's socket filter, if any, is no longer its (a plain load
+ * first: only ICMP sockets ever hold one). */
+static void drop_bpf(struct fdrec *r)
+{
+	if (atomic_load_explicit(&r->bpf, memory_order_relaxed))
+		bpfpool_unref(atomic_exchange_explicit(&r->bpf, 0,
+						       memory_order_acq_rel));
+}
+
 void fdtab_clear(int fd)
 {
 	struct fdrec *r = fdtab_get(fd, 0);
 
-	if (r)
+	if (r) {
 		atomic_store_explicit(&r->kind, FD_UNKNOWN, memory_order_release);
+		drop_bpf(r);
+	}
+}
+
+void fdtab_set_bpf(struct fdrec *r, uint16_t id)
+{
+	bpfpool_unref(atomic_exchange_explicit(&r->bpf, id,
+					       memory_order_acq_rel));
 }
 
 void fdtab_clear_range(unsigned int first, unsigned int last)
@@ -58,9 +76,13 @@ void fdtab_clear_range(unsigned int first, unsigned int last)
 		if (end > last)
 			end = last;
 		if (chunk)
-			for (unsigned int fd = first; fd <= end; fd++)
-				atomic_store_explicit(&chunk[fd & (CHUNK_SIZE - 1)].kind,
-					FD_UNKNOWN, memory_order_release);
+			for (unsigned int fd = first; fd <= end; fd++) {
+				struct fdrec *r = &chunk[fd & (CHUNK_SIZE - 1)];
+
+				atomic_store_explicit(&r->kind, FD_UNKNOWN,
+						      memory_order_release);
+				drop_bpf(r);
+			}
 		first = end + 1;
 		if (first == 0)
 			break;
@@ -92,6 +114,10 @@ void fdtab_copy(int oldfd, int newfd)
 	dst->bound_port = src->bound_port;
 	dst->bound_v4 = src->bound_v4;
 	dst->proto = src->proto;
+	dst->icmp_filter = src->icmp_filter;
+	dst->icmp_flags = src->icmp_flags;
+	fdtab_set_bpf(dst, bpfpool_ref(atomic_load_explicit(&src->bpf,
+						memory_order_acquire)));
 	atomic_store_explicit(&dst->dst_seq, 0, memory_order_relaxed);
 	atomic_store_explicit(&dst->kind, kind, memory_order_release);
 }

@@ -18,6 +18,9 @@ enum fd_kind {
 			   peer was sent to NAT64 */
 	FD_EPOLL,       /* an epoll instance (its registrations are carried
 			   over when a socket is replaced) */
+	FD_ICMP6,       /* ICMPv6 socket (raw or datagram) standing in for
+			   the program's AF_INET ICMP socket: what it reads
+			   is turned into ICMPv4 (icmp.c) */
 };
 
 /* Options the program set on a socket we saw being created; a
@@ -30,6 +33,14 @@ enum {
 	OPT_FRESH  = 1u << 4,   /* FD_EMU made by socket(): not yet bound,
 				   listening or connected */
 	OPT_DEVICE = 1u << 5,   /* SO_BINDTODEVICE was set */
+};
+
+/* ICMP sockets (FD_PLAIN AF_INET ICMP ones and FD_ICMP6): what the
+ * program asked for that the IPv6 socket cannot keep by itself. */
+enum {
+	ICMPF_RECVTTL = 1u << 0,   /* IP_RECVTTL: IP_TTL control messages */
+	ICMPF_HDRINCL = 1u << 1,   /* IP_HDRINCL: never translated */
+	ICMPF_LOCKED  = 1u << 2,   /* SO_LOCK_FILTER */
 };
 
 struct fdrec {
@@ -51,6 +62,13 @@ struct fdrec {
 	_Atomic uint32_t dst_v4;
 	_Atomic uint32_t dst_port_pfx; /* port (network order) << 16 | pfx + 1 */
 	_Atomic uint32_t dst6[4];
+	/* ICMP sockets: the program's ICMP_FILTER (raw(7); 0: none), its
+	 * socket filter (SO_ATTACH_FILTER) kept here, as a reference to a
+	 * bpfpool slot (0: none; run on what it reads once translated), and
+	 * ICMPF_* flags. */
+	uint32_t icmp_filter;
+	_Atomic uint16_t bpf;
+	uint8_t icmp_flags;
 };
 
 /* The record of fd, allocating its chunk if create (NULL if fd is out of
@@ -62,6 +80,9 @@ void fdtab_clear(int fd);
 void fdtab_clear_range(unsigned int first, unsigned int last);
 /* newfd now refers to the same open file as oldfd (dup*). */
 void fdtab_copy(int oldfd, int newfd);
+/* Give record r the bpfpool reference id (0: none), releasing the one it
+ * held. */
+void fdtab_set_bpf(struct fdrec *r, uint16_t id);
 /* The first fd >= from whose record is of this kind, or -1. */
 int fdtab_next(int from, uint32_t kind);
 

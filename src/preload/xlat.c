@@ -70,6 +70,7 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	struct epoll_saved saved[EPOLL_SAVED_MAX];
 	int nsaved;
 	int fl, fdfl, s2, type, proto, r, off = 0, autoport = 0;
+	bool icmp;
 	unsigned int optmask;
 	uint16_t port = 0;
 	uint32_t bound = 0, kind = fdrec_kind(rec);
@@ -78,7 +79,7 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	fdfl = real.fcntl(fd, F_GETFD);
 	if (fl < 0 || fdfl < 0)
 		return neg_errno();
-	if (kind == FD_PLAIN || kind == FD_EMU) {
+	if (kind == FD_PLAIN || kind == FD_EMU || kind == FD_ICMP6) {
 		type = rec->type;
 		proto = rec->proto;
 		optmask = rec->opts;
@@ -104,7 +105,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		/* Bound to one local IPv4 address: never translated. */
 		if (policy_bound_addr(bound))
 			return -ENETUNREACH;
-	} else if (family == AF_INET6 && type == SOCK_DGRAM) {
+	} else if (family == AF_INET6 && type == SOCK_DGRAM &&
+		   !policy_icmp(type, proto)) {
 		/* Never bound by the program, but the kernel bound it on its
 		 * first send (to a local peer, say): local peers keep
 		 * reaching it at that port if the port can be had. */
@@ -118,15 +120,23 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 			autoport = 1;
 		}
 	}
+	/* ICMP: an ICMPv6 socket, no port to keep (a raw socket's is its
+	 * protocol number) */
+	icmp = policy_icmp(type, proto);
+	if (icmp && type == SOCK_RAW)
+		port = 0;
 	s2 = real.socket(family, type | SOCK_CLOEXEC |
-			 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0), proto);
+			 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
+			 family == AF_INET6 ? policy_proto6(type, proto) : proto);
 	if (s2 < 0)
 		return neg_errno();
-	if (family == AF_INET6 && tn_bindv6only())
+	if (family == AF_INET6 && !icmp && tn_bindv6only())
 		real.setsockopt(s2, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	if (optmask & (OPT_SOCKET | OPT_TCP | OPT_IP))
 		sockopt_carry(fd, s2, optmask & (OPT_SOCKET | OPT_TCP | OPT_IP),
 			      type, &tn_sockopt_ops);
+	if (icmp && rec)
+		tn_icmp_setup(fd, s2, family, rec);
 	nsaved = tn_epoll_save(fd, saved, EPOLL_SAVED_MAX);
 	r = real.dup3(s2, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
 	if (r < 0) {
@@ -151,7 +161,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		rec->peer_port = 0;
 		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
 		atomic_store_explicit(&rec->kind,
-				      family == AF_INET6 ? FD_EMU : FD_PLAIN,
+				      family == AF_INET ? FD_PLAIN
+				      : icmp ? FD_ICMP6 : FD_EMU,
 				      memory_order_release);
 	}
 	if (port) {
@@ -286,6 +297,8 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 			return do_connect(fd, addr, len);
 		if (kind == FD_EMU)
 			return emu_connect(fd, rec, sin);
+		if (tn_is_icmp(rec, kind))
+			return tn_icmp_connect(fd, rec, sin);
 		v4 = sin->sin_addr.s_addr;
 		port = sin->sin_port;
 		/* The common untranslated cases cost no system call. */

@@ -1029,8 +1029,31 @@ static void test_errqueue(void)
 	}
 }
 
+/* msgconv_v4_of: the callback icmpx gets, over the configured prefixes. */
+static void test_v4_of(void)
+{
+	struct nat64_prefix p[2];
+	struct msgconv_pfx ctx = { p, 2, -1 };
+	uint8_t a[16];
+	uint32_t v4 = 0;
+
+	if (nat64_prefix_parse("2001:db8:64::/96", &p[0]) != 0 ||
+	    nat64_prefix_parse("2001:db8:65::/64", &p[1]) != 0)
+		abort();
+	inet_pton(AF_INET6, "2001:db8:65::c6:3364:a00:0", a);
+	CHECK("v4_of: second prefix", msgconv_v4_of(a, &v4, &ctx) &&
+	      v4 == htonl(0xc633640a));
+	inet_pton(AF_INET6, "::ffff:203.0.113.2", a);
+	CHECK("v4_of: mapped", msgconv_v4_of(a, &v4, &ctx) &&
+	      v4 == htonl(0xcb007102));
+	inet_pton(AF_INET6, "2001:db8:1::1", a);
+	CHECK("v4_of: none", !msgconv_v4_of(a, &v4, &ctx));
+	CHECK("v4_of: no prefixes", !msgconv_v4_of(a, &v4, NULL));
+}
+
 int main(void)
 {
+	test_v4_of();
 	test_addr_mapped();
 	test_addr_each_length();
 	test_addr_prefer();

@@ -59,8 +59,10 @@ static void test_twins(void)
 		{ IP_RECVTTL, IPV6_RECVHOPLIMIT },
 		{ IP_RECVERR, IPV6_RECVERR },
 		{ IP_MTU_DISCOVER, IPV6_MTU_DISCOVER }, { IP_MTU, IPV6_MTU },
+		{ IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS },
+		{ IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP },
 		{ IP_OPTIONS, -1 }, { IP_HDRINCL, -1 },
-		{ IP_MULTICAST_TTL, -1 }, { IP_RETOPTS, -1 },
+		{ IP_MULTICAST_IF, -1 }, { IP_RETOPTS, -1 },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -160,7 +162,7 @@ static void test_mirror(void)
 	      last_name == IPV6_RECVHOPLIMIT && last_val == 1);
 	reset();
 	sockopt_mirror_ip(3, IP_MTU, &v, sizeof(v), &ops);
-	sockopt_mirror_ip(3, IP_MULTICAST_TTL, &v, sizeof(v), &ops);
+	sockopt_mirror_ip(3, IP_MULTICAST_IF, &v, sizeof(v), &ops);
 	CHECK_INT("mirror: nothing for IP_MTU and options without twin",
 		  n_set, 0);
 }

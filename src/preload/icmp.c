@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ICMP sockets through NAT64 (policy.h, policy_icmp): the program's
+ * AF_INET ICMP socket (raw or "ping") is carried by an ICMPv6 socket of
+ * the same type (FD_ICMP6) once a send or connect goes to a NAT64
+ * destination, or from the start on a host without IPv4 routes.  Here:
+ * making that socket, the ICMPv4 view of what it reads (RFC 7915 via
+ * icmpx_rx_6to4: an IPv4 header for raw sockets, echo 129 -> 0, errors
+ * in ICMPv4 form, neighbour discovery and the like never), the program's
+ * ICMP_FILTER and socket filter (run here, on that view: bpfpool.c,
+ * cbpf.c), the echo header of what it sends (8 -> 128), and IPv4-level
+ * options as their IPv6 twins.  Sends go through send.c, connects
+ * through xlat.c, error queues through recv.c. */
+#include <errno.h>
+#include <linux/filter.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <string.h>
+
+#include "addr.h"
+#include "bpfpool.h"
+#include "cbpf.h"
+#include "icmpx.h"
+#include "log.h"
+#include "msgconv.h"
+#include "tnat64.h"
+
+/* raw(7)'s option (SOL_RAW), in <linux/icmp.h>, which clashes with the
+ * C library's headers */
+#ifndef ICMP_FILTER
+#define ICMP_FILTER 1
+#endif
+#ifndef SO_LOCK_FILTER
+#define SO_LOCK_FILTER 44
+#endif
+
+#define ICMP_CTL 2048
+/* Received into our own buffer when the program's is smaller than an
+ * error can be (or scattered): what it can hold fits in this. */
+#define ICMP_STACK (20 + ICMPX_ERR_MAX + 64)
+
+/* ICMPv6 socket options the IPv4 form needs: only the messages with an
+ * ICMPv4 form that the program's ICMP_FILTER lets through, and (raw)
+ * the hop limit, shown as the IPv4 header's TTL. */
+static void setup_v6(int fd, const struct fdrec *rec, int type)
+{
+	int on = 1;
+
+	if (type != SOCK_RAW)
+		return;
+	{
+		uint32_t f[8];
+
+		icmpx_filter_6(rec ? rec->icmp_filter : 0, f);
+		real.setsockopt(fd, SOL_ICMPV6, ICMP6_FILTER, f, sizeof(f));
+	}
+	real.setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
+}
+
+int tn_icmp_socket(int type, int proto)
+{
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = real.socket(AF_INET6, type, policy_proto6(base, proto));
+
+	if (fd >= 0)
+		setup_v6(fd, NULL, base);
+	return fd;
+}
+
+/* IPv4-level options kept as IPv6 twins, carried back to an AF_INET
+ * socket (IP_RECVTTL comes from the record: raw stand-ins always ask the
+ * hop limit for themselves). */
+static const int back_opts[] = {
+	IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER, IP_PKTINFO, IP_RECVTOS,
+};
+
+void tn_icmp_setup(int oldfd, int newfd, int family, const struct fdrec *rec)
+{
+	size_t n;
+	const struct sock_filter *prog;
+	uint16_t id;
+
+	if (family == AF_INET6) {
+		setup_v6(newfd, rec, rec->type);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(back_opts) / sizeof(back_opts[0]); i++) {
+		int v;
+		socklen_t l = sizeof(v);
+
+		if (sockopt_get_ip6(oldfd, back_opts[i], &v, &l,
+				    &tn_sockopt_ops) == 0 && l == sizeof(v) &&
+		    !(back_opts[i] == IP_TTL && v == 64))
+			real.setsockopt(newfd, SOL_IP, back_opts[i], &v, l);
+	}
+	if (rec->icmp_flags & ICMPF_RECVTTL) {
+		int on = 1;
+
+		real.setsockopt(newfd, SOL_IP, IP_RECVTTL, &on, sizeof(on));
+	}
+	if (rec->type == SOCK_RAW && rec->icmp_filter)
+		real.setsockopt(newfd, SOL_RAW, ICMP_FILTER, &rec->icmp_filter,
+				sizeof(rec->icmp_filter));
+	id = bpfpool_ref(atomic_load_explicit(&rec->bpf, memory_order_acquire));
+	prog = bpfpool_prog(id, &n);
+	if (prog) {
+		struct sock_fprog fp = { .len = (unsigned short)n,
+					 .filter = (struct sock_filter *)prog };
+
+		real.setsockopt(newfd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+				sizeof(fp));
+	}
+	bpfpool_unref(id);
+}
+
+int tn_icmp_msg_4to6(const struct msghdr *msg, struct msghdr *out,
+		     struct iovec *iov, size_t niov, uint8_t hdr[8])
+{
+	size_t got = 0, k = 1, i;
+
+	/* the ICMP header, gathered from the program's pieces */
+	for (i = 0; i < msg->msg_iovlen && got < 8; i++) {
+		const struct iovec *v = &msg->msg_iov[i];
+		size_t take = v->iov_len < 8 - got ? v->iov_len : 8 - got;
+
+		if (take)
+			memcpy(hdr + got, v->iov_base, take);
+		got += take;
+		if (take < v->iov_len) {
+			if (k >= niov)
+				return -EMSGSIZE;
+			iov[k].iov_base = (char *)v->iov_base + take;
+			iov[k].iov_len = v->iov_len - take;
+			k++;
+		}
+	}
+	if (got < 8 || !icmpx_echo_4to6(hdr, 8))
+		return 0;
+	for (; i < msg->msg_iovlen; i++) {
+		if (k >= niov)
+			return -EMSGSIZE;
+		iov[k++] = msg->msg_iov[i];
+	}
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = 8;
+	*out = *msg;
+	out->msg_iov = iov;
+	out->msg_iovlen = k;
+	return 1;
+}
+
+/* The prefixes to find IPv4 forms in, the socket's peer's first. */
+static void pfx_of(const struct fdrec *rec, struct msgconv_pfx *p)
+{
+	const struct config *c = tn_config();
+
+	p->pfx = c ? c->prefixes : NULL;
+	p->npfx = c ? c->nprefixes : 0;
+	p->prefer = rec->peer_prefix == 0xff ? -1 : rec->peer_prefix;
+}
+
+/* Remove every control message level/type from buf (len bytes); the new
+ * length. */
+static size_t cmsg_drop(char *buf, size_t len, int level, int type)
+{
+	size_t off = 0, out = 0;
+
+	while (off + sizeof(struct cmsghdr) <= len) {
+		struct cmsghdr h;
+		size_t step;
+
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
+			break;
+		step = CMSG_ALIGN(h.cmsg_len);
+		if (step > len - off)
+			step = len - off;
+		if (!(h.cmsg_level == level && h.cmsg_type == type)) {
+			memmove(buf + out, buf + off, step);
+			out += step;
+		}
+		off += step;
+	}
+	return out;
+}
+
+size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
+			struct msghdr *msg, int *trunc)
+{
+	struct msgconv_pfx p;
+
+	*trunc = 0;
+	if (rec->type == SOCK_RAW && !(rec->icmp_flags & ICMPF_RECVTTL))
+		len = cmsg_drop(ctl, len, SOL_IPV6, IPV6_HOPLIMIT);
+	if (!msg->msg_control || !msg->msg_controllen)
+		return 0;
+	pfx_of(rec, &p);
+	return msgconv_cmsg_to_v4x(ctl, len, msg->msg_control,
+				   msg->msg_controllen, htonl(ICMPX_LOCAL_V4),
+				   p.pfx, p.npfx, trunc);
+}
+
+static int hoplimit(const char *ctl, size_t len)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct cmsghdr) <= len) {
+		struct cmsghdr h;
+
+		memcpy(&h, ctl + off, sizeof(h));
+		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
+			break;
+		if (h.cmsg_level == SOL_IPV6 && h.cmsg_type == IPV6_HOPLIMIT &&
+		    h.cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int v;
+
+			memcpy(&v, ctl + off + CMSG_LEN(0), sizeof(v));
+			return v;
+		}
+		off += CMSG_ALIGN(h.cmsg_len);
+	}
+	return 64;
+}
+
+/* The program's socket filter on the ICMPv4 view (n bytes at buf, hdr
+ * of them an IPv4 header): the bytes to keep, 0 to drop. */
+static size_t run_filter(const struct fdrec *rec, const uint8_t *buf,
+			 size_t n, size_t hdr, const struct icmpx_rx *rx)
+{
+	uint16_t id = bpfpool_ref(atomic_load_explicit(&rec->bpf,
+						       memory_order_acquire));
+	const struct sock_filter *prog;
+	size_t len, keep = n;
+	uint8_t net[20 + 512];
+	struct cbpf_pkt pkt = { buf, n, buf, n, 0x0800 };
+	long r;
+
+	prog = bpfpool_prog(id, &len);
+	if (!prog)
+		return n;
+	if (!hdr) {
+		/* a datagram socket's filter sees the message, and the
+		 * network view (SKF_NET_OFF) starts at the IPv4 header */
+		size_t m = n < sizeof(net) - 20 ? n : sizeof(net) - 20;
+
+		icmpx_ipv4_header(net, rx->src4, rx->local4, rx->hoplimit, 0,
+				  IPPROTO_ICMP, (uint16_t)n, 0);
+		memcpy(net + 20, buf, m);
+		pkt.net = net;
+		pkt.netlen = 20 + m;
+	}
+	r = cbpf_run(prog, len, &pkt);
+	bpfpool_unref(id);
+	if (r >= 0 && (size_t)r < n)
+		keep = (size_t)r;
+	return keep;
+}
+
+/* Copy n bytes to the program's pieces; the bytes copied. */
+static size_t scatter(const uint8_t *src, size_t n, const struct msghdr *msg)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < msg->msg_iovlen && done < n; i++) {
+		size_t take = msg->msg_iov[i].iov_len < n - done
+			      ? msg->msg_iov[i].iov_len : n - done;
+
+		if (take)
+			memcpy(msg->msg_iov[i].iov_base, src + done, take);
+		done += take;
+	}
+	return done;
+}
+
+/* Throw away the message at the head of the queue (after a MSG_PEEK). */
+static void discard(int fd)
+{
+	char b;
+
+	real.recvfrom(fd, &b, 1, MSG_DONTWAIT | MSG_TRUNC, NULL, NULL);
+}
+
+ssize_t tn_icmp_recvmsg(int fd, struct fdrec *rec, struct msghdr *msg,
+			int flags)
+{
+	size_t hdr = rec->type == SOCK_RAW ? 20 : 0, total = 0, cap, got, n;
+	uint8_t stackbuf[ICMP_STACK] __attribute__((aligned(8)));
+	char ctl[ICMP_CTL] __attribute__((aligned(sizeof(size_t))));
+	struct sockaddr_in6 ss;
+	struct icmpx_rx rx;
+	struct msgconv_pfx p;
+	struct msghdr m;
+	struct iovec iov;
+	uint8_t *buf;
+	bool inplace;
+	ssize_t r;
+	int trunc;
+
+	if (!msg || (!msg->msg_iov && msg->msg_iovlen)) {
+		r = real.recvmsg(fd, msg, flags);
+		return r < 0 ? tn_errno6to4(rec, neg_errno()) : r;
+	}
+	if (flags & MSG_ERRQUEUE)
+		return tn_recv_errqueue(fd, rec, msg, flags);
+	for (size_t i = 0; i < msg->msg_iovlen; i++)
+		total += msg->msg_iov[i].iov_len;
+	inplace = msg->msg_iovlen == 1 && msg->msg_iov[0].iov_base &&
+		  msg->msg_iov[0].iov_len >= sizeof(stackbuf);
+	buf = inplace ? msg->msg_iov[0].iov_base : stackbuf;
+	cap = inplace ? msg->msg_iov[0].iov_len : sizeof(stackbuf);
+	pfx_of(rec, &p);
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		iov.iov_base = buf + hdr;
+		iov.iov_len = cap - hdr;
+		m.msg_name = &ss;
+		m.msg_namelen = sizeof(ss);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = ctl;
+		m.msg_controllen = msg->msg_control && msg->msg_controllen
+				   ? (msg->msg_controllen + 256 < ICMP_CTL
+				      ? msg->msg_controllen + 256 : ICMP_CTL)
+				   : 256;
+		r = real.recvmsg(fd, &m, flags | MSG_TRUNC);
+		if (r < 0)
+			return tn_errno6to4(rec, neg_errno());
+		got = (size_t)r < cap - hdr ? (size_t)r : cap - hdr;
+		memset(&rx, 0, sizeof(rx));
+		rx.src6 = ss.sin6_addr.s6_addr;
+		rx.hoplimit = (uint8_t)hoplimit(ctl, m.msg_controllen);
+		rx.local4 = htonl(ICMPX_LOCAL_V4);
+		rx.v4_of = msgconv_v4_of;
+		rx.ctx = &p;
+		r = m.msg_namelen >= sizeof(ss) && ss.sin6_family == AF_INET6
+		    ? icmpx_rx_6to4(buf, cap, hdr, got, (size_t)r, &rx) : 0;
+		n = r > 0 ? (size_t)r : 0;
+		/* the program's ICMP_FILTER (raw(7): types from 32 pass) */
+		if (n && hdr && buf[hdr] < 32 &&
+		    (rec->icmp_filter >> buf[hdr] & 1))
+			n = 0;
+		if (n && atomic_load_explicit(&rec->bpf, memory_order_relaxed)) {
+			size_t keep = run_filter(rec, buf, n, hdr, &rx);
+
+			if (keep < n) {
+				n = keep;
+				rx.full = keep;
+			}
+		}
+		if (n)
+			break;
+		/* Not for the program: the next one, as the kernel would
+		 * have given it (a non-blocking socket says EAGAIN). */
+		if (flags & MSG_PEEK)
+			discard(fd);
+	}
+	if (!inplace)
+		n = scatter(buf, n, msg);
+	else if (n > total)
+		n = total;
+	if (msg->msg_name) {
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_addr.s_addr = rx.src4 };
+
+		sockaddr_copy_out(msg->msg_name, &msg->msg_namelen, &sin,
+				  sizeof(sin));
+	} else {
+		msg->msg_namelen = 0;
+	}
+	msg->msg_controllen = tn_icmp_cmsg_out(rec, ctl, m.msg_controllen, msg,
+					       &trunc);
+	msg->msg_flags = (m.msg_flags & ~(MSG_TRUNC | MSG_CTRUNC)) |
+			 (rx.full > n ? MSG_TRUNC : 0) |
+			 (trunc || (m.msg_flags & MSG_CTRUNC) ? MSG_CTRUNC : 0);
+	return (flags & MSG_TRUNC) ? (ssize_t)rx.full : (ssize_t)n;
+}
+
+/* A stand-in not used yet becomes the AF_INET socket asked for. */
+static int unfresh(int fd, struct fdrec *rec)
+{
+	if (fdrec_kind(rec) != FD_ICMP6 || !(rec->opts & OPT_FRESH))
+		return -ENOPROTOOPT;
+	return tn_replace(fd, rec, AF_INET);
+}
+
+static int set_filter(int fd, struct fdrec *rec, const void *val,
+		      socklen_t len)
+{
+	struct sock_fprog fp;
+	int id;
+
+	if (!val || len < (socklen_t)sizeof(fp))
+		return -EINVAL;
+	memcpy(&fp, val, sizeof(fp));
+	if (!fp.filter || cbpf_check(fp.filter, fp.len) < 0)
+		return -EINVAL;
+	if (fdrec_kind(rec) == FD_ICMP6 && (rec->icmp_flags & ICMPF_LOCKED))
+		return -EPERM;
+	id = bpfpool_put(fp.filter, fp.len);
+	if (id < 0)
+		return id;
+	if (fdrec_kind(rec) != FD_ICMP6 &&
+	    real.setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, val, len) < 0) {
+		int e = neg_errno();
+
+		bpfpool_unref((uint16_t)id);
+		return e;
+	}
+	fdtab_set_bpf(rec, (uint16_t)id);
+	return 0;
+}
+
+int tn_icmp_setsockopt(int fd, struct fdrec *rec, int level, int name,
+		       const void *val, socklen_t len)
+{
+	bool v6 = fdrec_kind(rec) == FD_ICMP6, raw = rec->type == SOCK_RAW;
+	int v = 0, r;
+
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_ATTACH_FILTER:
+			return set_filter(fd, rec, val, len);
+		case SO_DETACH_FILTER:
+			if (v6) {
+				if (rec->icmp_flags & ICMPF_LOCKED)
+					return -EPERM;
+				if (!atomic_load(&rec->bpf))
+					return -ENOENT;
+			} else if (real.setsockopt(fd, level, name, val, len) < 0) {
+				return neg_errno();
+			}
+			fdtab_set_bpf(rec, 0);
+			return 0;
+		case SO_LOCK_FILTER:
+			if (real.setsockopt(fd, level, name, val, len) < 0)
+				return neg_errno();
+			if (val && len >= (socklen_t)sizeof(int))
+				memcpy(&v, val, sizeof(v));
+			if (v)
+				rec->icmp_flags |= ICMPF_LOCKED;
+			return 0;
+		}
+		return TN_ICMP_PASS;
+	}
+	if (level == SOL_RAW && name == ICMP_FILTER && raw) {
+		uint32_t mask = rec->icmp_filter;
+
+		if (!v6) {
+			if (real.setsockopt(fd, level, name, val, len) < 0)
+				return neg_errno();
+		} else if (len && !val) {
+			return -EFAULT;
+		}
+		/* raw(7): up to 4 bytes, over the old value */
+		if (val)
+			memcpy(&mask, val, len < 4 ? (size_t)len : 4);
+		rec->icmp_filter = mask;
+		if (v6)
+			setup_v6(fd, rec, SOCK_RAW);
+		return 0;
+	}
+	if (level != SOL_IP)
+		return TN_ICMP_PASS;
+	if (policy_icmp_keeps_inet(level, name) && v6 &&
+	    (r = unfresh(fd, rec)) < 0)
+		return r;
+	if (fdrec_kind(rec) != FD_ICMP6) {
+		/* AF_INET: the kernel's own; what a translation needs later
+		 * is noted */
+		if (real.setsockopt(fd, level, name, val, len) < 0)
+			return neg_errno();
+		if (val && len > 0)
+			memcpy(&v, val, len < (socklen_t)sizeof(v)
+			       ? (size_t)len : sizeof(v));
+		if (name == IP_RECVTTL)
+			rec->icmp_flags = (uint8_t)(v ? rec->icmp_flags | ICMPF_RECVTTL
+						 : rec->icmp_flags & ~ICMPF_RECVTTL);
+		else if (name == IP_HDRINCL && v)
+			rec->icmp_flags |= ICMPF_HDRINCL;
+		rec->opts |= OPT_IP;
+		return 0;
+	}
+	if (name == IP_RECVTTL && raw) {
+		/* the hop limit is always asked (the header's TTL): only
+		 * whether the program sees it changes */
+		if (!val || len < 1)
+			return -EINVAL;
+		memcpy(&v, val, len < (socklen_t)sizeof(v) ? (size_t)len
+							    : sizeof(v));
+		rec->icmp_flags = (uint8_t)(v ? rec->icmp_flags | ICMPF_RECVTTL
+					 : rec->icmp_flags & ~ICMPF_RECVTTL);
+		return 0;
+	}
+	r = sockopt_set_ip6(fd, name, val, len, &tn_sockopt_ops);
+	if (r != -ENOPROTOOPT) {
+		if (r == 0 && name == IP_RECVTTL) {
+			memcpy(&v, val, len < (socklen_t)sizeof(v)
+			       ? (size_t)len : sizeof(v));
+			rec->icmp_flags = (uint8_t)(v ? rec->icmp_flags | ICMPF_RECVTTL
+						 : rec->icmp_flags & ~ICMPF_RECVTTL);
+		}
+		rec->opts |= OPT_IP;
+		return r;
+	}
+	/* No IPv6 twin (IP_OPTIONS, IP_RETOPTS...): a datagram ICMPv6
+	 * socket takes IPv4-level options itself (to no effect on its
+	 * traffic); a raw one refuses them, so a stand-in not used yet
+	 * becomes the AF_INET socket, if the program may still make one
+	 * (ping drops CAP_NET_RAW after making its socket): else the IPv6
+	 * socket's answer. */
+	if (raw && (rec->opts & OPT_FRESH))
+		(void)unfresh(fd, rec);
+	r = real.setsockopt(fd, level, name, val, len) < 0 ? neg_errno() : 0;
+	if (r == 0)
+		rec->opts |= OPT_IP;
+	return r;
+}
+
+int tn_icmp_getsockopt(int fd, struct fdrec *rec, int level, int name,
+		       void *val, socklen_t *len)
+{
+	bool raw = rec->type == SOCK_RAW;
+	int v;
+
+	if (fdrec_kind(rec) != FD_ICMP6)
+		return TN_ICMP_PASS;
+	if (!len)
+		return -EFAULT;
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_DOMAIN:
+			v = AF_INET;
+			break;
+		case SO_PROTOCOL:
+			v = IPPROTO_ICMP;
+			break;
+		case SO_ATTACH_FILTER: { /* SO_GET_FILTER */
+			uint16_t id = bpfpool_ref(atomic_load(&rec->bpf));
+			size_t n = 0;
+			const struct sock_filter *prog = bpfpool_prog(id, &n);
+			int r = 0;
+
+			if (!prog)
+				n = 0;
+			if (*len && *len < n)
+				r = -EINVAL;
+			else if (*len && n)
+				memcpy(val, prog, n * sizeof(*prog));
+			if (r == 0)
+				*len = (socklen_t)n;
+			bpfpool_unref(id);
+			return r;
+		}
+		default:
+			return TN_ICMP_PASS;
+		}
+		if ((int)*len < 0)
+			return -EINVAL;
+		if (*len > (socklen_t)sizeof(v))
+			*len = sizeof(v);
+		memcpy(val, &v, *len);
+		return 0;
+	}
+	if (level == SOL_RAW && name == ICMP_FILTER && raw) {
+		if ((int)*len < 0)
+			return -EINVAL;
+		if (*len > 4)
+			*len = 4;
+		memcpy(val, &rec->icmp_filter, *len);
+		return 0;
+	}
+	if (level != SOL_IP)
+		return TN_ICMP_PASS;
+	if ((name == IP_RECVTTL && raw) || name == IP_HDRINCL) {
+		v = name == IP_RECVTTL && (rec->icmp_flags & ICMPF_RECVTTL);
+		if ((int)*len < 0)
+			return -EINVAL;
+		if (*len > (socklen_t)sizeof(v))
+			*len = sizeof(v);
+		memcpy(val, &v, *len);
+		return 0;
+	}
+	v = sockopt_get_ip6(fd, name, val, len, &tn_sockopt_ops);
+	return v == -ENOPROTOOPT && !raw ? TN_ICMP_PASS : v;
+}
+
+int tn_icmp_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin)
+{
+	uint32_t v4 = sin->sin_addr.s_addr;
+	struct sockaddr_in6 s6;
+	struct policy_sock s;
+	int pfx = -1, r, nat = tn_route(v4, 0, &pfx);
+
+	if (rec->icmp_flags & ICMPF_HDRINCL)
+		return real.connect(fd, (const struct sockaddr *)sin,
+				    sizeof(*sin)) < 0 ? neg_errno() : 0;
+	if (fdrec_kind(rec) == FD_ICMP6) {
+		rec->opts &= (uint8_t)~OPT_FRESH;
+		if (!nat) {
+			r = tn_replace(fd, rec, AF_INET);
+			if (r < 0)
+				return r;
+			return real.connect(fd, (const struct sockaddr *)sin,
+					    sizeof(*sin)) < 0 ? neg_errno() : 0;
+		}
+	} else {
+		if (!nat)
+			return real.connect(fd, (const struct sockaddr *)sin,
+					    sizeof(*sin)) < 0 ? neg_errno() : 0;
+		tn_sock_facts(rec, &s);
+		switch (tn_way(fd, rec, POLICY_CONNECT, pfx, &s)) {
+		case POLICY_WAY_DIRECT:
+			return real.connect(fd, (const struct sockaddr *)sin,
+					    sizeof(*sin)) < 0 ? neg_errno() : 0;
+		case POLICY_WAY_NAT64:
+			break;
+		default:
+			r = real.connect(fd, (const struct sockaddr *)sin,
+					 sizeof(*sin)) < 0 ? neg_errno() : 0;
+			if (!policy_direct_failed(r))
+				return r;
+		}
+		r = tn_replace(fd, rec, AF_INET6);
+		if (r < 0)
+			return -ENETUNREACH;
+	}
+	rec->peer_prefix = (uint8_t)pfx;
+	rec->peer_v4 = v4;
+	rec->peer_port = sin->sin_port;
+	tn_synth(pfx, v4, 0, &s6);
+	r = real.connect(fd, (struct sockaddr *)&s6, sizeof(s6)) < 0
+	    ? neg_errno() : 0;
+	tn_cache_after(pfx, POLICY_CONNECT, r);
+	log_msg(LOG_INFO, "fd %d: ICMP to %A via NAT64 [%B]%s", fd, v4,
+		s6.sin6_addr.s6_addr, r ? " failed" : "");
+	return r;
+}
