@@ -117,6 +117,49 @@ static int put_cmsg(void *dst, size_t cap, size_t *used, int level,
 	      (dlen) = (h).cmsg_len - CMSG_LEN(0), 1); \
 	     off_ += CMSG_ALIGN((h).cmsg_len))
 
+size_t msgconv_cmsg_drop(void *buf, size_t len, int level, int type)
+{
+	char *b = buf;
+	size_t off = 0, out = 0;
+
+	while (off + sizeof(struct cmsghdr) <= len) {
+		struct cmsghdr h;
+		size_t step;
+
+		memcpy(&h, b + off, sizeof(h));
+		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
+			break;
+		step = CMSG_ALIGN(h.cmsg_len);
+		if (step > len - off)
+			step = len - off;
+		if (!(h.cmsg_level == level && h.cmsg_type == type)) {
+			memmove(b + out, b + off, step);
+			out += step;
+		}
+		off += step;
+	}
+	return out;
+}
+
+int msgconv_cmsg_int(const void *buf, size_t len, int level, int type,
+		     int dflt)
+{
+	struct cmsghdr h;
+	const char *data;
+	size_t dlen;
+
+	FOR_EACH_CMSG(buf, len, h, data, dlen) {
+		if (h.cmsg_level == level && h.cmsg_type == type &&
+		    dlen >= sizeof(int)) {
+			int v;
+
+			memcpy(&v, data, sizeof(v));
+			return v;
+		}
+	}
+	return dflt;
+}
+
 size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
 			 const struct nat64_prefix *pfx, size_t npfx)
 {

@@ -81,6 +81,14 @@ size_t msgconv_cmsg_to_v4x(const void *src, size_t srclen, void *dst,
 size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
 			 const struct nat64_prefix *pfx, size_t npfx);
 
+/* Remove every control message of level/type from buf (len bytes, in
+ * place); returns the new length. */
+size_t msgconv_cmsg_drop(void *buf, size_t len, int level, int type);
+/* The int carried by the first control message of level/type in buf, or
+ * dflt when there is none. */
+int msgconv_cmsg_int(const void *buf, size_t len, int level, int type,
+		     int dflt);
+
 /* Rewrite control messages a program sends with an IPv4 destination that
  * goes out as IPv6: IP_TOS -> IPV6_TCLASS, IP_TTL -> IPV6_HOPLIMIT,
  * IP_PKTINFO -> IPV6_PKTINFO (interface index only); others unchanged.

@@ -221,6 +221,23 @@ int sockopt_get_ip6(int fd, int name, void *val, socklen_t *len,
 	return 0;
 }
 
+void sockopt_carry_back_ip(int from6, int to4, const struct sockopt_ops *ops)
+{
+	static const int names[] = {
+		IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER, IP_PKTINFO,
+		IP_RECVTOS, IP_MULTICAST_TTL, IP_MULTICAST_LOOP,
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int v;
+		socklen_t l = sizeof(v);
+
+		if (sockopt_get_ip6(from6, names[i], &v, &l, ops) == 0 &&
+		    l == sizeof(v) && !(names[i] == IP_TTL && v == 64))
+			ops->set(to4, SOL_IP, names[i], &v, l);
+	}
+}
+
 void sockopt_carry(int from, int to, unsigned levels, int type,
 		   const struct sockopt_ops *ops)
 {
@@ -311,5 +328,26 @@ int sockopt_bindv6only(void)
 		r = c == '1';
 		atomic_store_explicit(&v, r, memory_order_relaxed);
 	}
+	return r;
+}
+
+bool sockopt_ipv4_unrouted(const struct sockopt_ops *ops)
+{
+	int saved = errno, fd = ops->socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+					    0);
+	/* Any global address: only the route lookup matters. */
+	struct sockaddr_in probe = { .sin_family = AF_INET,
+				     .sin_port = htons(53),
+				     .sin_addr.s_addr = htonl(0xc0000201) };
+	struct fdid id;
+	bool r = false;
+
+	if (fd >= 0 && fdid_get(fd, &id) == 0) {
+		r = ops->connect(fd, (struct sockaddr *)&probe,
+				 sizeof(probe)) < 0 && errno == ENETUNREACH;
+		/* only if the program did not take the number meanwhile */
+		fdid_close(fd, &id);
+	}
+	errno = saved;
 	return r;
 }

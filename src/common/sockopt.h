@@ -17,6 +17,7 @@ struct sockopt_ops {
 	int (*get)(int, int, int, void *, socklen_t *);
 	int (*set)(int, int, int, const void *, socklen_t);
 	int (*ioctl)(int, unsigned long, void *);
+	int (*connect)(int, const struct sockaddr *, socklen_t);
 };
 
 enum {
@@ -61,6 +62,19 @@ int sockopt_set_ip6(int fd, int name, const void *val, socklen_t len,
  * fits).  0, -ENOPROTOOPT or -errno. */
 int sockopt_get_ip6(int fd, int name, void *val, socklen_t *len,
 		    const struct sockopt_ops *ops);
+
+/* An ICMPv6 socket from6 whose IPv4-level options were kept as their
+ * twins (sockopt_set_ip6) becomes the AF_INET socket to4 again: set
+ * there the IPv4 options the twins say (TOS, TTL when not the default,
+ * RECVERR, MTU_DISCOVER, PKTINFO, RECVTOS, multicast TTL and loop).
+ * IP_RECVTTL is the caller's (a raw stand-in asks the hop limit for
+ * itself). */
+void sockopt_carry_back_ip(int from6, int to4, const struct sockopt_ops *ops);
+
+/* True when IPv4 has no route here: a UDP socket's connect to a global
+ * address (nothing is sent) fails with ENETUNREACH.  The caller caches
+ * it.  errno kept. */
+bool sockopt_ipv4_unrouted(const struct sockopt_ops *ops);
 
 /* net.ipv6.bindv6only: AF_INET6 sockets are IPv6-only by default (a
  * dual-stack stand-in must then clear IPV6_V6ONLY).  Read once; errno

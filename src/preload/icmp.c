@@ -68,13 +68,6 @@ int tn_icmp_socket(int type, int proto)
 	return fd;
 }
 
-/* IPv4-level options kept as IPv6 twins, carried back to an AF_INET
- * socket (IP_RECVTTL comes from the record: raw stand-ins always ask the
- * hop limit for themselves). */
-static const int back_opts[] = {
-	IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER, IP_PKTINFO, IP_RECVTOS,
-};
-
 void tn_icmp_setup(int oldfd, int newfd, int family, const struct fdrec *rec)
 {
 	size_t n;
@@ -85,15 +78,7 @@ void tn_icmp_setup(int oldfd, int newfd, int family, const struct fdrec *rec)
 		setup_v6(newfd, rec, rec->type);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(back_opts) / sizeof(back_opts[0]); i++) {
-		int v;
-		socklen_t l = sizeof(v);
-
-		if (sockopt_get_ip6(oldfd, back_opts[i], &v, &l,
-				    &tn_sockopt_ops) == 0 && l == sizeof(v) &&
-		    !(back_opts[i] == IP_TTL && v == 64))
-			real.setsockopt(newfd, SOL_IP, back_opts[i], &v, l);
-	}
+	sockopt_carry_back_ip(oldfd, newfd, &tn_sockopt_ops);
 	if (rec->icmp_flags & ICMPF_RECVTTL) {
 		int on = 1;
 
@@ -160,31 +145,6 @@ static void pfx_of(const struct fdrec *rec, struct msgconv_pfx *p)
 	p->prefer = rec->peer_prefix == 0xff ? -1 : rec->peer_prefix;
 }
 
-/* Remove every control message level/type from buf (len bytes); the new
- * length. */
-static size_t cmsg_drop(char *buf, size_t len, int level, int type)
-{
-	size_t off = 0, out = 0;
-
-	while (off + sizeof(struct cmsghdr) <= len) {
-		struct cmsghdr h;
-		size_t step;
-
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
-			break;
-		step = CMSG_ALIGN(h.cmsg_len);
-		if (step > len - off)
-			step = len - off;
-		if (!(h.cmsg_level == level && h.cmsg_type == type)) {
-			memmove(buf + out, buf + off, step);
-			out += step;
-		}
-		off += step;
-	}
-	return out;
-}
-
 size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
 			struct msghdr *msg, int *trunc)
 {
@@ -192,35 +152,13 @@ size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
 
 	*trunc = 0;
 	if (rec->type == SOCK_RAW && !(rec->icmp_flags & ICMPF_RECVTTL))
-		len = cmsg_drop(ctl, len, SOL_IPV6, IPV6_HOPLIMIT);
+		len = msgconv_cmsg_drop(ctl, len, SOL_IPV6, IPV6_HOPLIMIT);
 	if (!msg->msg_control || !msg->msg_controllen)
 		return 0;
 	pfx_of(rec, &p);
 	return msgconv_cmsg_to_v4x(ctl, len, msg->msg_control,
 				   msg->msg_controllen, htonl(ICMPX_LOCAL_V4),
 				   p.pfx, p.npfx, trunc);
-}
-
-static int hoplimit(const char *ctl, size_t len)
-{
-	size_t off = 0;
-
-	while (off + sizeof(struct cmsghdr) <= len) {
-		struct cmsghdr h;
-
-		memcpy(&h, ctl + off, sizeof(h));
-		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
-			break;
-		if (h.cmsg_level == SOL_IPV6 && h.cmsg_type == IPV6_HOPLIMIT &&
-		    h.cmsg_len >= CMSG_LEN(sizeof(int))) {
-			int v;
-
-			memcpy(&v, ctl + off + CMSG_LEN(0), sizeof(v));
-			return v;
-		}
-		off += CMSG_ALIGN(h.cmsg_len);
-	}
-	return 64;
 }
 
 /* The program's socket filter on the ICMPv4 view (n bytes at buf, hdr
@@ -329,7 +267,8 @@ ssize_t tn_icmp_recvmsg(int fd, struct fdrec *rec, struct msghdr *msg,
 		got = (size_t)r < cap - hdr ? (size_t)r : cap - hdr;
 		memset(&rx, 0, sizeof(rx));
 		rx.src6 = ss.sin6_addr.s6_addr;
-		rx.hoplimit = (uint8_t)hoplimit(ctl, m.msg_controllen);
+		rx.hoplimit = (uint8_t)msgconv_cmsg_int(ctl, m.msg_controllen,
+						    SOL_IPV6, IPV6_HOPLIMIT, 64);
 		rx.local4 = htonl(ICMPX_LOCAL_V4);
 		rx.v4_of = msgconv_v4_of;
 		rx.ctx = &p;

@@ -149,24 +149,7 @@ bool tn_ipv6_only_host(void)
 	int s = atomic_load_explicit(&state, memory_order_relaxed);
 
 	if (!s) {
-		int saved = errno;
-		int fd = real.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		/* Any global address: only the route lookup matters. */
-		struct sockaddr_in probe = { .sin_family = AF_INET,
-					     .sin_port = htons(53),
-					     .sin_addr.s_addr = htonl(0xc0000201) };
-
-		struct fdid id;
-
-		s = 1;
-		if (fd >= 0 && fdid_get(fd, &id) == 0) {
-			if (real.connect(fd, (struct sockaddr *)&probe,
-					 sizeof(probe)) < 0 &&
-			    errno == ENETUNREACH)
-				s = 2;
-			fdid_close(fd, &id);
-		}
-		errno = saved;
+		s = sockopt_ipv4_unrouted(&tn_sockopt_ops) ? 2 : 1;
 		atomic_store_explicit(&state, s, memory_order_relaxed);
 	}
 	return s == 2 && tn_nat64_configured();

@@ -60,9 +60,15 @@ static int ops_ioctl(int fd, unsigned long req, void *arg)
 	return real.ioctl(fd, req, arg);
 }
 
+static int ops_connect(int fd, const struct sockaddr *a, socklen_t l)
+{
+	return real.connect(fd, a, l);
+}
+
 const struct sockopt_ops tn_sockopt_ops = {
 	.socket = ops_socket, .close = ops_close,
 	.get = ops_get, .set = ops_set, .ioctl = ops_ioctl,
+	.connect = ops_connect,
 };
 
 int tn_replace(int fd, struct fdrec *rec, int family)

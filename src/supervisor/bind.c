@@ -19,6 +19,19 @@ int64_t sv_handle_bind(struct call *c)
 	if (!sv_open_for(c, &si, sv_translated, &ret))
 		return ret;
 	r = sv_read_sockaddr(c, c->args[1], c->args[2], &ss, &len);
+	if (r == 0 && sv_is_icmp(&si)) {
+		/* ICMP: any address keeps it ICMPv6 (policy_bound_addr);
+		 * a raw socket has no port */
+		struct sockaddr_in *sin = (void *)&ss;
+
+		if (len >= sizeof(*sin) && sin->sin_family == AF_INET &&
+		    !policy_bound_addr(sin->sin_addr.s_addr)) {
+			if (si.type == SOCK_RAW)
+				sin->sin_port = 0;
+			si.x.standin = false;
+			socktab_put(&si.x);
+		}
+	}
 	if (r == 0 && si.x.standin) {
 		/* A server (or a client choosing its address): from now on
 		 * a real AF_INET socket, as the program asked for. */

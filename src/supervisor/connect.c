@@ -26,25 +26,6 @@ static int do_connect(struct call *c, int d, const void *sa, socklen_t len)
 	return r;
 }
 
-static void sndtimeo_deadline(int d, struct timespec *dl, bool *has)
-{
-	struct timeval tv;
-	socklen_t l = sizeof(tv);
-
-	*has = false;
-	if (getsockopt(d, SOL_SOCKET, SO_SNDTIMEO, &tv, &l) == 0 &&
-	    (tv.tv_sec || tv.tv_usec)) {
-		clock_gettime(CLOCK_MONOTONIC, dl);
-		dl->tv_sec += tv.tv_sec;
-		dl->tv_nsec += tv.tv_usec * 1000L;
-		if (dl->tv_nsec >= 1000000000L) {
-			dl->tv_sec++;
-			dl->tv_nsec -= 1000000000L;
-		}
-		*has = true;
-	}
-}
-
 /* The program's blocking connect on our socket d, started non-blocking:
  * wait like the kernel would (SO_SNDTIMEO -> EINPROGRESS). */
 static int wait_connected(struct call *c, int d, int pfx)
@@ -53,7 +34,7 @@ static int wait_connected(struct call *c, int d, int pfx)
 	bool has_dl;
 	int r = -EINPROGRESS;
 
-	sndtimeo_deadline(d, &dl, &has_dl);
+	has_dl = sv_timeo_deadline(d, SO_SNDTIMEO, &dl);
 	{
 		/* Most connects finish within a moment: wait that long
 		 * keeping our turn to receive. */
@@ -73,17 +54,8 @@ static int wait_connected(struct call *c, int d, int pfx)
 		struct pollfd p = { .fd = d, .events = POLLOUT };
 		int ms = -1, n;
 
-		if (has_dl) {
-			struct timespec now;
-			long long left;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left = (dl.tv_sec - now.tv_sec) * 1000LL +
-			       (dl.tv_nsec - now.tv_nsec) / 1000000L;
-			if (left <= 0)
-				break;
-			ms = left > INT_MAX ? INT_MAX : (int)left;
-		}
+		if (has_dl && (ms = sv_ms_left(&dl)) == 0)
+			break;
 		if (sv_cancelled(c)) {
 			r = -EINTR;
 			break;

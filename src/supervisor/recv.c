@@ -4,16 +4,21 @@
  * lengths with the source in the form the program expects
  * (sv_view_addr).  Everything else runs as it is. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 
+#include "icmpx.h"
+#include "msgconv.h"
 #include "sv.h"
 
-/* Common front of the receive calls: only our translated datagram
- * sockets need us; everything else runs as it is. */
+/* Common front of the receive calls: only our translated datagram and
+ * ICMP sockets need us (an ICMP socket of the program's becomes one of
+ * ours here on a host without IPv4 routes); everything else runs as it
+ * is. */
 static int64_t recv_front(struct call *c, struct sockinfo *si)
 {
 	int r = sv_sock_open(c, (int)c->args[0], si);
@@ -22,34 +27,253 @@ static int64_t recv_front(struct call *c, struct sockinfo *si)
 		return SV_CONTINUE;
 	if (r < 0)
 		return r;
-	if (!si->have_x || si->type != SOCK_DGRAM) {
+	if (!si->have_x && si->domain == AF_INET && sv_is_icmp(si) &&
+	    sv_ipv6_only())
+		(void)sv_icmp_to_v6(c, si, true);
+	if (!si->have_x || (si->type != SOCK_DGRAM && !sv_is_icmp(si))) {
 		sv_sock_close(si);
 		return SV_CONTINUE;
 	}
 	return 0;
 }
 
+/* A receive that may wait: wait for a message without taking it (the
+ * program's SO_RCVTIMEO applies), and take it only while the program
+ * still waits for it.  A call the program gave up (a signal: its
+ * handler may well send the next ping, whose reply must reach the
+ * restarted call) leaves the message queued.  0 when one is there,
+ * -EAGAIN at the timeout, -EINTR when the call went away. */
+static int wait_readable(struct call *c, int d)
+{
+	struct timespec dl;
+	bool has_dl = sv_timeo_deadline(d, SO_RCVTIMEO, &dl);
+	int r = 0;
+
+	sv_block_begin(c);
+	for (;;) {
+		struct pollfd p = { .fd = d, .events = POLLIN };
+		int ms = -1, n;
+
+		if (has_dl && (ms = sv_ms_left(&dl)) == 0) {
+			r = -EAGAIN;
+			break;
+		}
+		if (sv_cancelled(c)) {
+			r = -EINTR;
+			break;
+		}
+		n = poll(&p, 1, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			break;
+	}
+	sv_block_end(c);
+	if (r == 0 && !sv_id_valid(c))
+		r = -EINTR;
+	return r;
+}
+
 static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
 {
+	bool may_wait = false;
 	ssize_t r;
+	int fl;
 
-	sv_maybe_pass_turn(c, d, flags, POLLIN);
-	sv_block_begin(c);
-	r = recvmsg(d, m, flags);
-	if (r < 0)
-		r = -errno;
-	sv_block_end(c);
-	return r;
+	if (!(flags & (MSG_DONTWAIT | MSG_ERRQUEUE))) {
+		fl = fcntl(d, F_GETFL);
+		may_wait = fl >= 0 && !(fl & O_NONBLOCK);
+	}
+	for (;;) {
+		if (may_wait) {
+			struct pollfd p = { .fd = d, .events = POLLIN };
+
+			if (poll(&p, 1, 0) != 1) {
+				sv_pass_turn(c);
+				r = wait_readable(c, d);
+				if (r < 0)
+					return r;
+			}
+		}
+		r = recvmsg(d, m, flags | (may_wait ? MSG_DONTWAIT : 0));
+		if (r < 0)
+			r = -errno;
+		/* another reader took it meanwhile: wait again */
+		if (!(may_wait && (r == -EAGAIN || r == -EWOULDBLOCK)))
+			return r;
+	}
+}
+
+/* One receive on our socket, in the program's form. */
+struct rx {
+	/* in: the buffer (the data is received at buf + hdr, cap bytes),
+	 * room for control messages (ctl, ctlcap; NULL: none asked) */
+	uint8_t *buf;
+	size_t cap;
+	char *ctl;
+	size_t ctlcap;
+	/* out */
+	size_t n;            /* bytes of the result at buf */
+	ssize_t ret;         /* what the call returns */
+	size_t ctllen;       /* control messages at ctl, IPv4 form */
+	int flags;           /* msg_flags */
+	struct sockaddr_storage view;
+	socklen_t viewlen;
+};
+
+/* The ICMP header room a raw socket's reader gets (the IPv4 header). */
+static size_t rx_hdr(const struct sockinfo *si, int flags)
+{
+	return sv_is_icmp(si) && si->type == SOCK_RAW &&
+	       !(flags & MSG_ERRQUEUE) ? 20 : 0;
+}
+
+/* Buffer size for len bytes of the program's: ICMP errors are looked at
+ * whole (icmpx_rx_6to4). */
+static size_t rx_cap(const struct sockinfo *si, size_t len)
+{
+	size_t cap = len < SV_RECV_MAX ? len : SV_RECV_MAX;
+
+	if (sv_is_icmp(si) && cap < ICMPX_ERR_MAX + 64)
+		cap = ICMPX_ERR_MAX + 64;
+	return cap;
+}
+
+/* The error-queue entry in ctl has an IPv4 form (or is no ICMP error). */
+static bool errq_has_v4(const char *ctl, size_t len)
+{
+	const struct config *cf = sv_config();
+	size_t off = 0;
+
+	while (off + sizeof(struct cmsghdr) <= len) {
+		struct cmsghdr h;
+
+		memcpy(&h, ctl + off, sizeof(h));
+		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
+			break;
+		if (h.cmsg_level == SOL_IPV6 && h.cmsg_type == IPV6_RECVERR) {
+			unsigned char e4[MSGCONV_ERR4_LEN];
+
+			return msgconv_err_to_v4(ctl + off + CMSG_LEN(0),
+						 h.cmsg_len - CMSG_LEN(0), e4,
+						 cf ? cf->prefixes : NULL,
+						 cf ? cf->nprefixes : 0) != 0;
+		}
+		off += CMSG_ALIGN(h.cmsg_len);
+	}
+	return true;
+}
+
+static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
+		      int flags)
+{
+	const struct config *cf = sv_config();
+	struct msgconv_pfx p = { cf ? cf->prefixes : NULL,
+				 cf ? cf->nprefixes : 0, si->x.pfx };
+	bool icmp = sv_is_icmp(si), errq = (flags & MSG_ERRQUEUE) != 0;
+	size_t hdr = rx_hdr(si, flags), clen = 0;
+	char ctl[2048] __attribute__((aligned(sizeof(size_t))));
+	struct sockaddr_storage ss;
+	struct msghdr m;
+	ssize_t n;
+
+	for (;;) {
+		struct iovec iov = { x->buf + hdr, x->cap };
+		struct icmpx_rx r;
+		long got;
+
+		memset(&m, 0, sizeof(m));
+		m.msg_name = &ss;
+		m.msg_namelen = sizeof(ss);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		/* a raw ICMP socket needs the hop limit, an error-queue read
+		 * the entry: our own room even if the program gave none */
+		if (x->ctl || icmp || errq) {
+			m.msg_control = ctl;
+			m.msg_controllen = x->ctl && x->ctlcap + 256 < sizeof(ctl)
+					   ? x->ctlcap + 256 : sizeof(ctl);
+		}
+		n = do_recv(c, si->d, &m, flags | (icmp && !errq ? MSG_TRUNC : 0));
+		if (n < 0)
+			return errq || si->x.pfx < 0 ? n
+			       : -icmpx_errno_6to4((int)-n);
+		clen = m.msg_controllen;
+		got = n < (ssize_t)x->cap ? n : (long)x->cap;
+		if (errq) {
+			if (!errq_has_v4(ctl, clen)) {
+				/* RFC 7915 drops it: the next one, or EAGAIN */
+				if (flags & MSG_PEEK)
+					do_recv(c, si->d, &m, (flags & ~MSG_PEEK) |
+						MSG_DONTWAIT);
+				continue;
+			}
+			/* an ICMP socket reads back the echo it sent */
+			if (icmp)
+				icmpx_echo_6to4(x->buf, (size_t)got);
+			x->n = (size_t)got;
+			x->ret = n;
+			x->viewlen = sv_view_addr(&si->x, &ss, m.msg_namelen,
+						  false, &x->view);
+			break;
+		}
+		if (!icmp) {
+			x->n = (size_t)got;
+			x->ret = n;
+			x->viewlen = sv_view_addr(&si->x, &ss, m.msg_namelen,
+						  false, &x->view);
+			break;
+		}
+		memset(&r, 0, sizeof(r));
+		r.src6 = ((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr;
+		r.hoplimit = (uint8_t)msgconv_cmsg_int(ctl, clen, SOL_IPV6,
+						       IPV6_HOPLIMIT, 64);
+		r.local4 = htonl(ICMPX_LOCAL_V4);
+		r.v4_of = msgconv_v4_of;
+		r.ctx = &p;
+		got = ss.ss_family == AF_INET6
+		      ? icmpx_rx_6to4(x->buf, x->cap + hdr, hdr, (size_t)got,
+				      (size_t)n, &r) : 0;
+		if (got > 0) {
+			struct sockaddr_in sin = { .sin_family = AF_INET,
+						   .sin_addr.s_addr = r.src4 };
+
+			x->n = (size_t)got;
+			x->ret = (flags & MSG_TRUNC) ? (ssize_t)r.full : got;
+			x->flags = r.full > (size_t)got ? MSG_TRUNC : 0;
+			memcpy(&x->view, &sin, sizeof(sin));
+			x->viewlen = sizeof(sin);
+			break;
+		}
+		/* not for the program (neighbour discovery, another host's
+		 * traffic): the next one, as the kernel would have given it */
+		if (flags & MSG_PEEK)
+			do_recv(c, si->d, &m, (flags & ~MSG_PEEK) | MSG_DONTWAIT);
+	}
+	x->flags |= m.msg_flags & ~(icmp && !errq ? MSG_TRUNC : 0);
+	x->ctllen = 0;
+	if (icmp && si->type == SOCK_RAW && !si->x.icmp_recvttl)
+		clen = msgconv_cmsg_drop(ctl, clen, SOL_IPV6, IPV6_HOPLIMIT);
+	if (x->ctl) {
+		int trunc = 0;
+
+		x->ctllen = msgconv_cmsg_to_v4x(ctl, clen, x->ctl, x->ctlcap,
+						icmp ? htonl(ICMPX_LOCAL_V4)
+						     : si->x.bound_v4,
+						p.pfx, p.npfx, &trunc);
+		if (trunc)
+			x->flags |= MSG_CTRUNC;
+	}
+	return x->ret;
 }
 
 int64_t sv_handle_recvfrom(struct call *c)
 {
 	struct sockinfo si;
-	struct sockaddr_storage ss, view;
-	struct iovec liov, riov;
-	struct msghdr m;
+	struct iovec riov;
+	struct rx x;
 	size_t len = c->args[2];
-	int ulen;
+	int ulen, flags = (int)c->args[3];
 	int64_t r = recv_front(c, &si);
 	ssize_t n;
 
@@ -61,38 +285,33 @@ int64_t sv_handle_recvfrom(struct call *c)
 		sv_sock_close(&si);
 		return -EFAULT;
 	}
-	liov.iov_len = len < SV_RECV_MAX ? len : SV_RECV_MAX;
-	liov.iov_base = malloc(liov.iov_len ? liov.iov_len : 1);
-	if (!liov.iov_base) {
+	memset(&x, 0, sizeof(x));
+	x.cap = rx_cap(&si, len);
+	x.buf = malloc(x.cap + rx_hdr(&si, flags) + 1);
+	if (!x.buf) {
 		sv_sock_close(&si);
 		return -ENOMEM;
 	}
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &ss;
-	m.msg_namelen = sizeof(ss);
-	m.msg_iov = &liov;
-	m.msg_iovlen = 1;
-	n = do_recv(c, si.d, &m, (int)c->args[3]);
+	n = rx_one(c, &si, &x, flags);
 	r = n;
 	if (n >= 0) {
-		size_t copy = (size_t)n < liov.iov_len ? (size_t)n
-						       : liov.iov_len;
+		size_t copy = x.n < len ? x.n : len;
 
 		riov.iov_base = (void *)(uintptr_t)c->args[1];
 		riov.iov_len = copy;
-		if (copy && sv_writev(c, liov.iov_base, copy, &riov, 1) !=
+		if (copy && sv_writev(c, x.buf, copy, &riov, 1) !=
 		    (ssize_t)copy)
 			r = -EFAULT;
 		if (r >= 0) {
-			socklen_t vl = sv_view_addr(&si.x, &ss, m.msg_namelen,
-						    false, &view);
 			int e = sv_write_sockaddr(c, c->args[4], c->args[5],
-						  &view, vl);
+						  &x.view, x.viewlen);
 			if (e < 0)
 				r = e;
 		}
+		if (r >= 0 && !(flags & MSG_TRUNC) && (size_t)r > copy)
+			r = (ssize_t)copy;
 	}
-	free(liov.iov_base);
+	free(x.buf);
 	sv_sock_close(&si);
 	return r;
 }
@@ -101,11 +320,10 @@ int64_t sv_handle_recvfrom(struct call *c)
 static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 			int flags)
 {
-	struct msghdr pm, m;
-	struct sockaddr_storage ss, view;
-	struct iovec *riov = NULL, liov;
+	struct msghdr pm;
+	struct iovec *riov = NULL;
+	struct rx x;
 	size_t total;
-	void *ctl = NULL;
 	ssize_t n, r;
 
 	r = sv_read(c, um, &pm, sizeof(pm));
@@ -115,57 +333,53 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 			     &total);
 	if (r < 0)
 		return r;
-	liov.iov_len = total < SV_RECV_MAX ? total : SV_RECV_MAX;
-	liov.iov_base = malloc(liov.iov_len ? liov.iov_len : 1);
-	if (pm.msg_control && pm.msg_controllen)
-		ctl = malloc(pm.msg_controllen < SV_CTL_MAX
-			     ? pm.msg_controllen : SV_CTL_MAX);
-	if (!liov.iov_base || (pm.msg_control && pm.msg_controllen && !ctl)) {
+	memset(&x, 0, sizeof(x));
+	x.cap = rx_cap(si, total);
+	x.buf = malloc(x.cap + rx_hdr(si, flags) + 1);
+	if (pm.msg_control && pm.msg_controllen) {
+		x.ctlcap = pm.msg_controllen < SV_CTL_MAX ? pm.msg_controllen
+							  : SV_CTL_MAX;
+		x.ctl = malloc(x.ctlcap);
+	}
+	if (!x.buf || (pm.msg_control && pm.msg_controllen && !x.ctl)) {
 		r = -ENOMEM;
 		goto out;
 	}
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &ss;
-	m.msg_namelen = sizeof(ss);
-	m.msg_iov = &liov;
-	m.msg_iovlen = 1;
-	m.msg_control = ctl;
-	m.msg_controllen = ctl ? (pm.msg_controllen < SV_CTL_MAX
-				  ? pm.msg_controllen : SV_CTL_MAX) : 0;
-	n = do_recv(c, si->d, &m, flags);
+	n = rx_one(c, si, &x, flags);
 	r = n;
 	if (n < 0)
 		goto out;
 	{
-		size_t copy = (size_t)n < liov.iov_len ? (size_t)n
-						       : liov.iov_len;
+		size_t copy = x.n < total ? x.n : total;
 
-		if (copy && sv_writev(c, liov.iov_base, copy, riov,
+		if (copy && sv_writev(c, x.buf, copy, riov,
 				      pm.msg_iovlen) != (ssize_t)copy) {
 			r = -EFAULT;
 			goto out;
 		}
+		if (!(flags & MSG_TRUNC) && (size_t)r > copy)
+			r = (ssize_t)copy;
 	}
 	if (pm.msg_name) {
-		socklen_t vl = sv_view_addr(&si->x, &ss, m.msg_namelen, false,
-					    &view);
-		socklen_t put = pm.msg_namelen < vl ? pm.msg_namelen : vl;
+		socklen_t put = pm.msg_namelen < x.viewlen ? pm.msg_namelen
+							   : x.viewlen;
 
-		if (put && sv_write(c, (uintptr_t)pm.msg_name, &view, put) < 0) {
+		if (put && sv_write(c, (uintptr_t)pm.msg_name, &x.view,
+				    put) < 0) {
 			r = -EFAULT;
 			goto out;
 		}
-		pm.msg_namelen = vl;
+		pm.msg_namelen = x.viewlen;
 	} else {
 		pm.msg_namelen = 0;
 	}
-	if (ctl && m.msg_controllen &&
-	    sv_write(c, (uintptr_t)pm.msg_control, ctl, m.msg_controllen) < 0) {
+	if (x.ctl && x.ctllen &&
+	    sv_write(c, (uintptr_t)pm.msg_control, x.ctl, x.ctllen) < 0) {
 		r = -EFAULT;
 		goto out;
 	}
-	pm.msg_controllen = ctl ? m.msg_controllen : 0;
-	pm.msg_flags = m.msg_flags;
+	pm.msg_controllen = x.ctllen;
+	pm.msg_flags = x.flags;
 	if (sv_write(c, um + offsetof(struct msghdr, msg_namelen),
 		     &pm.msg_namelen, sizeof(pm.msg_namelen)) < 0 ||
 	    sv_write(c, um + offsetof(struct msghdr, msg_controllen),
@@ -175,8 +389,8 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 		r = -EFAULT;
 out:
 	free(riov);
-	free(liov.iov_base);
-	free(ctl);
+	free(x.buf);
+	free(x.ctl);
 	return r;
 }
 

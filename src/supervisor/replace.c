@@ -42,11 +42,15 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, int *flags)
 		port = bound.sin_port;
 		bound_v4 = bound.sin_addr.s_addr;
 	}
+	/* ICMP: an ICMPv6 socket; a raw socket's "port" is its protocol */
+	if (policy_icmp(si->type, si->proto) && si->type == SOCK_RAW)
+		port = 0;
 	n = socket(AF_INET6, si->type | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		   si->proto);
+		   policy_proto6(si->type, si->proto));
 	if (n < 0)
 		return -errno;
-	setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (!policy_icmp(si->type, si->proto))
+		setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	copy_options(si->d, n, si->type);
 	if (fstat(n, &st) < 0) {
 		r = -errno;
@@ -97,6 +101,14 @@ int sv_unstand(struct call *c, struct sockinfo *si)
 	if (n < 0)
 		return -errno;
 	copy_options(si->d, n, si->type);
+	if (policy_icmp(si->type, si->x.proto)) {
+		/* IPv4-level options were kept as their IPv6 twins */
+		int on = 1;
+
+		sockopt_carry_back_ip(si->d, n, &sv_sockopt_ops);
+		if (si->x.icmp_recvttl)
+			setsockopt(n, SOL_IP, IP_RECVTTL, &on, sizeof(on));
+	}
 	if (fl & O_NONBLOCK)
 		fcntl(n, F_SETFL, fl);
 	r = sv_install(c, n, si->fd);

@@ -33,6 +33,101 @@ static ssize_t do_send(struct call *c, int d, struct sv_lmsg *lm,
 	return r;
 }
 
+/* An ICMP socket's message with no ICMPv6 form (no echo): a raw one
+ * loses it as a translator would (RFC 7915 section 5.1), reported sent;
+ * a "ping" socket gets the kernel's answer (EINVAL, as for IPv4). */
+static ssize_t icmp_no_form(struct call *c, struct sockinfo *si,
+			    struct sv_lmsg *lm, const void *name,
+			    socklen_t namelen, int flags)
+{
+	if (si->type == SOCK_RAW)
+		return (ssize_t)lm->iov.iov_len;
+	return do_send(c, si->d, lm, name, namelen, flags);
+}
+
+/* A send on an ICMP socket (policy.h, policy_icmp): as a datagram's, on
+ * an ICMPv6 socket of ours for NAT64 destinations (sv_icmp_to_v6), with
+ * the echo header and control messages in their IPv6 form. */
+static ssize_t icmp_send(struct call *c, struct sockinfo *si,
+			 struct sv_lmsg *lm, int flags)
+{
+	const struct sockaddr_in *sin = (const void *)&lm->name;
+	const void *name = lm->namelen ? &lm->name : NULL;
+	char ctl6[1024] __attribute__((aligned(sizeof(size_t))));
+	struct sockaddr_in6 s6;
+	enum policy_way way = POLICY_WAY_NAT64;
+	void *ctl4 = lm->ctl;
+	size_t ctl4len = lm->ctllen;
+	uint32_t v4;
+	int pfx = -1, nat, e;
+	ssize_t r;
+
+	if (!lm->namelen) {
+		/* connected (through sendmsg; send() is not trapped) */
+		if (!si->have_x)
+			return do_send(c, si->d, lm, NULL, 0, flags);
+		if (!sv_icmp_4to6(lm))
+			return icmp_no_form(c, si, lm, NULL, 0, flags);
+		return do_send(c, si->d, lm, NULL, 0, flags);
+	}
+	if (lm->namelen < sizeof(*sin) || sin->sin_family != AF_INET) {
+		if (!si->have_x)
+			return do_send(c, si->d, lm, name, lm->namelen, flags);
+		return sin->sin_family != AF_UNSPEC ? -EAFNOSUPPORT : -EINVAL;
+	}
+	v4 = sin->sin_addr.s_addr;
+	nat = sv_route(v4, 0, &pfx);   /* ICMP has no ports */
+	if (si->have_x) {
+		if (policy_icmp_family(nat) == AF_INET) {
+			e = sv_unstand(c, si);
+			return e < 0 ? e : do_send(c, si->d, lm, name,
+						   lm->namelen, flags);
+		}
+	} else {
+		if (!nat)
+			return do_send(c, si->d, lm, name, lm->namelen, flags);
+		way = sv_way(si, POLICY_SEND, pfx);
+		if (way == POLICY_WAY_DIRECT)
+			return do_send(c, si->d, lm, name, lm->namelen, flags);
+		if (way == POLICY_WAY_DIRECT_FIRST) {
+			r = do_send(c, si->d, lm, name, lm->namelen, flags);
+			if (!policy_direct_failed((int)r))
+				return r;
+		}
+		e = sv_icmp_to_v6(c, si, false);
+		if (e < 0)
+			return way == POLICY_WAY_DIRECT_FIRST
+			       ? -ENETUNREACH
+			       : do_send(c, si->d, lm, name, lm->namelen,
+					 flags);
+	}
+	if (si->x.standin || si->x.pfx != pfx) {
+		si->x.standin = false;
+		si->x.pfx = pfx;
+		socktab_put(&si->x);
+	}
+	sv_synth(pfx, v4, 0, &s6);
+	if (!sv_icmp_4to6(lm))
+		return icmp_no_form(c, si, lm, &s6, sizeof(s6), flags);
+	if (lm->ctllen && lm->ctllen <= sizeof(ctl6) / 2 - 32) {
+		int overflow;
+		size_t n = msgconv_cmsg_to_v6(lm->ctl, lm->ctllen, ctl6,
+					      sizeof(ctl6), &overflow);
+
+		if (!overflow) {
+			lm->ctl = ctl6;
+			lm->ctllen = n;
+		}
+	}
+	r = do_send(c, si->d, lm, &s6, sizeof(s6), flags);
+	lm->ctl = ctl4;
+	lm->ctllen = ctl4len;
+	if (way != POLICY_WAY_NAT64 || r < 0)
+		sv_log_xlat("ICMP", c, si->fd, v4, 0, &s6, (int)(r < 0 ? r : 0));
+	sv_cache_after(pfx, POLICY_SEND, r);
+	return r;
+}
+
 /* One message with its destination, socket already classified. */
 static ssize_t send_one(struct call *c, struct sockinfo *si, struct sv_lmsg *lm,
 			int flags)
@@ -51,6 +146,8 @@ static ssize_t send_one(struct call *c, struct sockinfo *si, struct sv_lmsg *lm,
 	bool tfo = si->type == SOCK_STREAM && (flags & MSG_FASTOPEN) &&
 		   si->have_x && !si->x.v6map;
 
+	if (sv_is_icmp(si))
+		return icmp_send(c, si, lm, flags);
 	if (!sv_translatable(si) || (si->type != SOCK_DGRAM && !tfo))
 		return do_send(c, si->d, lm, lm->namelen ? &lm->name : NULL,
 			       lm->namelen, flags);

@@ -12,6 +12,13 @@
  * IP_PKTINFO...) makes a stand-in the AF_INET socket the program asked
  * for, and the kernel then sets it itself (no decision depends on its
  * value). */
+/* Ours, or an ICMP socket that becomes ours now (no IPv4 routes). */
+static bool want_set(const struct sockinfo *si)
+{
+	return sv_translated(si) ||
+	       (si->domain == AF_INET && sv_is_icmp(si) && sv_ipv6_only());
+}
+
 int64_t sv_handle_setsockopt(struct call *c)
 {
 	struct sockinfo si;
@@ -19,8 +26,33 @@ int64_t sv_handle_setsockopt(struct call *c)
 	int64_t ret;
 	int r = 0;
 
-	if (!sv_open_for(c, &si, sv_translated, &ret))
+	if (!sv_open_for(c, &si, want_set, &ret))
 		return ret;
+	if (!si.have_x && sv_icmp_to_v6(c, &si, true) < 0) {
+		sv_sock_close(&si);
+		return SV_CONTINUE;
+	}
+	if (sv_is_icmp(&si)) {
+		union {
+			int i;
+			unsigned char b[sizeof(int)];
+		} v = { 0 };
+		int len = (int)c->args[4];
+
+		if (len < 0) {
+			r = -EINVAL;
+		} else {
+			if (len > (int)sizeof(v))
+				len = sizeof(v);
+			if (len)
+				r = sv_read(c, c->args[3], &v, (size_t)len);
+			if (r == 0)
+				ret = sv_icmp_setsockopt(c, &si, name, &v,
+							 (socklen_t)len);
+		}
+		sv_sock_close(&si);
+		return r < 0 ? r : ret;
+	}
 	/* The options a stand-in keeps (policy_option_needs_inet; received
 	 * control messages are not rewritten here, so IP_PKTINFO and the
 	 * like are not among them) are set by us and mirrored. */

@@ -244,9 +244,11 @@ static void sweep(void)
 			continue;
 		if (!inoset_has(&s, tab[i].x.ino)) {
 			/* A stand-in not used yet is in no table of the
-			 * kernel's (an unbound TCP socket): look for it in
-			 * the processes' descriptors. */
-			if (tab[i].x.standin) {
+			 * kernel's (an unbound TCP socket), nor is an ICMPv6
+			 * socket in the TCP and UDP ones: look for it in the
+			 * processes' descriptors. */
+			if (tab[i].x.standin ||
+			    policy_icmp(tab[i].x.type, tab[i].x.proto)) {
 				if (!fds_read) {
 					proc_sockets(&fds);
 					inoset_sort(&fds);

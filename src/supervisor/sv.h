@@ -21,6 +21,7 @@
  *   connect.c send.c recv.c     small family
  *   socket.c sockopt.c names.c
  *   bind.c ioctl.c
+ *   icmp.c                      ICMP sockets (ping, traceroute)
  * The translation policy itself is src/common/policy.h, the library's. */
 #ifndef TNAT64_SV_H
 #define TNAT64_SV_H
@@ -34,6 +35,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "config.h"
 #include "policy.h"
@@ -211,6 +213,7 @@ struct xsock {
 	bool connected;
 	bool v6map;            /* program socket is AF_INET6: show ::ffff:x */
 	bool standin;          /* made by socket(AF_INET), not used yet */
+	bool icmp_recvttl;     /* raw ICMP: the program asked IP_RECVTTL */
 };
 bool socktab_get(uint64_t ino, struct xsock *out);
 void socktab_put(const struct xsock *x);
@@ -269,6 +272,11 @@ bool sv_dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
 /* One log line for a translated call (r: 0 or -errno). */
 void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 		 uint16_t port, const struct sockaddr_in6 *s6, int r);
+/* The deadline of socket d's SO_SNDTIMEO or SO_RCVTIMEO (optname) from
+ * now on CLOCK_MONOTONIC: false when it has none. */
+bool sv_timeo_deadline(int d, int optname, struct timespec *dl);
+/* Milliseconds left until dl (rounded up), 0 when past. */
+int sv_ms_left(const struct timespec *dl);
 /* Before a call on the program's socket d that may wait (blocking
  * socket, no MSG_DONTWAIT, and events not ready now): sv_pass_turn. */
 void sv_maybe_pass_turn(struct call *c, int d, int flags, short events);
@@ -283,6 +291,28 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, int *flags);
 int sv_unstand(struct call *c, struct sockinfo *si);
 /* sv_unstand, then let the kernel run the call (SV_CONTINUE or -errno). */
 int64_t sv_unstand_and_continue(struct call *c, struct sockinfo *si);
+
+/* ---------------------------------------------------------- icmp.c */
+/* An ICMP socket (raw or "ping"; policy_icmp) of the program's, or ours
+ * for one. */
+bool sv_is_icmp(const struct sockinfo *si);
+/* IPv4 has no route here and a NAT64 prefix is configured (probed once):
+ * ICMP sockets become ICMPv6 at the first trapped call naming them
+ * (policy_icmp_born_v6). */
+bool sv_ipv6_only(void);
+/* Replace the program's AF_INET ICMP socket by an ICMPv6 one of ours
+ * (sv_replace_socket; status flags restored, ICMP6_FILTER from its
+ * ICMP_FILTER, the hop limit asked, later socket filters refused);
+ * standin: not used yet.  0 or -errno (-EPERM: IP_HDRINCL, never). */
+int sv_icmp_to_v6(struct call *c, struct sockinfo *si, bool standin);
+/* The program's ICMPv4 echo in our copy lm as ICMPv6 (in place); false
+ * when it is no echo (no ICMPv6 form). */
+bool sv_icmp_4to6(struct sv_lmsg *lm);
+/* setsockopt(SOL_IP, name) of our ICMPv6 socket (val: the int or byte
+ * read): its twin, or with none SV_CONTINUE (a raw stand-in not used
+ * yet becomes the AF_INET socket first). */
+int64_t sv_icmp_setsockopt(struct call *c, struct sockinfo *si, int name,
+			   const void *val, socklen_t len);
 
 /* ---------------------------------------------------------- handlers */
 /* handle.c: the handler of c's system call; its result: SV_CONTINUE,

@@ -4,7 +4,10 @@
  * testbed with an IPv4 router (lib.sh TB_ROUTER=1) under the library or
  * the supervisor.
  *
- *   t_icmperr SERVER4 CLOSEDPORT MTU UNREACH4 PROHIBIT4 HOP1 HOP2...
+ *   t_icmperr [-S] SERVER4 CLOSEDPORT MTU UNREACH4 PROHIBIT4 HOP1 HOP2...
+ *
+ * -S: under the supervisor, whose filter does not trap getsockopt at the
+ * IPv4 level: IP_MTU is reported as SKIP.
  *
  * - port unreachable: a datagram to SERVER4:CLOSEDPORT;
  * - time exceeded: a datagram with IP_TTL i for each HOPi, whose address
@@ -15,8 +18,12 @@
  *   router) and administratively prohibited (PROHIBIT4, "prohibit").
  * Every field of each entry is checked: errno, origin, type, code, info,
  * offender (family, address, port), the destination in msg_name, the
- * datagram in the data, the control message's level and type, and
- * SO_ERROR / the next call's errno on connected sockets. */
+ * datagram in the data (as much of it as the ICMP error quoted: an IPv4
+ * router quotes 576 bytes at most), the control message's level and
+ * type, and SO_ERROR / the next call's errno on connected sockets.
+ * A router sends at most one "unreachable" a second to a host (Linux,
+ * net/ipv4/route.c ip_error, counting the other errors it sent too): the
+ * host unreachable and prohibited probes wait two seconds first. */
 #include "progs.h"
 
 #include <time.h>
@@ -139,10 +146,13 @@ static void check_entry(const char *name, const struct entry *e,
 		     a4(got->sin_addr.s_addr, b1), ntohs(got->sin_port),
 		     a4(dst->sin_addr.s_addr, b2), ntohs(dst->sin_port));
 	snprintf(n, sizeof(n), "%s/data", name);
-	if (e->n == (ssize_t)sentlen && memcmp(e->data, sent, sentlen) == 0)
+	if (e->n > 0 && (size_t)e->n <= sentlen &&
+	    (e->n == (ssize_t)sentlen || sentlen > 512) &&
+	    memcmp(e->data, sent, (size_t)e->n) == 0)
 		pass(n);
 	else
-		fail(n, "%zd bytes, not the %zu sent", e->n, sentlen);
+		fail(n, "%zd bytes, not the %zu sent (or their start)", e->n,
+		     sentlen);
 }
 
 static int udp_to(const struct sockaddr_in *dst, int ttl, int pmtu)
@@ -205,6 +215,8 @@ static void simple(const char *name, const char *dsta, unsigned port,
 	close(fd);
 }
 
+static bool supervised;
+
 static void frag_needed(const char *server, unsigned port, unsigned mtu)
 {
 	struct sockaddr_in dst = sin4(server, port);
@@ -228,8 +240,11 @@ static void frag_needed(const char *server, unsigned port, unsigned mtu)
 	}
 	check_entry("fragneeded", &e, EMSGSIZE, 3, 4, mtu, "203.0.113.2",
 		    &dst, big, sizeof(big));
-	if (getsockopt(fd, IPPROTO_IP, IP_MTU, &v, &len) == 0 &&
-	    v == (int)mtu)
+	if (supervised)
+		skip("fragneeded/IP_MTU", "getsockopt(SOL_IP) is not trapped "
+		     "by the supervisor's filter");
+	else if (getsockopt(fd, IPPROTO_IP, IP_MTU, &v, &len) == 0 &&
+		 v == (int)mtu)
 		pass("fragneeded/IP_MTU");
 	else
 		fail("fragneeded/IP_MTU", "%d (%s), want %u", v,
@@ -256,8 +271,13 @@ int main(int argc, char **argv)
 {
 	unsigned port, mtu;
 
+	if (argc > 1 && strcmp(argv[1], "-S") == 0) {
+		supervised = true;
+		argv++;
+		argc--;
+	}
 	if (argc < 7) {
-		fprintf(stderr, "usage: t_icmperr SERVER4 CLOSEDPORT MTU "
+		fprintf(stderr, "usage: t_icmperr [-S] SERVER4 CLOSEDPORT MTU "
 			"UNREACH4 PROHIBIT4 HOP1 HOP2...\n");
 		return 2;
 	}
@@ -275,8 +295,10 @@ int main(int argc, char **argv)
 	/* the router's "unreachable" and "prohibit" routes send ICMPv4 host
 	 * unreachable and administratively prohibited, which come back
 	 * through NAT64 as ICMPv6 no route / admin prohibited */
+	nanosleep(&(struct timespec){ 2, 0 }, NULL);
 	simple("hostunreach", argv[4], port, EHOSTUNREACH, 3, 1,
 	       "203.0.113.2", 0);
+	nanosleep(&(struct timespec){ 2, 0 }, NULL);
 	simple("prohibited", argv[5], port, EHOSTUNREACH, 3, 10,
 	       "203.0.113.2", 0);
 	{

@@ -1051,9 +1051,49 @@ static void test_v4_of(void)
 	CHECK("v4_of: no prefixes", !msgconv_v4_of(a, &v4, NULL));
 }
 
+/* msgconv_cmsg_drop / msgconv_cmsg_int: a raw ICMP stand-in's hop limit
+ * read for the IPv4 header and removed when the program did not ask. */
+static void test_cmsg_drop(void)
+{
+	union {
+		char b[256];
+		struct cmsghdr align;
+	} u;
+	struct cmsghdr *h;
+	size_t len = 0, n;
+	int v;
+
+	memset(&u, 0, sizeof(u));
+	h = (struct cmsghdr *)u.b;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SO_MARK;
+	v = 7;
+	memcpy(CMSG_DATA(h), &v, sizeof(v));
+	len += CMSG_SPACE(sizeof(int));
+	h = (struct cmsghdr *)(u.b + len);
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	h->cmsg_level = SOL_IPV6;
+	h->cmsg_type = IPV6_HOPLIMIT;
+	v = 61;
+	memcpy(CMSG_DATA(h), &v, sizeof(v));
+	len += CMSG_SPACE(sizeof(int));
+	CHECK_INT("cmsg_int: hop limit", msgconv_cmsg_int(u.b, len, SOL_IPV6,
+							  IPV6_HOPLIMIT, 64), 61);
+	CHECK_INT("cmsg_int: absent", msgconv_cmsg_int(u.b, len, SOL_IPV6,
+						       IPV6_TCLASS, 64), 64);
+	n = msgconv_cmsg_drop(u.b, len, SOL_IPV6, IPV6_HOPLIMIT);
+	CHECK_INT("cmsg_drop: one left", n, CMSG_SPACE(sizeof(int)));
+	CHECK("cmsg_drop: the other kept", ((struct cmsghdr *)u.b)->cmsg_type ==
+	      SO_MARK && msgconv_cmsg_int(u.b, n, SOL_SOCKET, SO_MARK, 0) == 7);
+	CHECK_INT("cmsg_drop: malformed stops", msgconv_cmsg_drop(u.b, 3, 0, 0),
+		  0);
+}
+
 int main(void)
 {
 	test_v4_of();
+	test_cmsg_drop();
 	test_addr_mapped();
 	test_addr_each_length();
 	test_addr_prefer();
