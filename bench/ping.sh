@@ -19,16 +19,14 @@
 set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/../tests/integration/lib.sh"
+# shellcheck source=bench/rounds.sh
+. "$(dirname "$0")/rounds.sh"
 TB_NAME=bench-ping
 ROUNDS=${ROUNDS:-10}
 COUNT=${COUNT:-100}
 PIN=${PIN:-1}
 SV=$TB_BUILD/tnat64-seccomp
-for v in "$ROUNDS" "$COUNT"; do
-	case $v in
-	'' | *[!0-9]* | 0) echo "bench-ping: ROUNDS and COUNT must be numbers >= 1" >&2; exit 1 ;;
-	esac
-done
+bench_counts ROUNDS COUNT
 [ -f "$TB_LIB" ] || { echo "bench-ping: $TB_LIB missing (make)" >&2; exit 1; }
 command -v ping >/dev/null || { echo "bench-ping: ping not installed" >&2; exit 1; }
 tb_setup
@@ -69,34 +67,11 @@ for m in $modes; do
 	v=$(one "$m" 5)
 	[ -n "$v" ] || { echo "bench-ping: $m does not work: $(cat "$TB_TMP/err" "$TB_TMP/out")" >&2; exit 1; }
 done
-: >"$TB_TMP/r.lib"
-: >"$TB_TMP/r.sv"
-r=1
-while [ "$r" -le "$ROUNDS" ]; do
-	order=$modes
-	[ $((r % 2)) = 0 ] && order=$(echo "$modes" | tr ' ' '\n' | tac | tr '\n' ' ')
-	line="# round $r:"
-	declare -A val=()
-	for m in $order; do
-		v=$(one "$m" "$COUNT")
-		[ -n "$v" ] || { echo "bench-ping: no result for $m: $(tail -n 3 "$TB_TMP/out") $(cat "$TB_TMP/err")" >&2; exit 1; }
-		val[$m]=$v
-		line="$line $m=$v"
-	done
-	echo "$line"
-	awk -v a="${val[lib]}" -v b="${val[native]}" 'BEGIN { print a / b }' >>"$TB_TMP/r.lib"
-	[ "$have_sv" = 1 ] &&
-		awk -v a="${val[sv]}" -v b="${val[native]}" 'BEGIN { print a / b }' >>"$TB_TMP/r.sv"
-	r=$((r + 1))
-done
-med() { # FILE -> "median min max"
-	sort -n "$1" | awk '{ a[NR] = $1 }
-		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		      printf "%.3f (min %.3f max %.3f)", m, a[1], a[NR] }'
-}
-echo "median per-round ratio of median RTTs, library/native  $(med "$TB_TMP/r.lib")  (goal <= 1.05)"
+# shellcheck disable=SC2086 # the modes are words
+bench_rounds "$ROUNDS" "$COUNT" $modes
+echo "median per-round ratio of median RTTs, library/native  $(bench_median "$TB_TMP/r.lib")  (goal <= 1.05)"
 if [ "$have_sv" = 1 ]; then
-	echo "median per-round ratio of median RTTs, seccomp/native  $(med "$TB_TMP/r.sv")"
+	echo "median per-round ratio of median RTTs, seccomp/native  $(bench_median "$TB_TMP/r.sv")"
 else
 	echo "# seccomp mode: skipped (no tnat64-seccomp or no kernel support)"
 fi

@@ -25,6 +25,12 @@ enum {
 	ICMPX6_ECHO_REQUEST = 128, ICMPX6_ECHO_REPLY = 129,
 };
 
+/* raw(7)'s ICMP_FILTER option (level SOL_RAW), from <linux/icmp.h>,
+ * which clashes with the C library's headers. */
+#ifndef ICMP_FILTER
+#define ICMP_FILTER 1
+#endif
+
 /* The IPv4 address translators use for hops that have no IPv4 address
  * (192.0.0.8, RFC 7600 section 4.8 and the IANA special-purpose
  * registry): the source of ICMPv4 errors that came from an IPv6 address

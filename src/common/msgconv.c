@@ -198,6 +198,24 @@ size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
 	return MSGCONV_ERR4_LEN;
 }
 
+bool msgconv_errq_has_v4(const void *ctl, size_t len,
+			 const struct nat64_prefix *pfx, size_t npfx)
+{
+	struct cmsghdr h;
+	const char *data;
+	size_t dlen;
+
+	FOR_EACH_CMSG(ctl, len, h, data, dlen) {
+		if (h.cmsg_level == IPPROTO_IPV6 &&
+		    h.cmsg_type == IPV6_RECVERR) {
+			unsigned char e4[MSGCONV_ERR4_LEN];
+
+			return msgconv_err_to_v4(data, dlen, e4, pfx, npfx) != 0;
+		}
+	}
+	return true;
+}
+
 size_t msgconv_cmsg_to_v4(const void *src, size_t srclen, void *dst,
 			  size_t cap, uint32_t local_v4, int *truncated)
 {

@@ -61,6 +61,13 @@ size_t msgconv_cmsg_to_v4x(const void *src, size_t srclen, void *dst,
 			   const struct nat64_prefix *pfx, size_t npfx,
 			   int *truncated);
 
+/* The control messages of one error-queue read (ctl, len bytes) carry an
+ * IPV6_RECVERR entry that has an ICMPv4 form (msgconv_err_to_v4), or no
+ * such entry at all: false when RFC 7915 drops the entry, which the
+ * program must then never read. */
+bool msgconv_errq_has_v4(const void *ctl, size_t len,
+			 const struct nat64_prefix *pfx, size_t npfx);
+
 /* Size of an IP_RECVERR payload: struct sock_extended_err and the
  * offender's struct sockaddr_in. */
 #define MSGCONV_ERR4_LEN (16 + sizeof(struct sockaddr_in))

@@ -26,14 +26,6 @@
 #include "msgconv.h"
 #include "tnat64.h"
 
-/* raw(7)'s option (SOL_RAW), in <linux/icmp.h>, which clashes with the
- * C library's headers */
-#ifndef ICMP_FILTER
-#define ICMP_FILTER 1
-#endif
-#ifndef SO_LOCK_FILTER
-#define SO_LOCK_FILTER 44
-#endif
 
 #define ICMP_CTL 2048
 /* Received into our own buffer when the program's is smaller than an

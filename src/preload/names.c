@@ -34,31 +34,7 @@ static int names(int fd, struct sockaddr *addr, socklen_t *len, int peer)
 	socklen_t sl = sizeof(ss);
 	int r;
 
-	if (kind == FD_ICMP6) {
-		/* ICMP: the address bound (0.0.0.0), the port a raw IPv4
-		 * socket shows (its protocol) or the ping socket's
-		 * identifier; the peer connected to */
-		struct sockaddr_in sin = { .sin_family = AF_INET };
-
-		if (!len)
-			return -EFAULT;
-		r = peer ? real.getpeername(fd, (struct sockaddr *)&ss, &sl)
-			 : real.getsockname(fd, (struct sockaddr *)&ss, &sl);
-		if (r < 0)
-			return neg_errno();
-		if (peer) {
-			sin.sin_addr.s_addr = rec->peer_v4;
-			sin.sin_port = rec->peer_port;
-		} else {
-			sin.sin_addr.s_addr = rec->bound_v4;
-			sin.sin_port = rec->type == SOCK_RAW
-				       ? htons(IPPROTO_ICMP)
-				       : ((struct sockaddr_in6 *)&ss)->sin6_port;
-		}
-		sockaddr_copy_out(addr, len, &sin, sizeof(sin));
-		return 0;
-	}
-	if (kind != FD_EMU && kind != FD_V6MAP) {
+	if (kind != FD_EMU && kind != FD_V6MAP && kind != FD_ICMP6) {
 		r = peer ? real.getpeername(fd, addr, len)
 			 : real.getsockname(fd, addr, len);
 		return r < 0 ? neg_errno() : r;
@@ -72,6 +48,24 @@ static int names(int fd, struct sockaddr *addr, socklen_t *len, int peer)
 	if (ss.ss_family != AF_INET6 || sl < sizeof(struct sockaddr_in6)) {
 		fdtab_clear(fd); /* not the socket we translated */
 		sockaddr_copy_out(addr, len, &ss, sl);
+		return 0;
+	}
+	if (kind == FD_ICMP6) {
+		/* ICMP: the address bound (0.0.0.0), the port a raw IPv4
+		 * socket shows (its protocol) or the ping socket's
+		 * identifier; the peer connected to */
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+
+		if (peer) {
+			sin.sin_addr.s_addr = rec->peer_v4;
+			sin.sin_port = rec->peer_port;
+		} else {
+			sin.sin_addr.s_addr = rec->bound_v4;
+			sin.sin_port = rec->type == SOCK_RAW
+				       ? htons(IPPROTO_ICMP)
+				       : ((struct sockaddr_in6 *)&ss)->sin6_port;
+		}
+		sockaddr_copy_out(addr, len, &sin, sizeof(sin));
 		return 0;
 	}
 	if (kind == FD_EMU) {

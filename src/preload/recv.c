@@ -55,35 +55,11 @@ static size_t cmsg_out(const struct fdrec *rec, const void *src, size_t len,
 				   c ? c->nprefixes : 0, trunc);
 }
 
-/* The error-queue entry in ctl has an IPv4 form (or is no ICMP error). */
-static bool errq_has_v4(const char *ctl, size_t len)
-{
-	const struct config *c = tn_config();
-	size_t off = 0;
-
-	while (off + sizeof(struct cmsghdr) <= len) {
-		struct cmsghdr h;
-
-		memcpy(&h, ctl + off, sizeof(h));
-		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
-			break;
-		if (h.cmsg_level == SOL_IPV6 && h.cmsg_type == IPV6_RECVERR) {
-			unsigned char e4[MSGCONV_ERR4_LEN];
-
-			return msgconv_err_to_v4(ctl + off + CMSG_LEN(0),
-						 h.cmsg_len - CMSG_LEN(0), e4,
-						 c ? c->prefixes : NULL,
-						 c ? c->nprefixes : 0) != 0;
-		}
-		off += CMSG_ALIGN(h.cmsg_len);
-	}
-	return true;
-}
-
 ssize_t tn_recv_errqueue(int fd, struct fdrec *rec, struct msghdr *msg,
 			 int flags)
 {
 	char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));
+	const struct config *c = tn_config();
 	bool icmp = fdrec_kind(rec) == FD_ICMP6;
 	struct sockaddr_in6 ss;
 	struct msghdr m;
@@ -101,7 +77,9 @@ ssize_t tn_recv_errqueue(int fd, struct fdrec *rec, struct msghdr *msg,
 		r = real.recvmsg(fd, &m, flags);
 		if (r < 0)
 			return neg_errno();
-		if (errq_has_v4(ctl, m.msg_controllen))
+		if (msgconv_errq_has_v4(ctl, m.msg_controllen,
+					c ? c->prefixes : NULL,
+					c ? c->nprefixes : 0))
 			break;
 		/* RFC 7915 drops it: the next one, or EAGAIN */
 		if (flags & MSG_PEEK) {

@@ -6,7 +6,6 @@
  * place.  The way is the policy's (sv_way). */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include <time.h>
@@ -32,7 +31,7 @@ static int wait_connected(struct call *c, int d, int pfx)
 {
 	struct timespec dl;
 	bool has_dl;
-	int r = -EINPROGRESS;
+	int r;
 
 	has_dl = sv_timeo_deadline(d, SO_SNDTIMEO, &dl);
 	{
@@ -49,28 +48,14 @@ static int wait_connected(struct call *c, int d, int pfx)
 		}
 	}
 	sv_pass_turn(c);
-	sv_block_begin(c);
-	for (;;) {
-		struct pollfd p = { .fd = d, .events = POLLOUT };
-		int ms = -1, n;
+	r = sv_poll_wait(c, d, POLLOUT, has_dl ? &dl : NULL);
+	if (r == 0) {
+		int e = sv_sockopt_int(d, SOL_SOCKET, SO_ERROR);
 
-		if (has_dl && (ms = sv_ms_left(&dl)) == 0)
-			break;
-		if (sv_cancelled(c)) {
-			r = -EINTR;
-			break;
-		}
-		n = poll(&p, 1, ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n > 0) {
-			int e = sv_sockopt_int(d, SOL_SOCKET, SO_ERROR);
-
-			r = e > 0 ? -e : 0;
-			break;
-		}
+		r = e > 0 ? -e : 0;
+	} else if (r == -EAGAIN) {
+		r = -EINPROGRESS;
 	}
-	sv_block_end(c);
 	sv_cache_after(pfx, POLICY_CONNECT, r);
 	return r;
 }

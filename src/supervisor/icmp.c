@@ -21,13 +21,6 @@
 #include "sockopt.h"
 #include "sv.h"
 
-/* raw(7)'s option, in <linux/icmp.h> (which clashes with libc's). */
-#ifndef ICMP_FILTER
-#define ICMP_FILTER 1
-#endif
-#ifndef SO_LOCK_FILTER
-#define SO_LOCK_FILTER 44
-#endif
 
 bool sv_is_icmp(const struct sockinfo *si)
 {

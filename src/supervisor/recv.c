@@ -47,28 +47,8 @@ static int wait_readable(struct call *c, int d)
 {
 	struct timespec dl;
 	bool has_dl = sv_timeo_deadline(d, SO_RCVTIMEO, &dl);
-	int r = 0;
+	int r = sv_poll_wait(c, d, POLLIN, has_dl ? &dl : NULL);
 
-	sv_block_begin(c);
-	for (;;) {
-		struct pollfd p = { .fd = d, .events = POLLIN };
-		int ms = -1, n;
-
-		if (has_dl && (ms = sv_ms_left(&dl)) == 0) {
-			r = -EAGAIN;
-			break;
-		}
-		if (sv_cancelled(c)) {
-			r = -EINTR;
-			break;
-		}
-		n = poll(&p, 1, ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n > 0)
-			break;
-	}
-	sv_block_end(c);
 	if (r == 0 && !sv_id_valid(c))
 		r = -EINTR;
 	return r;
@@ -139,31 +119,6 @@ static size_t rx_cap(const struct sockinfo *si, size_t len)
 	return cap;
 }
 
-/* The error-queue entry in ctl has an IPv4 form (or is no ICMP error). */
-static bool errq_has_v4(const char *ctl, size_t len)
-{
-	const struct config *cf = sv_config();
-	size_t off = 0;
-
-	while (off + sizeof(struct cmsghdr) <= len) {
-		struct cmsghdr h;
-
-		memcpy(&h, ctl + off, sizeof(h));
-		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
-			break;
-		if (h.cmsg_level == SOL_IPV6 && h.cmsg_type == IPV6_RECVERR) {
-			unsigned char e4[MSGCONV_ERR4_LEN];
-
-			return msgconv_err_to_v4(ctl + off + CMSG_LEN(0),
-						 h.cmsg_len - CMSG_LEN(0), e4,
-						 cf ? cf->prefixes : NULL,
-						 cf ? cf->nprefixes : 0) != 0;
-		}
-		off += CMSG_ALIGN(h.cmsg_len);
-	}
-	return true;
-}
-
 static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 		      int flags)
 {
@@ -201,7 +156,7 @@ static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 		clen = m.msg_controllen;
 		got = n < (ssize_t)x->cap ? n : (long)x->cap;
 		if (errq) {
-			if (!errq_has_v4(ctl, clen)) {
+			if (!msgconv_errq_has_v4(ctl, clen, p.pfx, p.npfx)) {
 				/* RFC 7915 drops it: the next one, or EAGAIN */
 				if (flags & MSG_PEEK)
 					do_recv(c, si->d, &m, (flags & ~MSG_PEEK) |

@@ -278,3 +278,31 @@ int sv_ms_left(const struct timespec *dl)
 	       (dl->tv_nsec - now.tv_nsec + 999999L) / 1000000L;
 	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
 }
+
+int sv_poll_wait(struct call *c, int d, short events,
+		 const struct timespec *dl)
+{
+	int r = 0;
+
+	sv_block_begin(c);
+	for (;;) {
+		struct pollfd p = { .fd = d, .events = events };
+		int ms = -1, n;
+
+		if (dl && (ms = sv_ms_left(dl)) == 0) {
+			r = -EAGAIN;
+			break;
+		}
+		if (sv_cancelled(c)) {
+			r = -EINTR;
+			break;
+		}
+		n = poll(&p, 1, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			break;
+	}
+	sv_block_end(c);
+	return r;
+}

@@ -7,11 +7,6 @@
 #include "sockopt.h"
 #include "sv.h"
 
-/* setsockopt(SOL_IP, ...) of one of our sockets: the in-place options
- * are set by us and mirrored; any other IPv4-level option (multicast,
- * IP_PKTINFO...) makes a stand-in the AF_INET socket the program asked
- * for, and the kernel then sets it itself (no decision depends on its
- * value). */
 /* Ours, or an ICMP socket that becomes ours now (no IPv4 routes). */
 static bool want_set(const struct sockinfo *si)
 {
@@ -19,12 +14,33 @@ static bool want_set(const struct sockinfo *si)
 	       (si->domain == AF_INET && sv_is_icmp(si) && sv_ipv6_only());
 }
 
+/* Our copy of an IPv4-level option's value: the kernel reads an int, or
+ * one byte when optlen < 4 (*v zeroed, *len capped at an int's size). */
+static int read_ipopt(struct call *c, int *v, socklen_t *len)
+{
+	int l = (int)c->args[4];
+
+	*v = 0;
+	if (l < 0)
+		return -EINVAL;
+	if (l > (int)sizeof(*v))
+		l = sizeof(*v);
+	*len = (socklen_t)l;
+	return l ? sv_read(c, c->args[3], v, (size_t)l) : 0;
+}
+
+/* setsockopt(SOL_IP, ...) of one of our sockets: the in-place options
+ * are set by us and mirrored; any other IPv4-level option (multicast,
+ * IP_PKTINFO...) makes a stand-in the AF_INET socket the program asked
+ * for, and the kernel then sets it itself (no decision depends on its
+ * value).  ICMP sockets: icmp.c. */
 int64_t sv_handle_setsockopt(struct call *c)
 {
 	struct sockinfo si;
-	int level = (int)c->args[1], name = (int)c->args[2];
+	int level = (int)c->args[1], name = (int)c->args[2], v;
+	socklen_t len;
 	int64_t ret;
-	int r = 0;
+	int r;
 
 	if (!sv_open_for(c, &si, want_set, &ret))
 		return ret;
@@ -33,53 +49,22 @@ int64_t sv_handle_setsockopt(struct call *c)
 		return SV_CONTINUE;
 	}
 	if (sv_is_icmp(&si)) {
-		union {
-			int i;
-			unsigned char b[sizeof(int)];
-		} v = { 0 };
-		int len = (int)c->args[4];
-
-		if (len < 0) {
-			r = -EINVAL;
-		} else {
-			if (len > (int)sizeof(v))
-				len = sizeof(v);
-			if (len)
-				r = sv_read(c, c->args[3], &v, (size_t)len);
-			if (r == 0)
-				ret = sv_icmp_setsockopt(c, &si, name, &v,
-							 (socklen_t)len);
-		}
+		r = read_ipopt(c, &v, &len);
+		ret = r < 0 ? r : sv_icmp_setsockopt(c, &si, name, &v, len);
 		sv_sock_close(&si);
-		return r < 0 ? r : ret;
+		return ret;
 	}
 	/* The options a stand-in keeps (policy_option_needs_inet; received
 	 * control messages are not rewritten here, so IP_PKTINFO and the
 	 * like are not among them) are set by us and mirrored. */
 	if (level == SOL_IP && !policy_option_needs_inet(level, name, false)) {
 		/* Set by us from our copy of the value, so that the IPv6
-		 * twin gets exactly what the kernel accepted (or nothing).
-		 * The kernel reads an int, or one byte when optlen < 4. */
-		union {
-			int i;
-			unsigned char b[sizeof(int)];
-		} v = { 0 };
-		int len = (int)c->args[4];
-
-		if (len < 0) {
-			r = -EINVAL;
-		} else {
-			if (len > (int)sizeof(v))
-				len = sizeof(v);
-			if (len)
-				r = sv_read(c, c->args[3], &v, (size_t)len);
-			if (r == 0 && setsockopt(si.d, SOL_IP, name, &v,
-						 (socklen_t)len) < 0)
-				r = -errno;
-		}
+		 * twin gets exactly what the kernel accepted (or nothing). */
+		r = read_ipopt(c, &v, &len);
+		if (r == 0 && setsockopt(si.d, SOL_IP, name, &v, len) < 0)
+			r = -errno;
 		if (r == 0)
-			sockopt_mirror_ip(si.d, name, &v, (socklen_t)len,
-					  &sv_sockopt_ops);
+			sockopt_mirror_ip(si.d, name, &v, len, &sv_sockopt_ops);
 		sv_sock_close(&si);
 		return r;
 	}

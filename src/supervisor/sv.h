@@ -277,6 +277,10 @@ void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 bool sv_timeo_deadline(int d, int optname, struct timespec *dl);
 /* Milliseconds left until dl (rounded up), 0 when past. */
 int sv_ms_left(const struct timespec *dl);
+/* Wait (a blocking region: sv_block_begin) until d has events, or until
+ * dl (NULL: none): 0, -EAGAIN at dl, -EINTR when the call went away. */
+int sv_poll_wait(struct call *c, int d, short events,
+		 const struct timespec *dl);
 /* Before a call on the program's socket d that may wait (blocking
  * socket, no MSG_DONTWAIT, and events not ready now): sv_pass_turn. */
 void sv_maybe_pass_turn(struct call *c, int d, int flags, short events);

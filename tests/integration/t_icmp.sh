@@ -32,7 +32,7 @@ LAUNCHER=$TB_BUILD/tnat64
 UNREACH=198.51.100.201
 PROHIBIT=198.51.100.202
 CLOSED_PORT=7999
-HOPS="192.0.0.8 192.0.2.1 203.0.113.1 203.0.113.2"
+HOPS=(192.0.0.8 192.0.2.1 203.0.113.1 203.0.113.2)
 
 for t in ping traceroute busybox su; do
 	if ! command -v "$t" >/dev/null; then
@@ -45,9 +45,14 @@ done
 # the routes answering with errors, and files a non-root user can read.
 setup_bed() {
 	TB_ROUTER=1 TB_ROUTER_MTU=${1:-1500} tb_setup
-	tb_exec router ip route add unreachable "$UNREACH/32" &&
-		tb_exec router ip route add prohibit "$PROHIBIT/32" ||
+	if ! tb_exec router ip route add unreachable "$UNREACH/32" ||
+		! tb_exec router ip route add prohibit "$PROHIBIT/32"; then
 		tb_setup_fail "router routes"
+	fi
+	# The gateway answers many expired TTLs in a row: no rate limit on
+	# its errors (the router keeps Linux's, see router_rest).
+	tb_gw sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_ratelimit=0 ||
+		tb_setup_fail "gateway ICMP rate limit"
 	missing=
 	for f in "$SV" "$LAUNCHER" "$P/t_icmp" "$P/t_icmperr"; do
 		[ -x "$f" ] || missing="$missing $f"
@@ -85,11 +90,21 @@ run() {
 	sed "s|^|# $name: |" "$out" >&2
 }
 
-# sv_lib CMD...: CMD in the client namespace under the library.
-# sv_sec CMD...: under the supervisor (through the launcher, which picks
-# it by itself for static programs, and with --seccomp otherwise).
-sv_sec() {
-	tb_exec client env TNAT64_CONF_FILE="$TB_CONF" "$LAUNCHER" --seccomp "$@"
+# ours NAME PREFIX CMD...: a program of ours, its result lines forwarded
+# with PREFIX (tb_results).
+ours() {
+	local name=$1 pfx=$2 n
+	shift 2
+	n=$((${N_OURS:-0} + 1))
+	N_OURS=$n
+	"$@" >"$TB_TMP/ours.$n.out" 2>"$TB_TMP/ours.$n.err"
+	tb_results "$pfx" "$name" $? "$TB_TMP/ours.$n.out" \
+		"$TB_TMP/ours.$n.err" 60
+}
+
+# sv_bin CMD...: CMD under the supervisor itself (for -S programs).
+sv_bin() {
+	tb_exec client env TNAT64_CONF_FILE="$TB_CONF" "$SV" -- "$@"
 }
 
 # check_ping NAME N SIZE [ADDR]: OUT is a ping of ADDR ($TB_SERVER4) that
@@ -134,9 +149,8 @@ check_text() {
 # check_trace NAME: OUT is a traceroute -n of $TB_SERVER4 through the
 # testbed: the expected hops in order, then the server; no flags, no IPv6.
 check_trace() {
-	local name=$1 i=1 h got all
-	all="$HOPS $TB_SERVER4"
-	for h in $all; do
+	local name=$1 i=1 h got
+	for h in "${HOPS[@]}" "$TB_SERVER4"; do
 		got=$(awk -v i="$i" '$1 == i { print $2; exit }' "$OUT")
 		if [ "$got" = "$h" ]; then
 			pass "$name: hop $i $h"
@@ -238,25 +252,19 @@ check_trace icmp/seccomp/busybox-traceroute
 # our own: the sockets in detail (ping sockets allowed again)
 ping_groups "0 2147483647"
 tb_client ip -6 neigh flush all
-tb_tnat64 "$P/t_icmp" "$TB_SERVER4" >"$TB_TMP/ti.out" 2>"$TB_TMP/ti.err"
-tb_results "lib/" "icmp/lib/t_icmp" $? "$TB_TMP/ti.out" "$TB_TMP/ti.err" 60
+ours icmp/lib/t_icmp lib/ tb_tnat64 "$P/t_icmp" "$TB_SERVER4"
 tb_client ip -6 neigh flush all
-tb_exec client env TNAT64_CONF_FILE="$TB_CONF" "$SV" -- "$P/t_icmp" -S "$TB_SERVER4" \
-	>"$TB_TMP/tis.out" 2>"$TB_TMP/tis.err"
-tb_results "seccomp/" "icmp/seccomp/t_icmp" $? "$TB_TMP/tis.out" "$TB_TMP/tis.err" 60
+ours icmp/seccomp/t_icmp seccomp/ sv_bin "$P/t_icmp" -S "$TB_SERVER4"
 
 # ---------------------------------------------------------------- MTU 1300
 tb_teardown
 setup_bed 1300
-ARGS=("$TB_SERVER4" "$CLOSED_PORT" 1300 "$UNREACH" "$PROHIBIT" $HOPS)
-tb_tnat64 "$P/t_icmperr" "${ARGS[@]}" >"$TB_TMP/te.out" 2>"$TB_TMP/te.err"
-tb_results "icmperr/lib/" "icmp/lib/t_icmperr" $? "$TB_TMP/te.out" "$TB_TMP/te.err" 60
+ARGS=("$TB_SERVER4" "$CLOSED_PORT" 1300 "$UNREACH" "$PROHIBIT" "${HOPS[@]}")
+ours icmp/lib/t_icmperr icmperr/lib/ tb_tnat64 "$P/t_icmperr" "${ARGS[@]}"
 # what the kernel learnt of the path must not make the second run's
 # "fragmentation needed" a local error at once
 tb_client ip -6 route flush cache
-tb_exec client env TNAT64_CONF_FILE="$TB_CONF" "$SV" -- "$P/t_icmperr" -S "${ARGS[@]}" \
-	>"$TB_TMP/tes.out" 2>"$TB_TMP/tes.err"
-tb_results "icmperr/seccomp/" "icmp/seccomp/t_icmperr" $? "$TB_TMP/tes.out" "$TB_TMP/tes.err" 60
+ours icmp/seccomp/t_icmperr icmperr/seccomp/ sv_bin "$P/t_icmperr" -S "${ARGS[@]}"
 
 if ! kill -0 "$TB_TAYGA_PID" 2>/dev/null; then
 	fail icmp/tayga "tayga died during the run"

@@ -23,12 +23,11 @@
  * setsockopt/getsockopt outside SOL_IP: those checks are SKIP. */
 #include "progs.h"
 
-#include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 
-#ifndef ICMP_FILTER
+#ifndef ICMP_FILTER   /* <linux/icmp.h> clashes with libc's headers */
 #define ICMP_FILTER 1
 #endif
 
@@ -74,64 +73,6 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-struct reply {
-	uint8_t buf[2048];
-	ssize_t n;
-	struct sockaddr_in from;
-	socklen_t fromlen;
-	int ttl_cmsg;          /* IP_TTL, -1 when none */
-	bool ipv6_cmsg;
-	struct sock_extended_err ee;
-	struct sockaddr_in off;
-	bool have_ee;
-};
-
-/* Read one message (or an error-queue entry) within 5 s. */
-static int get(int fd, struct reply *r, int flags)
-{
-	struct pollfd p = { .fd = fd, .events = (flags & MSG_ERRQUEUE) ? 0
-								      : POLLIN };
-	union {
-		char b[512];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { r->buf, sizeof(r->buf) };
-	struct msghdr m;
-	struct cmsghdr *c;
-
-	memset(r, 0, sizeof(*r));
-	r->ttl_cmsg = -1;
-	if (poll(&p, 1, 5000) != 1) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &r->from;
-	m.msg_namelen = sizeof(r->from);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.b;
-	m.msg_controllen = sizeof(u.b);
-	r->n = recvmsg(fd, &m, flags);
-	if (r->n < 0)
-		return -1;
-	r->fromlen = m.msg_namelen;
-	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-		if (c->cmsg_level == IPPROTO_IPV6)
-			r->ipv6_cmsg = true;
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
-			memcpy(&r->ttl_cmsg, CMSG_DATA(c), sizeof(int));
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(r->ee) + sizeof(r->off))) {
-			memcpy(&r->ee, CMSG_DATA(c), sizeof(r->ee));
-			memcpy(&r->off, CMSG_DATA(c) + sizeof(r->ee),
-			       sizeof(r->off));
-			r->have_ee = true;
-		}
-	}
-	return 0;
-}
-
 /* Every ICMP message read must be one an IPv4 program can get for its
  * traffic: never neighbour discovery, MLD or router messages. */
 static int n_seen, n_foreign;
@@ -148,18 +89,18 @@ static void seen(const uint8_t *icmp)
 
 /* The next echo reply or error on raw socket fd with our identifier
  * (another test's or program's are passed over, as ping does). */
-static int raw_next(int fd, struct reply *r)
+static int raw_next(int fd, struct progs_msg *r)
 {
 	for (int i = 0; i < 50; i++) {
 		const uint8_t *ic;
 		size_t hl;
 
-		if (get(fd, r, 0) < 0)
+		if (progs_recv(fd, 0, r) < 0)
 			return -1;
 		if (r->n < 28)
 			return 0;
-		hl = (size_t)(r->buf[0] & 0xf) * 4;
-		ic = r->buf + hl;
+		hl = (size_t)(r->data[0] & 0xf) * 4;
+		ic = r->data + hl;
 		seen(ic);
 		if (ic[0] == ICMP_ECHOREPLY && get16(ic + 4) == ident)
 			return 0;
@@ -181,10 +122,10 @@ static int send_echo(int fd, uint16_t id, uint16_t seq)
 		      sizeof(server)) == (ssize_t)n ? 0 : -1;
 }
 
-static void check_reply_packet(const char *name, const struct reply *r,
+static void check_reply_packet(const char *name, const struct progs_msg *r,
 			       uint16_t id, uint16_t seq)
 {
-	const uint8_t *ip = r->buf, *ic = r->buf + 20;
+	const uint8_t *ip = r->data, *ic = r->data + 20;
 	char n[96];
 	uint8_t req[64];
 
@@ -204,11 +145,11 @@ static void check_reply_packet(const char *name, const struct reply *r,
 	      "type %u code %u id %u seq %u checksum %s", ic[0], ic[1],
 	      get16(ic + 4), get16(ic + 6), cksum(ic, 40) ? "bad" : "ok");
 	snprintf(n, sizeof(n), "%s/source", name);
-	check(n, r->fromlen == sizeof(struct sockaddr_in) &&
-	      r->from.sin_family == AF_INET &&
-	      r->from.sin_addr.s_addr == server.sin_addr.s_addr,
-	      "family %d, length %u", r->from.sin_family,
-	      (unsigned)r->fromlen);
+	check(n, r->namelen == sizeof(struct sockaddr_in) &&
+	      progs_sin(r)->sin_family == AF_INET &&
+	      progs_sin(r)->sin_addr.s_addr == server.sin_addr.s_addr,
+	      "family %d, length %u", progs_sin(r)->sin_family,
+	      (unsigned)r->namelen);
 }
 
 /* iputils ping's filter: skip the IPv4 header (MSH), keep echo replies
@@ -229,10 +170,37 @@ static void ping_filter(struct sock_filter f[8], uint16_t id)
 	memcpy(f, p, sizeof(p));
 }
 
+/* An echo (id, seq) with TTL 1 on fd: its error-queue entry is time
+ * exceeded from the gateway's IPv6 side (192.0.0.8), in IPv4 form, with
+ * the echo sent, in ICMPv4 form, and the destination. */
+static void errq_ttl1(const char *name, int fd, uint16_t id, uint16_t seq)
+{
+	struct progs_msg r;
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TTL, &one, sizeof(one)) < 0 ||
+	    send_echo(fd, id, seq) < 0 ||
+	    progs_recv(fd, MSG_ERRQUEUE, &r) < 0) {
+		fail(name, "%s", strerror(errno));
+		return;
+	}
+	check(name, r.have_ee && !r.ipv6_cmsg &&
+	      r.ee.ee_origin == SO_EE_ORIGIN_ICMP &&
+	      r.ee.ee_type == ICMP_TIME_EXCEEDED &&
+	      r.ee.ee_errno == EHOSTUNREACH && r.off.sin_family == AF_INET &&
+	      r.off.sin_addr.s_addr == htonl(0xc0000008) &&
+	      progs_sin(&r)->sin_addr.s_addr == server.sin_addr.s_addr &&
+	      r.n >= 8 && r.data[0] == ICMP_ECHO && get16(r.data + 6) == seq,
+	      "ee %d origin %u type %u errno %u, data type %u seq %u",
+	      r.have_ee, r.ee.ee_origin, r.ee.ee_type, r.ee.ee_errno,
+	      r.data[0], get16(r.data + 6));
+}
+
 static void raw_tests(void)
 {
 	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), one = 1, v;
-	struct reply r;
+	struct progs_msg r;
 	struct sock_filter f[8], got[8];
 	struct sock_fprog fp = { 8, f };
 	socklen_t l;
@@ -249,15 +217,15 @@ static void raw_tests(void)
 		return;
 	}
 	check_reply_packet("raw/echo", &r, ident, 1);
-	check("raw/no IP_TTL unless asked", r.ttl_cmsg < 0 && !r.ipv6_cmsg,
-	      "IP_TTL %d, IPv6 control messages %d", r.ttl_cmsg, r.ipv6_cmsg);
+	check("raw/no IP_TTL unless asked", r.ttl < 0 && !r.ipv6_cmsg,
+	      "IP_TTL %d, IPv6 control messages %d", r.ttl, r.ipv6_cmsg);
 	if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)) < 0)
 		fail("raw/IP_RECVTTL", "%s", strerror(errno));
 	if (send_echo(fd, ident, 2) == 0 && raw_next(fd, &r) == 0)
 		check("raw/IP_RECVTTL: the header's TTL",
-		      r.ttl_cmsg == r.buf[8] && !r.ipv6_cmsg,
+		      r.ttl == r.data[8] && !r.ipv6_cmsg,
 		      "IP_TTL %d, header %u, IPv6 control messages %d",
-		      r.ttl_cmsg, r.buf[8], r.ipv6_cmsg);
+		      r.ttl, r.data[8], r.ipv6_cmsg);
 	else
 		fail("raw/IP_RECVTTL", "%s", strerror(errno));
 
@@ -278,13 +246,13 @@ static void raw_tests(void)
 		      strerror(errno), (unsigned)l);
 		if (send_echo(fd, ident, 3) == 0 &&
 		    send_echo(fd, (uint16_t)(ident + 1), 4) == 0 &&
-		    get(fd, &r, 0) == 0 && r.n >= 28)
+		    progs_recv(fd, 0, &r) == 0 && r.n >= 28)
 			check("raw/SO_ATTACH_FILTER: IPv4 offsets kept",
-			      r.buf[20] == ICMP_ECHOREPLY &&
-			      get16(r.buf + 24) == ident + 1 &&
-			      get16(r.buf + 26) == 4,
-			      "type %u id %u seq %u", r.buf[20],
-			      get16(r.buf + 24), get16(r.buf + 26));
+			      r.data[20] == ICMP_ECHOREPLY &&
+			      get16(r.data + 24) == ident + 1 &&
+			      get16(r.data + 26) == 4,
+			      "type %u id %u seq %u", r.data[20],
+			      get16(r.data + 24), get16(r.data + 26));
 		else
 			fail("raw/SO_ATTACH_FILTER", "%s", strerror(errno));
 		check("raw/SO_DETACH_FILTER", setsockopt(fd, SOL_SOCKET,
@@ -292,8 +260,8 @@ static void raw_tests(void)
 		      strerror(errno));
 		if (send_echo(fd, ident, 5) == 0 && raw_next(fd, &r) == 0)
 			check("raw/detached: ours again",
-			      get16(r.buf + 26) == 5, "seq %u",
-			      get16(r.buf + 26));
+			      get16(r.data + 26) == 5, "seq %u",
+			      get16(r.data + 26));
 		else
 			fail("raw/detached", "%s", strerror(errno));
 	}
@@ -321,18 +289,18 @@ static void raw_tests(void)
 	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &v, sizeof(v)) == 0 &&
 	    send_echo(fd, ident, 7) == 0 && raw_next(fd, &r) == 0 &&
 	    r.n >= 20 + 8 + 28) {
-		const uint8_t *ic = r.buf + 20, *in = ic + 8;
+		const uint8_t *ic = r.data + 20, *in = ic + 8;
 
 		if (!supervised)
 			check("raw/ICMP_FILTER: echo reply blocked",
 			      ic[0] == ICMP_TIME_EXCEEDED, "type %u", ic[0]);
 		check("raw/time exceeded from 192.0.0.8",
 		      ic[0] == ICMP_TIME_EXCEEDED &&
-		      memcmp(r.buf + 12, "\xc0\x00\x00\x08", 4) == 0 &&
-		      r.from.sin_addr.s_addr == htonl(0xc0000008) &&
+		      memcmp(r.data + 12, "\xc0\x00\x00\x08", 4) == 0 &&
+		      progs_sin(&r)->sin_addr.s_addr == htonl(0xc0000008) &&
 		      cksum(ic, (size_t)r.n - 20) == 0,
 		      "type %u from %08x", ic[0],
-		      ntohl(r.from.sin_addr.s_addr));
+		      ntohl(progs_sin(&r)->sin_addr.s_addr));
 		check("raw/time exceeded quotes the IPv4 echo",
 		      in[0] == 0x45 && in[9] == IPPROTO_ICMP &&
 		      memcmp(in + 16, &server.sin_addr, 4) == 0 &&
@@ -372,23 +340,7 @@ static void raw_tests(void)
 	}
 
 	/* error queue: the TTL-1 echo again, with IP_RECVERR */
-	v = 1;
-	if (setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) == 0 &&
-	    setsockopt(fd, IPPROTO_IP, IP_TTL, &v, sizeof(v)) == 0 &&
-	    send_echo(fd, ident, 8) == 0 && get(fd, &r, MSG_ERRQUEUE) == 0)
-		check("raw/error queue", r.have_ee && !r.ipv6_cmsg &&
-		      r.ee.ee_origin == SO_EE_ORIGIN_ICMP &&
-		      r.ee.ee_type == ICMP_TIME_EXCEEDED &&
-		      r.ee.ee_errno == EHOSTUNREACH &&
-		      r.off.sin_family == AF_INET &&
-		      r.off.sin_addr.s_addr == htonl(0xc0000008) &&
-		      r.from.sin_addr.s_addr == server.sin_addr.s_addr &&
-		      r.n >= 8 && r.buf[0] == ICMP_ECHO &&
-		      get16(r.buf + 6) == 8,
-		      "ee %d origin %u type %u, data type %u",
-		      r.have_ee, r.ee.ee_origin, r.ee.ee_type, r.buf[0]);
-	else
-		fail("raw/error queue", "%s", strerror(errno));
+	errq_ttl1("raw/error queue", fd, ident, 8);
 	close(fd);
 
 	/* connected: send() and recv() */
@@ -409,14 +361,14 @@ static void raw_tests(void)
 			for (int i = 0; i < 20; i++) {
 				if (poll(&p, 1, 5000) != 1)
 					break;
-				got_n = recv(fd, r.buf, sizeof(r.buf), 0);
-				if (got_n >= 28 && get16(r.buf + 24) == ident)
+				got_n = recv(fd, r.data, sizeof(r.data), 0);
+				if (got_n >= 28 && get16(r.data + 24) == ident)
 					break;
 			}
 		}
 		check("raw/connected send() and recv()", got_n == 60 &&
-		      r.buf[0] == 0x45 && r.buf[20] == ICMP_ECHOREPLY &&
-		      get16(r.buf + 26) == 9, "%zd bytes (%s)", got_n,
+		      r.data[0] == 0x45 && r.data[20] == ICMP_ECHOREPLY &&
+		      get16(r.data + 26) == 9, "%zd bytes (%s)", got_n,
 		      strerror(errno));
 	}
 	if (fd >= 0)
@@ -425,10 +377,10 @@ static void raw_tests(void)
 
 static void dgram_tests(void)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP), one = 1, v = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP), one = 1;
 	struct sockaddr_in me;
 	socklen_t l = sizeof(me);
-	struct reply r;
+	struct progs_msg r;
 	uint8_t req[64];
 	uint16_t id;
 
@@ -438,42 +390,29 @@ static void dgram_tests(void)
 		return;
 	}
 	if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)) < 0 ||
-	    send_echo(fd, 0, 1) < 0 || get(fd, &r, 0) < 0) {
+	    send_echo(fd, 0, 1) < 0 || progs_recv(fd, 0, &r) < 0) {
 		fail("dgram/echo", "%s", strerror(errno));
 		close(fd);
 		return;
 	}
-	seen(r.buf);
+	seen(r.data);
 	echo_req(req, 0, 1);
 	/* the kernel sets the identifier: the socket's "port" */
 	id = getsockname(fd, (struct sockaddr *)&me, &l) == 0
 	     ? ntohs(me.sin_port) : 0;
-	check("dgram/echo reply", r.n == 40 && r.buf[0] == ICMP_ECHOREPLY &&
-	      get16(r.buf + 4) == id && get16(r.buf + 6) == 1 &&
-	      memcmp(r.buf + 8, req + 8, 32) == 0 && cksum(r.buf, 40) == 0,
+	check("dgram/echo reply", r.n == 40 && r.data[0] == ICMP_ECHOREPLY &&
+	      get16(r.data + 4) == id && get16(r.data + 6) == 1 &&
+	      memcmp(r.data + 8, req + 8, 32) == 0 && cksum(r.data, 40) == 0,
 	      "%zd bytes, type %u id %u (socket %u) seq %u checksum %s", r.n,
-	      r.buf[0], get16(r.buf + 4), id, get16(r.buf + 6),
-	      cksum(r.buf, 40) ? "bad" : "ok");
-	check("dgram/source", r.from.sin_family == AF_INET &&
-	      r.from.sin_addr.s_addr == server.sin_addr.s_addr,
-	      "family %d", r.from.sin_family);
-	check("dgram/IP_TTL", r.ttl_cmsg > 32 && r.ttl_cmsg <= 64 &&
+	      r.data[0], get16(r.data + 4), id, get16(r.data + 6),
+	      cksum(r.data, 40) ? "bad" : "ok");
+	check("dgram/source", progs_sin(&r)->sin_family == AF_INET &&
+	      progs_sin(&r)->sin_addr.s_addr == server.sin_addr.s_addr,
+	      "family %d", progs_sin(&r)->sin_family);
+	check("dgram/IP_TTL", r.ttl > 32 && r.ttl <= 64 &&
 	      !r.ipv6_cmsg, "IP_TTL %d, IPv6 control messages %d",
-	      r.ttl_cmsg, r.ipv6_cmsg);
-	if (setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) == 0 &&
-	    setsockopt(fd, IPPROTO_IP, IP_TTL, &v, sizeof(v)) == 0 &&
-	    send_echo(fd, 0, 2) == 0 && get(fd, &r, MSG_ERRQUEUE) == 0)
-		check("dgram/error queue", r.have_ee && !r.ipv6_cmsg &&
-		      r.ee.ee_origin == SO_EE_ORIGIN_ICMP &&
-		      r.ee.ee_type == ICMP_TIME_EXCEEDED &&
-		      r.off.sin_addr.s_addr == htonl(0xc0000008) &&
-		      r.from.sin_addr.s_addr == server.sin_addr.s_addr &&
-		      r.n >= 8 && r.buf[0] == ICMP_ECHO && get16(r.buf + 6) == 2,
-		      "ee %d origin %u type %u, data type %u seq %u",
-		      r.have_ee, r.ee.ee_origin, r.ee.ee_type, r.buf[0],
-		      get16(r.buf + 6));
-	else
-		fail("dgram/error queue", "%s", strerror(errno));
+	      r.ttl, r.ipv6_cmsg);
+	errq_ttl1("dgram/error queue", fd, 0, 2);
 	close(fd);
 }
 

@@ -27,7 +27,6 @@
 #include "progs.h"
 
 #include <time.h>
-#include <linux/errqueue.h>
 #include <netinet/ip.h>
 #include <sys/syscall.h>
 
@@ -35,77 +34,20 @@
 #define IP_MTU 14
 #endif
 
-struct entry {
-	struct sock_extended_err ee;
-	struct sockaddr_in off;
-	bool have_ee, ipv6_cmsg;
-	struct sockaddr_storage name;
-	socklen_t namelen;
-	char data[2048];
-	ssize_t n;
-	int ttl;
-};
-
-/* Wait for the error queue (POLLERR) and read one entry. */
-static int read_error(int fd, struct entry *e)
-{
-	struct pollfd p = { .fd = fd, .events = 0 };
-	union {
-		char buf[512];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { e->data, sizeof(e->data) };
-	struct msghdr m;
-	struct cmsghdr *c;
-
-	memset(e, 0, sizeof(*e));
-	e->ttl = -1;
-	if (poll(&p, 1, 5000) != 1 || !(p.revents & POLLERR)) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &e->name;
-	m.msg_namelen = sizeof(e->name);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	e->n = recvmsg(fd, &m, MSG_ERRQUEUE);
-	if (e->n < 0)
-		return -1;
-	e->namelen = m.msg_namelen;
-	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(e->ee) + sizeof(e->off))) {
-			memcpy(&e->ee, CMSG_DATA(c), sizeof(e->ee));
-			memcpy(&e->off, CMSG_DATA(c) + sizeof(e->ee),
-			       sizeof(e->off));
-			e->have_ee = true;
-		} else if (c->cmsg_level == IPPROTO_IPV6) {
-			e->ipv6_cmsg = true;
-		} else if (c->cmsg_level == IPPROTO_IP &&
-			   c->cmsg_type == IP_TTL) {
-			memcpy(&e->ttl, CMSG_DATA(c), sizeof(int));
-		}
-	}
-	return 0;
-}
-
 static const char *a4(uint32_t a, char *buf)
 {
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
 /* Check one entry against what an IPv4 socket reports. */
-static void check_entry(const char *name, const struct entry *e,
+static void check_entry(const char *name, const struct progs_msg *e,
 			int err, int type, int code, uint32_t info,
 			const char *offender, const struct sockaddr_in *dst,
 			const char *sent, size_t sentlen)
 {
 	char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN], n[160];
 	struct sockaddr_in want_off = sin4(offender, 0);
-	const struct sockaddr_in *got = (const struct sockaddr_in *)&e->name;
+	const struct sockaddr_in *got = progs_sin(e);
 
 	snprintf(n, sizeof(n), "%s/cmsg", name);
 	if (!e->have_ee || e->ipv6_cmsg) {
@@ -193,7 +135,7 @@ static void simple(const char *name, const char *dsta, unsigned port,
 {
 	struct sockaddr_in dst = sin4(dsta, port);
 	char msg[64];
-	struct entry e;
+	struct progs_msg e;
 	int fd = udp_to(&dst, ttl, -1);
 
 	snprintf(msg, sizeof(msg), "probe for %s", name);
@@ -203,7 +145,7 @@ static void simple(const char *name, const char *dsta, unsigned port,
 			close(fd);
 		return;
 	}
-	if (read_error(fd, &e) < 0) {
+	if (progs_recv(fd, MSG_ERRQUEUE, &e) < 0) {
 		fail(name, "no error-queue entry: %s", strerror(errno));
 		close(fd);
 		return;
@@ -221,7 +163,7 @@ static void frag_needed(const char *server, unsigned port, unsigned mtu)
 {
 	struct sockaddr_in dst = sin4(server, port);
 	static char big[1400];
-	struct entry e;
+	struct progs_msg e;
 	int fd = udp_to(&dst, 0, IP_PMTUDISC_DO), v = -1;
 	socklen_t len = sizeof(v);
 	ssize_t r;
@@ -233,7 +175,7 @@ static void frag_needed(const char *server, unsigned port, unsigned mtu)
 			close(fd);
 		return;
 	}
-	if (read_error(fd, &e) < 0) {
+	if (progs_recv(fd, MSG_ERRQUEUE, &e) < 0) {
 		fail("fragneeded", "no error-queue entry: %s", strerror(errno));
 		close(fd);
 		return;
@@ -257,7 +199,7 @@ static void frag_needed(const char *server, unsigned port, unsigned mtu)
 	else
 		fail("fragneeded/local EMSGSIZE", "send gave %zd (%s)", r,
 		     strerror(errno));
-	if (read_error(fd, &e) == 0 && e.have_ee &&
+	if (progs_recv(fd, MSG_ERRQUEUE, &e) == 0 && e.have_ee &&
 	    e.ee.ee_origin == SO_EE_ORIGIN_LOCAL &&
 	    e.ee.ee_errno == EMSGSIZE && e.ee.ee_info == mtu)
 		pass("fragneeded/local entry");

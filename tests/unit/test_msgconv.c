@@ -1051,6 +1051,20 @@ static void test_v4_of(void)
 	CHECK("v4_of: no prefixes", !msgconv_v4_of(a, &v4, NULL));
 }
 
+/* One control message carrying an int at p; its space. */
+static size_t put_int_cmsg(char *p, int level, int type, int v)
+{
+	struct cmsghdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.cmsg_len = CMSG_LEN(sizeof(int));
+	h.cmsg_level = level;
+	h.cmsg_type = type;
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + CMSG_LEN(0), &v, sizeof(v));
+	return CMSG_SPACE(sizeof(int));
+}
+
 /* msgconv_cmsg_drop / msgconv_cmsg_int: a raw ICMP stand-in's hop limit
  * read for the IPv4 header and removed when the program did not ask. */
 static void test_cmsg_drop(void)
@@ -1059,25 +1073,11 @@ static void test_cmsg_drop(void)
 		char b[256];
 		struct cmsghdr align;
 	} u;
-	struct cmsghdr *h;
 	size_t len = 0, n;
-	int v;
 
 	memset(&u, 0, sizeof(u));
-	h = (struct cmsghdr *)u.b;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SO_MARK;
-	v = 7;
-	memcpy(CMSG_DATA(h), &v, sizeof(v));
-	len += CMSG_SPACE(sizeof(int));
-	h = (struct cmsghdr *)(u.b + len);
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	h->cmsg_level = SOL_IPV6;
-	h->cmsg_type = IPV6_HOPLIMIT;
-	v = 61;
-	memcpy(CMSG_DATA(h), &v, sizeof(v));
-	len += CMSG_SPACE(sizeof(int));
+	len += put_int_cmsg(u.b + len, SOL_SOCKET, SO_MARK, 7);
+	len += put_int_cmsg(u.b + len, SOL_IPV6, IPV6_HOPLIMIT, 61);
 	CHECK_INT("cmsg_int: hop limit", msgconv_cmsg_int(u.b, len, SOL_IPV6,
 							  IPV6_HOPLIMIT, 64), 61);
 	CHECK_INT("cmsg_int: absent", msgconv_cmsg_int(u.b, len, SOL_IPV6,
