@@ -77,6 +77,7 @@ int tn_socket(int domain, int type, int proto)
 				      memory_order_relaxed);
 		rec->icmp_filter = 0;
 		rec->icmp_flags = 0;
+		rec->spare = -1;
 		fdtab_set_bpf(rec, 0);
 		rec->domain = (uint8_t)domain;
 		rec->type = (uint8_t)base;
@@ -88,6 +89,8 @@ int tn_socket(int domain, int type, int proto)
 		rec->bound_v4 = 0;
 		rec->bound_port = 0;
 		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
+		if (domain == AF_INET && policy_icmp(base, proto))
+			tn_icmp_make_spare(fd, emu ? AF_INET6 : AF_INET, rec);
 		atomic_store_explicit(&rec->kind, !emu ? FD_PLAIN
 				      : policy_icmp(base, proto) ? FD_ICMP6
 				      : FD_EMU, memory_order_release);
@@ -127,6 +130,10 @@ int tn_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 
 int tn_close(int fd)
 {
+	struct fdrec *rec = fdtab_get(fd, 0);
+
+	if (rec)
+		tn_icmp_drop_spare(fd, rec);
 	/* Forget first: once the kernel has closed it, another thread may
 	 * get the same number from socket() and record it. */
 	fdtab_clear(fd);
@@ -162,8 +169,12 @@ int tn_dup(int oldfd)
 
 int tn_dup3(int oldfd, int newfd, int flags, int use3)
 {
-	int r = use3 ? real.dup3(oldfd, newfd, flags)
-		     : real.dup2(oldfd, newfd);
+	struct fdrec *rec = oldfd != newfd ? fdtab_get(newfd, 0) : NULL;
+	int r;
+
+	if (rec)
+		tn_icmp_drop_spare(newfd, rec);
+	r = use3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
 
 	if (r < 0)
 		return neg_errno();

@@ -116,6 +116,8 @@ void fdtab_copy(int oldfd, int newfd)
 	dst->proto = src->proto;
 	dst->icmp_filter = src->icmp_filter;
 	dst->icmp_flags = src->icmp_flags;
+	dst->spare = src->spare;
+	dst->spare_id = src->spare_id;
 	fdtab_set_bpf(dst, bpfpool_ref(atomic_load_explicit(&src->bpf,
 						memory_order_acquire)));
 	atomic_store_explicit(&dst->dst_seq, 0, memory_order_relaxed);

@@ -8,6 +8,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "fdid.h"
+
 enum fd_kind {
 	FD_UNKNOWN = 0, /* never seen (inherited, passed in...) or not a socket */
 	FD_PLAIN,       /* socket created here, not translated */
@@ -69,6 +71,13 @@ struct fdrec {
 	uint32_t icmp_filter;
 	_Atomic uint16_t bpf;
 	uint8_t icmp_flags;
+	/* Raw ICMP sockets: the socket of the other family (ICMPv6 for an
+	 * AF_INET one, AF_INET for ours), made with the program's socket
+	 * while it may still make raw sockets and kept aside (a high number,
+	 * identity spare_id, a filter dropping everything), swapped in when
+	 * a destination needs that family (icmp.c); -1: none. */
+	int spare;
+	struct fdid spare_id;
 };
 
 /* The record of fd, allocating its chunk if create (NULL if fd is out of

@@ -11,6 +11,7 @@
  * options as their IPv6 twins.  Sends go through send.c, connects
  * through xlat.c, error queues through recv.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -21,6 +22,7 @@
 #include "addr.h"
 #include "bpfpool.h"
 #include "cbpf.h"
+#include "fdid.h"
 #include "icmpx.h"
 #include "log.h"
 #include "msgconv.h"
@@ -58,6 +60,96 @@ int tn_icmp_socket(int type, int proto)
 	if (fd >= 0)
 		setup_v6(fd, NULL, base);
 	return fd;
+}
+
+/* A filter that drops everything: an idle spare queues nothing. */
+static const struct sock_filter drop_all[] = {
+	BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+void tn_icmp_make_spare(int fd, int family, struct fdrec *rec)
+{
+	struct sock_fprog fp = { 1, (struct sock_filter *)drop_all };
+	int saved = errno, s;
+
+	rec->spare = -1;
+	if (rec->type != SOCK_RAW || !tn_nat64_configured())
+		return;
+	s = family == AF_INET6
+	    ? real.socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP)
+	    : tn_icmp_socket(SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (s >= 0) {
+		real.setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+				sizeof(fp));
+		s = fdid_move_high(s);
+		if (s == fd || fdid_get(s, &rec->spare_id) < 0)
+			s = -1;
+		rec->spare = s;
+	}
+	errno = saved;
+}
+
+int tn_icmp_take_spare(struct fdrec *rec, int family, int fl)
+{
+	int s = rec->spare, d;
+	socklen_t l = sizeof(d);
+	char b[64];
+
+	if (s < 0 || !fdid_same(s, &rec->spare_id) ||
+	    real.getsockopt(s, SOL_SOCKET, SO_DOMAIN, &d, &l) < 0 ||
+	    d != family)
+		return -1;
+	rec->spare = -1;
+	/* what it queued before its filter, and the filter */
+	for (int i = 0; i < 256 && real.recvfrom(s, b, sizeof(b), MSG_DONTWAIT,
+						 NULL, NULL) >= 0; i++)
+		;
+	real.setsockopt(s, SOL_SOCKET, SO_DETACH_FILTER, &d, sizeof(d));
+	real.fcntl(s, F_SETFL, fl);
+	return s;
+}
+
+void tn_icmp_keep_spare(struct fdrec *rec, int old)
+{
+	struct sock_fprog fp = { 1, (struct sock_filter *)drop_all };
+
+	real.setsockopt(old, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp));
+	real.fcntl(old, F_SETFL, O_RDWR);
+	if (fdid_get(old, &rec->spare_id) == 0) {
+		rec->spare = old;
+	} else {
+		real.close(old);
+		rec->spare = -1;
+	}
+}
+
+/* Some other descriptor's record (a dup's) holds spare s. */
+static bool spare_shared(int fd, int s)
+{
+	static const uint32_t kinds[] = { FD_ICMP6, FD_PLAIN };
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (int o = fdtab_next(0, kinds[k]); o >= 0;
+		     o = fdtab_next(o + 1, kinds[k])) {
+			const struct fdrec *r = fdtab_get(o, 0);
+
+			if (o != fd && r && r->type == SOCK_RAW &&
+			    r->spare == s)
+				return true;
+		}
+	return false;
+}
+
+void tn_icmp_drop_spare(int fd, struct fdrec *rec)
+{
+	int s;
+
+	if (!tn_is_icmp(rec, fdrec_kind(rec)) || rec->spare < 0)
+		return;
+	s = rec->spare;
+	rec->spare = -1;
+	if (!spare_shared(fd, s))
+		fdid_close(s, &rec->spare_id);
 }
 
 void tn_icmp_setup(int oldfd, int newfd, int family, const struct fdrec *rec)

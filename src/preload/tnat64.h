@@ -167,6 +167,19 @@ static inline bool tn_is_icmp(const struct fdrec *rec, uint32_t kind)
 /* The ICMPv6 socket standing in for socket(AF_INET, type, proto) (type
  * with its flags) on a host without IPv4 routes: fd or -1 (errno). */
 int tn_icmp_socket(int type, int proto);
+/* A raw ICMP socket fd of family was just made for the program (record
+ * rec): make the other family's now, while the program may, and keep it
+ * as rec's spare (nothing when no NAT64 prefix is configured). */
+void tn_icmp_make_spare(int fd, int family, struct fdrec *rec);
+/* tn_replace's new socket for a raw ICMP record: its spare if it is of
+ * family (readied: emptied, unfiltered, status flags fl), else -1. */
+int tn_icmp_take_spare(struct fdrec *rec, int family, int fl);
+/* Keep old (our duplicate of the socket fd had before tn_replace put
+ * another in its place) as rec's spare. */
+void tn_icmp_keep_spare(struct fdrec *rec, int old);
+/* fd is closed or overwritten: its spare too, unless another descriptor
+ * (a dup) still refers to it. */
+void tn_icmp_drop_spare(int fd, struct fdrec *rec);
 /* tn_replace's part for ICMP sockets: what newfd (now of family) needs
  * that oldfd had or the record keeps (ICMP6_FILTER and the hop limit;
  * back to AF_INET: IPv4-level options from their twins, ICMP_FILTER, the

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "epoll.h"
+#include "fdid.h"
 #include "fdops.h"
 #include "log.h"
 #include "msgconv.h"
@@ -75,7 +76,7 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 {
 	struct epoll_saved saved[EPOLL_SAVED_MAX];
 	int nsaved;
-	int fl, fdfl, s2, type, proto, r, off = 0, autoport = 0;
+	int fl, fdfl, s2, type, proto, r, off = 0, autoport = 0, old;
 	bool icmp;
 	unsigned int optmask;
 	uint16_t port = 0;
@@ -131,9 +132,12 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	icmp = policy_icmp(type, proto);
 	if (icmp && type == SOCK_RAW)
 		port = 0;
-	s2 = real.socket(family, type | SOCK_CLOEXEC |
-			 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
-			 family == AF_INET6 ? policy_proto6(type, proto) : proto);
+	s2 = icmp && rec ? tn_icmp_take_spare(rec, family, fl) : -1;
+	if (s2 < 0)
+		s2 = real.socket(family, type | SOCK_CLOEXEC |
+				 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
+				 family == AF_INET6 ? policy_proto6(type, proto)
+						    : proto);
 	if (s2 < 0)
 		return neg_errno();
 	if (family == AF_INET6 && !icmp && tn_bindv6only())
@@ -144,13 +148,24 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	if (icmp && rec)
 		tn_icmp_setup(fd, s2, family, rec);
 	nsaved = tn_epoll_save(fd, saved, EPOLL_SAVED_MAX);
+	/* a raw ICMP socket's old socket becomes its spare: the way back
+	 * needs no privilege the program may have given up */
+	old = icmp && rec && type == SOCK_RAW
+	      ? fdid_move_high(real.fcntl(fd, F_DUPFD_CLOEXEC, 0)) : -1;
 	r = real.dup3(s2, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
 	if (r < 0) {
 		r = neg_errno();
 		real.close(s2);
+		if (old >= 0)
+			real.close(old);
 		return r;
 	}
 	real.close(s2);
+	if (old >= 0) {
+		if (rec->spare >= 0)
+			tn_icmp_drop_spare(fd, rec);
+		tn_icmp_keep_spare(rec, old);
+	}
 	if (nsaved)
 		tn_epoll_restore(fd, saved, nsaved);
 	if (rec) {

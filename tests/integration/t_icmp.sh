@@ -108,7 +108,8 @@ sv_bin() {
 }
 
 # check_ping NAME N SIZE [ADDR]: OUT is a ping of ADDR ($TB_SERVER4) that
-# got N of N replies of SIZE bytes from it, TTL plausible, no IPv6.
+# got N of N replies of SIZE bytes from it, TTL plausible (64 at most, at
+# least 33: a few hops), no IPv6.
 check_ping() {
 	local name=$1 n=$2 size=$3 addr=${4:-$TB_SERVER4} ttls bad
 	if grep -q "$n packets transmitted, $n received" "$OUT" ||
@@ -255,6 +256,28 @@ tb_client ip -6 neigh flush all
 ours icmp/lib/t_icmp lib/ tb_tnat64 "$P/t_icmp" "$TB_SERVER4"
 tb_client ip -6 neigh flush all
 ours icmp/seccomp/t_icmp seccomp/ sv_bin "$P/t_icmp" -S "$TB_SERVER4"
+
+# root's ping of the loopback address on this host without IPv4 routes:
+# its raw socket (ICMPv6 from the start) becomes AF_INET again, though
+# ping gave up CAP_NET_RAW (the other family's socket was made with it)
+ping_groups "1 0"
+run lib/ping-loopback lib-lo tb_tnat64 ping -c 2 -i 0.2 -W 3 127.0.0.1
+check_ping icmp/lib/ping-root-loopback 2 64 127.0.0.1
+# a host with some IPv4 route (192.0.2.0/24 on a link of its own): raw
+# ICMP sockets are AF_INET, translated at the first send to NAT64, after
+# ping gave up CAP_NET_RAW
+if tb_client ip link add tn4 type veth peer name tn4p &&
+	tb_client ip link set tn4 up && tb_client ip link set tn4p up &&
+	tb_client ip addr add 192.0.2.77/24 dev tn4; then
+	run lib/ping-routed lib-routed tb_tnat64 ping -c 3 -i 0.2 -W 3 "$TB_SERVER4"
+	check_ping icmp/lib/ping-root-ipv4-routed-host 3 64
+	run lib/traceroute-I-routed lib-trace-I-routed tb_tnat64 traceroute -I -n -q 1 -w 3 -m 8 "$TB_SERVER4"
+	check_trace icmp/lib/traceroute-icmp-ipv4-routed-host
+	run lib/ping-routed-lo lib-routed-lo tb_tnat64 ping -c 2 -i 0.2 -W 3 127.0.0.1
+	check_ping icmp/lib/ping-root-loopback-ipv4-routed-host 2 64 127.0.0.1
+else
+	fail icmp/lib/ipv4-routed-host "cannot add a veth with 192.0.2.77/24 to the client"
+fi
 
 # ---------------------------------------------------------------- MTU 1300
 tb_teardown
