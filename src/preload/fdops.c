@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "fdops.h"
+#include "icmptab.h"
 #include "tnat64.h"
 
 /* Once NAT64 is in use, an AF_INET TCP socket is born as a dual-stack
@@ -75,10 +76,8 @@ int tn_socket(int domain, int type, int proto)
 	    (rec = fdtab_get(fd, 1)) != NULL) {
 		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
 				      memory_order_relaxed);
-		rec->icmp_filter = 0;
-		rec->icmp_flags = 0;
-		rec->spare = -1;
-		fdtab_set_bpf(rec, 0);
+		fdtab_set_icmp(rec, domain == AF_INET && policy_icmp(base, proto)
+				    ? icmptab_new() : 0);
 		rec->domain = (uint8_t)domain;
 		rec->type = (uint8_t)base;
 		rec->proto = proto;
@@ -130,10 +129,6 @@ int tn_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 
 int tn_close(int fd)
 {
-	struct fdrec *rec = fdtab_get(fd, 0);
-
-	if (rec)
-		tn_icmp_drop_spare(fd, rec);
 	/* Forget first: once the kernel has closed it, another thread may
 	 * get the same number from socket() and record it. */
 	fdtab_clear(fd);
@@ -169,12 +164,8 @@ int tn_dup(int oldfd)
 
 int tn_dup3(int oldfd, int newfd, int flags, int use3)
 {
-	struct fdrec *rec = oldfd != newfd ? fdtab_get(newfd, 0) : NULL;
-	int r;
-
-	if (rec)
-		tn_icmp_drop_spare(newfd, rec);
-	r = use3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
+	int r = use3 ? real.dup3(oldfd, newfd, flags)
+		     : real.dup2(oldfd, newfd);
 
 	if (r < 0)
 		return neg_errno();

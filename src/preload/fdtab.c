@@ -2,7 +2,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "bpfpool.h"
+#include "icmptab.h"
 #include "fdtab.h"
 
 #define CHUNK_BITS 10
@@ -37,12 +37,12 @@ struct fdrec *fdtab_get(int fd, int create)
 	return &chunk[i];
 }
 
-/* The record's socket filter, if any, is no longer its (a plain load
- * first: only ICMP sockets ever hold one). */
-static void drop_bpf(struct fdrec *r)
+/* The record no longer refers to an ICMP socket's state (a plain load
+ * first: only ICMP sockets ever have one). */
+static void drop_icmp(struct fdrec *r)
 {
-	if (atomic_load_explicit(&r->bpf, memory_order_relaxed))
-		bpfpool_unref(atomic_exchange_explicit(&r->bpf, 0,
+	if (atomic_load_explicit(&r->icmp, memory_order_relaxed))
+		icmptab_unref(atomic_exchange_explicit(&r->icmp, 0,
 						       memory_order_acq_rel));
 }
 
@@ -52,13 +52,13 @@ void fdtab_clear(int fd)
 
 	if (r) {
 		atomic_store_explicit(&r->kind, FD_UNKNOWN, memory_order_release);
-		drop_bpf(r);
+		drop_icmp(r);
 	}
 }
 
-void fdtab_set_bpf(struct fdrec *r, uint16_t id)
+void fdtab_set_icmp(struct fdrec *r, uint16_t id)
 {
-	bpfpool_unref(atomic_exchange_explicit(&r->bpf, id,
+	icmptab_unref(atomic_exchange_explicit(&r->icmp, id,
 					       memory_order_acq_rel));
 }
 
@@ -81,7 +81,7 @@ void fdtab_clear_range(unsigned int first, unsigned int last)
 
 				atomic_store_explicit(&r->kind, FD_UNKNOWN,
 						      memory_order_release);
-				drop_bpf(r);
+				drop_icmp(r);
 			}
 		first = end + 1;
 		if (first == 0)
@@ -114,11 +114,7 @@ void fdtab_copy(int oldfd, int newfd)
 	dst->bound_port = src->bound_port;
 	dst->bound_v4 = src->bound_v4;
 	dst->proto = src->proto;
-	dst->icmp_filter = src->icmp_filter;
-	dst->icmp_flags = src->icmp_flags;
-	dst->spare = src->spare;
-	dst->spare_id = src->spare_id;
-	fdtab_set_bpf(dst, bpfpool_ref(atomic_load_explicit(&src->bpf,
+	fdtab_set_icmp(dst, icmptab_ref(atomic_load_explicit(&src->icmp,
 						memory_order_acquire)));
 	atomic_store_explicit(&dst->dst_seq, 0, memory_order_relaxed);
 	atomic_store_explicit(&dst->kind, kind, memory_order_release);

@@ -8,8 +8,6 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "fdid.h"
-
 enum fd_kind {
 	FD_UNKNOWN = 0, /* never seen (inherited, passed in...) or not a socket */
 	FD_PLAIN,       /* socket created here, not translated */
@@ -37,14 +35,6 @@ enum {
 	OPT_DEVICE = 1u << 5,   /* SO_BINDTODEVICE was set */
 };
 
-/* ICMP sockets (FD_PLAIN AF_INET ICMP ones and FD_ICMP6): what the
- * program asked for that the IPv6 socket cannot keep by itself. */
-enum {
-	ICMPF_RECVTTL = 1u << 0,   /* IP_RECVTTL: IP_TTL control messages */
-	ICMPF_HDRINCL = 1u << 1,   /* IP_HDRINCL: never translated */
-	ICMPF_LOCKED  = 1u << 2,   /* SO_LOCK_FILTER */
-};
-
 struct fdrec {
 	_Atomic uint32_t kind;   /* enum fd_kind, written last */
 	uint8_t domain, type;    /* as created (type without flags) */
@@ -64,20 +54,9 @@ struct fdrec {
 	_Atomic uint32_t dst_v4;
 	_Atomic uint32_t dst_port_pfx; /* port (network order) << 16 | pfx + 1 */
 	_Atomic uint32_t dst6[4];
-	/* ICMP sockets: the program's ICMP_FILTER (raw(7); 0: none), its
-	 * socket filter (SO_ATTACH_FILTER) kept here, as a reference to a
-	 * bpfpool slot (0: none; run on what it reads once translated), and
-	 * ICMPF_* flags. */
-	uint32_t icmp_filter;
-	_Atomic uint16_t bpf;
-	uint8_t icmp_flags;
-	/* Raw ICMP sockets: the socket of the other family (ICMPv6 for an
-	 * AF_INET one, AF_INET for ours), made with the program's socket
-	 * while it may still make raw sockets and kept aside (a high number,
-	 * identity spare_id, a filter dropping everything), swapped in when
-	 * a destination needs that family (icmp.c); -1: none. */
-	int spare;
-	struct fdid spare_id;
+	/* ICMP sockets: the id of what the library keeps for the socket
+	 * (icmptab.h; 0: none), shared by its descriptors' records. */
+	_Atomic uint16_t icmp;
 };
 
 /* The record of fd, allocating its chunk if create (NULL if fd is out of
@@ -89,9 +68,9 @@ void fdtab_clear(int fd);
 void fdtab_clear_range(unsigned int first, unsigned int last);
 /* newfd now refers to the same open file as oldfd (dup*). */
 void fdtab_copy(int oldfd, int newfd);
-/* Give record r the bpfpool reference id (0: none), releasing the one it
+/* Give record r the icmptab reference id (0: none), releasing the one it
  * held. */
-void fdtab_set_bpf(struct fdrec *r, uint16_t id);
+void fdtab_set_icmp(struct fdrec *r, uint16_t id);
 /* The first fd >= from whose record is of this kind, or -1. */
 int fdtab_next(int from, uint32_t kind);
 

@@ -6,8 +6,8 @@
  * making that socket, the ICMPv4 view of what it reads (RFC 7915 via
  * icmpx_rx_6to4: an IPv4 header for raw sockets, echo 129 -> 0, errors
  * in ICMPv4 form, neighbour discovery and the like never), the program's
- * ICMP_FILTER and socket filter (run here, on that view: bpfpool.c,
- * cbpf.c), the echo header of what it sends (8 -> 128), and IPv4-level
+ * ICMP_FILTER and socket filter (kept in icmptab.c, run here on that
+ * view with cbpf.c), the echo header of what it sends (8 -> 128), and IPv4-level
  * options as their IPv6 twins.  Sends go through send.c, connects
  * through xlat.c, error queues through recv.c. */
 #include <errno.h>
@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "addr.h"
-#include "bpfpool.h"
 #include "cbpf.h"
 #include "fdid.h"
+#include "icmptab.h"
 #include "icmpx.h"
 #include "log.h"
 #include "msgconv.h"
@@ -34,21 +34,26 @@
  * error can be (or scattered): what it can hold fits in this. */
 #define ICMP_STACK (20 + ICMPX_ERR_MAX + 64)
 
+/* What the library keeps for rec's socket (NULL: nothing). */
+static struct icmpsock *icmp_of(const struct fdrec *rec)
+{
+	return rec ? icmptab_at(atomic_load_explicit(&rec->icmp,
+						     memory_order_acquire))
+		   : NULL;
+}
+
 /* ICMPv6 socket options the IPv4 form needs: only the messages with an
  * ICMPv4 form that the program's ICMP_FILTER lets through, and (raw)
  * the hop limit, shown as the IPv4 header's TTL. */
-static void setup_v6(int fd, const struct fdrec *rec, int type)
+static void setup_v6(int fd, const struct icmpsock *ic, int type)
 {
+	uint32_t f[8];
 	int on = 1;
 
 	if (type != SOCK_RAW)
 		return;
-	{
-		uint32_t f[8];
-
-		icmpx_filter_6(rec ? rec->icmp_filter : 0, f);
-		real.setsockopt(fd, SOL_ICMPV6, ICMP6_FILTER, f, sizeof(f));
-	}
+	icmpx_filter_6(ic ? ic->filter4 : 0, f);
+	real.setsockopt(fd, SOL_ICMPV6, ICMP6_FILTER, f, sizeof(f));
 	real.setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
 }
 
@@ -67,39 +72,51 @@ static const struct sock_filter drop_all[] = {
 	BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
-void tn_icmp_make_spare(int fd, int family, struct fdrec *rec)
+/* Keep s (ours) as ic's spare, idle. */
+static void keep(struct icmpsock *ic, int s)
 {
 	struct sock_fprog fp = { 1, (struct sock_filter *)drop_all };
+
+	real.setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp));
+	if (ic->spare >= 0)
+		fdid_close(ic->spare, &ic->spare_id);
+	ic->spare = -1;
+	if (fdid_get(s, &ic->spare_id) == 0)
+		ic->spare = s;
+	else
+		real.close(s);
+}
+
+void tn_icmp_make_spare(int fd, int family, struct fdrec *rec)
+{
+	struct icmpsock *ic = icmp_of(rec);
 	int saved = errno, s;
 
-	rec->spare = -1;
-	if (rec->type != SOCK_RAW || !tn_nat64_configured())
+	if (!ic || rec->type != SOCK_RAW || !tn_nat64_configured())
 		return;
 	s = family == AF_INET6
 	    ? real.socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP)
 	    : tn_icmp_socket(SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	if (s >= 0) {
-		real.setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
-				sizeof(fp));
 		s = fdid_move_high(s);
-		if (s == fd || fdid_get(s, &rec->spare_id) < 0)
-			s = -1;
-		rec->spare = s;
+		if (s != fd)
+			keep(ic, s);
 	}
 	errno = saved;
 }
 
 int tn_icmp_take_spare(struct fdrec *rec, int family, int fl)
 {
-	int s = rec->spare, d;
+	struct icmpsock *ic = icmp_of(rec);
+	int s, d;
 	socklen_t l = sizeof(d);
 	char b[64];
 
-	if (s < 0 || !fdid_same(s, &rec->spare_id) ||
+	if (!ic || (s = ic->spare) < 0 || !fdid_same(s, &ic->spare_id) ||
 	    real.getsockopt(s, SOL_SOCKET, SO_DOMAIN, &d, &l) < 0 ||
 	    d != family)
 		return -1;
-	rec->spare = -1;
+	ic->spare = -1;
 	/* what it queued before its filter, and the filter */
 	for (int i = 0; i < 256 && real.recvfrom(s, b, sizeof(b), MSG_DONTWAIT,
 						 NULL, NULL) >= 0; i++)
@@ -111,76 +128,55 @@ int tn_icmp_take_spare(struct fdrec *rec, int family, int fl)
 
 void tn_icmp_keep_spare(struct fdrec *rec, int old)
 {
-	struct sock_fprog fp = { 1, (struct sock_filter *)drop_all };
+	struct icmpsock *ic = icmp_of(rec);
 
-	real.setsockopt(old, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp));
-	real.fcntl(old, F_SETFL, O_RDWR);
-	if (fdid_get(old, &rec->spare_id) == 0) {
-		rec->spare = old;
-	} else {
+	if (!ic) {
 		real.close(old);
-		rec->spare = -1;
-	}
-}
-
-/* Some other descriptor's record (a dup's) holds spare s. */
-static bool spare_shared(int fd, int s)
-{
-	static const uint32_t kinds[] = { FD_ICMP6, FD_PLAIN };
-
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		for (int o = fdtab_next(0, kinds[k]); o >= 0;
-		     o = fdtab_next(o + 1, kinds[k])) {
-			const struct fdrec *r = fdtab_get(o, 0);
-
-			if (o != fd && r && r->type == SOCK_RAW &&
-			    r->spare == s)
-				return true;
-		}
-	return false;
-}
-
-void tn_icmp_drop_spare(int fd, struct fdrec *rec)
-{
-	int s;
-
-	if (!tn_is_icmp(rec, fdrec_kind(rec)) || rec->spare < 0)
 		return;
-	s = rec->spare;
-	rec->spare = -1;
-	if (!spare_shared(fd, s))
-		fdid_close(s, &rec->spare_id);
+	}
+	real.fcntl(old, F_SETFL, O_RDWR);
+	keep(ic, old);
 }
 
 void tn_icmp_setup(int oldfd, int newfd, int family, const struct fdrec *rec)
 {
-	size_t n;
-	const struct sock_filter *prog;
-	uint16_t id;
+	const struct icmpsock *ic = icmp_of(rec);
+	uint32_t n;
 
 	if (family == AF_INET6) {
-		setup_v6(newfd, rec, rec->type);
+		setup_v6(newfd, ic, rec->type);
 		return;
 	}
 	sockopt_carry_back_ip(oldfd, newfd, &tn_sockopt_ops);
-	if (rec->icmp_flags & ICMPF_RECVTTL) {
+	if (!ic)
+		return;
+	if (atomic_load(&ic->flags) & ICMPF_RECVTTL) {
 		int on = 1;
 
 		real.setsockopt(newfd, SOL_IP, IP_RECVTTL, &on, sizeof(on));
 	}
-	if (rec->type == SOCK_RAW && rec->icmp_filter)
-		real.setsockopt(newfd, SOL_RAW, ICMP_FILTER, &rec->icmp_filter,
-				sizeof(rec->icmp_filter));
-	id = bpfpool_ref(atomic_load_explicit(&rec->bpf, memory_order_acquire));
-	prog = bpfpool_prog(id, &n);
-	if (prog) {
+	if (rec->type == SOCK_RAW && ic->filter4)
+		real.setsockopt(newfd, SOL_RAW, ICMP_FILTER, &ic->filter4,
+				sizeof(ic->filter4));
+	n = atomic_load_explicit(&ic->nprog, memory_order_acquire);
+	if (n) {
 		struct sock_fprog fp = { .len = (unsigned short)n,
-					 .filter = (struct sock_filter *)prog };
+					 .filter = (struct sock_filter *)ic->prog };
 
 		real.setsockopt(newfd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
 				sizeof(fp));
 	}
-	bpfpool_unref(id);
+}
+
+/* Set or clear flag f of ic. */
+static void set_flag(struct icmpsock *ic, unsigned int f, bool on)
+{
+	if (!ic)
+		return;
+	if (on)
+		atomic_fetch_or(&ic->flags, f);
+	else
+		atomic_fetch_and(&ic->flags, ~f);
 }
 
 int tn_icmp_msg_4to6(const struct msghdr *msg, struct msghdr *out,
@@ -235,7 +231,7 @@ size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
 	struct msgconv_pfx p;
 
 	*trunc = 0;
-	if (rec->type == SOCK_RAW && !(rec->icmp_flags & ICMPF_RECVTTL))
+	if (rec->type == SOCK_RAW && !(tn_icmp_flags(rec) & ICMPF_RECVTTL))
 		len = msgconv_cmsg_drop(ctl, len, SOL_IPV6, IPV6_HOPLIMIT);
 	if (!msg->msg_control || !msg->msg_controllen)
 		return 0;
@@ -247,19 +243,15 @@ size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
 
 /* The program's socket filter on the ICMPv4 view (n bytes at buf, hdr
  * of them an IPv4 header): the bytes to keep, 0 to drop. */
-static size_t run_filter(const struct fdrec *rec, const uint8_t *buf,
+static size_t run_filter(const struct icmpsock *ic, const uint8_t *buf,
 			 size_t n, size_t hdr, const struct icmpx_rx *rx)
 {
-	uint16_t id = bpfpool_ref(atomic_load_explicit(&rec->bpf,
-						       memory_order_acquire));
-	const struct sock_filter *prog;
-	size_t len, keep = n;
+	uint32_t len = atomic_load_explicit(&ic->nprog, memory_order_acquire);
 	uint8_t net[20 + 512];
 	struct cbpf_pkt pkt = { buf, n, buf, n, 0x0800 };
 	long r;
 
-	prog = bpfpool_prog(id, &len);
-	if (!prog)
+	if (!len)
 		return n;
 	if (!hdr) {
 		/* a datagram socket's filter sees the message, and the
@@ -272,11 +264,9 @@ static size_t run_filter(const struct fdrec *rec, const uint8_t *buf,
 		pkt.net = net;
 		pkt.netlen = 20 + m;
 	}
-	r = cbpf_run(prog, len, &pkt);
-	bpfpool_unref(id);
-	if (r >= 0 && (size_t)r < n)
-		keep = (size_t)r;
-	return keep;
+	/* memory-safe even if the program replaces the filter meanwhile */
+	r = cbpf_run(ic->prog, len, &pkt);
+	return r >= 0 && (size_t)r < n ? (size_t)r : n;
 }
 
 /* Copy n bytes to the program's pieces; the bytes copied. */
@@ -307,6 +297,7 @@ ssize_t tn_icmp_recvmsg(int fd, struct fdrec *rec, struct msghdr *msg,
 			int flags)
 {
 	size_t hdr = rec->type == SOCK_RAW ? 20 : 0, total = 0, cap, got, n;
+	const struct icmpsock *ic = icmp_of(rec);
 	uint8_t stackbuf[ICMP_STACK] __attribute__((aligned(8)));
 	char ctl[ICMP_CTL] __attribute__((aligned(sizeof(size_t))));
 	struct sockaddr_in6 ss;
@@ -360,11 +351,11 @@ ssize_t tn_icmp_recvmsg(int fd, struct fdrec *rec, struct msghdr *msg,
 		    ? icmpx_rx_6to4(buf, cap, hdr, got, (size_t)r, &rx) : 0;
 		n = r > 0 ? (size_t)r : 0;
 		/* the program's ICMP_FILTER (raw(7): types from 32 pass) */
-		if (n && hdr && buf[hdr] < 32 &&
-		    (rec->icmp_filter >> buf[hdr] & 1))
+		if (n && ic && hdr && buf[hdr] < 32 &&
+		    (ic->filter4 >> buf[hdr] & 1))
 			n = 0;
-		if (n && atomic_load_explicit(&rec->bpf, memory_order_relaxed)) {
-			size_t keep = run_filter(rec, buf, n, hdr, &rx);
+		if (n && ic) {
+			size_t keep = run_filter(ic, buf, n, hdr, &rx);
 
 			if (keep < n) {
 				n = keep;
@@ -410,35 +401,46 @@ static int unfresh(int fd, struct fdrec *rec)
 static int set_filter(int fd, struct fdrec *rec, const void *val,
 		      socklen_t len)
 {
+	struct icmpsock *ic = icmp_of(rec);
 	struct sock_fprog fp;
-	int id;
 
 	if (!val || len < (socklen_t)sizeof(fp))
 		return -EINVAL;
 	memcpy(&fp, val, sizeof(fp));
 	if (!fp.filter || cbpf_check(fp.filter, fp.len) < 0)
 		return -EINVAL;
-	if (fdrec_kind(rec) == FD_ICMP6 && (rec->icmp_flags & ICMPF_LOCKED))
-		return -EPERM;
-	id = bpfpool_put(fp.filter, fp.len);
-	if (id < 0)
-		return id;
-	if (fdrec_kind(rec) != FD_ICMP6 &&
-	    real.setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, val, len) < 0) {
-		int e = neg_errno();
-
-		bpfpool_unref((uint16_t)id);
-		return e;
+	if (!ic)
+		return -ENOMEM; /* as when a socket's option memory is out */
+	if (fdrec_kind(rec) == FD_ICMP6) {
+		if (atomic_load(&ic->flags) & ICMPF_LOCKED)
+			return -EPERM;
+	} else if (real.setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, val,
+				   len) < 0) {
+		return neg_errno();
 	}
-	fdtab_set_bpf(rec, (uint16_t)id);
+	atomic_store_explicit(&ic->nprog, 0, memory_order_release);
+	memcpy(ic->prog, fp.filter, fp.len * sizeof(*fp.filter));
+	atomic_store_explicit(&ic->nprog, fp.len, memory_order_release);
 	return 0;
+}
+
+/* The int of an option value (an int, or fewer bytes). */
+static int intval(const void *val, socklen_t len)
+{
+	int v = 0;
+
+	if (val && len > 0)
+		memcpy(&v, val, len < (socklen_t)sizeof(v) ? (size_t)len
+							    : sizeof(v));
+	return v;
 }
 
 int tn_icmp_setsockopt(int fd, struct fdrec *rec, int level, int name,
 		       const void *val, socklen_t len)
 {
 	bool v6 = fdrec_kind(rec) == FD_ICMP6, raw = rec->type == SOCK_RAW;
-	int v = 0, r;
+	struct icmpsock *ic = icmp_of(rec);
+	int r;
 
 	if (level == SOL_SOCKET) {
 		switch (name) {
@@ -446,41 +448,44 @@ int tn_icmp_setsockopt(int fd, struct fdrec *rec, int level, int name,
 			return set_filter(fd, rec, val, len);
 		case SO_DETACH_FILTER:
 			if (v6) {
-				if (rec->icmp_flags & ICMPF_LOCKED)
+				if (ic && (atomic_load(&ic->flags) &
+					   ICMPF_LOCKED))
 					return -EPERM;
-				if (!atomic_load(&rec->bpf))
+				if (!ic || !atomic_load(&ic->nprog))
 					return -ENOENT;
 			} else if (real.setsockopt(fd, level, name, val, len) < 0) {
 				return neg_errno();
 			}
-			fdtab_set_bpf(rec, 0);
+			if (ic)
+				atomic_store(&ic->nprog, 0);
 			return 0;
 		case SO_LOCK_FILTER:
 			if (real.setsockopt(fd, level, name, val, len) < 0)
 				return neg_errno();
-			if (val && len >= (socklen_t)sizeof(int))
-				memcpy(&v, val, sizeof(v));
-			if (v)
-				rec->icmp_flags |= ICMPF_LOCKED;
+			if (len >= (socklen_t)sizeof(int) && intval(val, len))
+				set_flag(ic, ICMPF_LOCKED, true);
 			return 0;
 		}
 		return TN_ICMP_PASS;
 	}
 	if (level == SOL_RAW && name == ICMP_FILTER && raw) {
-		uint32_t mask = rec->icmp_filter;
+		uint32_t mask = ic ? ic->filter4 : 0;
 
 		if (!v6) {
 			if (real.setsockopt(fd, level, name, val, len) < 0)
 				return neg_errno();
 		} else if (len && !val) {
 			return -EFAULT;
+		} else if (!ic) {
+			return -ENOMEM;
 		}
 		/* raw(7): up to 4 bytes, over the old value */
 		if (val)
 			memcpy(&mask, val, len < 4 ? (size_t)len : 4);
-		rec->icmp_filter = mask;
+		if (ic)
+			ic->filter4 = mask;
 		if (v6)
-			setup_v6(fd, rec, SOCK_RAW);
+			setup_v6(fd, ic, SOCK_RAW);
 		return 0;
 	}
 	if (level != SOL_IP)
@@ -493,14 +498,10 @@ int tn_icmp_setsockopt(int fd, struct fdrec *rec, int level, int name,
 		 * is noted */
 		if (real.setsockopt(fd, level, name, val, len) < 0)
 			return neg_errno();
-		if (val && len > 0)
-			memcpy(&v, val, len < (socklen_t)sizeof(v)
-			       ? (size_t)len : sizeof(v));
 		if (name == IP_RECVTTL)
-			rec->icmp_flags = (uint8_t)(v ? rec->icmp_flags | ICMPF_RECVTTL
-						 : rec->icmp_flags & ~ICMPF_RECVTTL);
-		else if (name == IP_HDRINCL && v)
-			rec->icmp_flags |= ICMPF_HDRINCL;
+			set_flag(ic, ICMPF_RECVTTL, intval(val, len) != 0);
+		else if (name == IP_HDRINCL && intval(val, len))
+			set_flag(ic, ICMPF_HDRINCL, true);
 		rec->opts |= OPT_IP;
 		return 0;
 	}
@@ -509,29 +510,20 @@ int tn_icmp_setsockopt(int fd, struct fdrec *rec, int level, int name,
 		 * whether the program sees it changes */
 		if (!val || len < 1)
 			return -EINVAL;
-		memcpy(&v, val, len < (socklen_t)sizeof(v) ? (size_t)len
-							    : sizeof(v));
-		rec->icmp_flags = (uint8_t)(v ? rec->icmp_flags | ICMPF_RECVTTL
-					 : rec->icmp_flags & ~ICMPF_RECVTTL);
+		set_flag(ic, ICMPF_RECVTTL, intval(val, len) != 0);
 		return 0;
 	}
 	r = sockopt_set_ip6(fd, name, val, len, &tn_sockopt_ops);
 	if (r != -ENOPROTOOPT) {
-		if (r == 0 && name == IP_RECVTTL) {
-			memcpy(&v, val, len < (socklen_t)sizeof(v)
-			       ? (size_t)len : sizeof(v));
-			rec->icmp_flags = (uint8_t)(v ? rec->icmp_flags | ICMPF_RECVTTL
-						 : rec->icmp_flags & ~ICMPF_RECVTTL);
-		}
+		if (r == 0 && name == IP_RECVTTL)
+			set_flag(ic, ICMPF_RECVTTL, intval(val, len) != 0);
 		rec->opts |= OPT_IP;
 		return r;
 	}
 	/* No IPv6 twin (IP_OPTIONS, IP_RETOPTS...): a datagram ICMPv6
 	 * socket takes IPv4-level options itself (to no effect on its
 	 * traffic); a raw one refuses them, so a stand-in not used yet
-	 * becomes the AF_INET socket, if the program may still make one
-	 * (ping drops CAP_NET_RAW after making its socket): else the IPv6
-	 * socket's answer. */
+	 * becomes the AF_INET socket (its spare). */
 	if (raw && (rec->opts & OPT_FRESH))
 		(void)unfresh(fd, rec);
 	r = real.setsockopt(fd, level, name, val, len) < 0 ? neg_errno() : 0;
@@ -559,21 +551,16 @@ int tn_icmp_getsockopt(int fd, struct fdrec *rec, int level, int name,
 			v = IPPROTO_ICMP;
 			break;
 		case SO_ATTACH_FILTER: { /* SO_GET_FILTER */
-			uint16_t id = bpfpool_ref(atomic_load(&rec->bpf));
-			size_t n = 0;
-			const struct sock_filter *prog = bpfpool_prog(id, &n);
-			int r = 0;
+			const struct icmpsock *ic = icmp_of(rec);
+			uint32_t n = ic ? atomic_load(&ic->nprog) : 0;
 
-			if (!prog)
-				n = 0;
+			/* socket(7): the length is in instructions */
 			if (*len && *len < n)
-				r = -EINVAL;
-			else if (*len && n)
-				memcpy(val, prog, n * sizeof(*prog));
-			if (r == 0)
-				*len = (socklen_t)n;
-			bpfpool_unref(id);
-			return r;
+				return -EINVAL;
+			if (*len && n)
+				memcpy(val, ic->prog, n * sizeof(*ic->prog));
+			*len = (socklen_t)n;
+			return 0;
 		}
 		default:
 			return TN_ICMP_PASS;
@@ -590,13 +577,19 @@ int tn_icmp_getsockopt(int fd, struct fdrec *rec, int level, int name,
 			return -EINVAL;
 		if (*len > 4)
 			*len = 4;
-		memcpy(val, &rec->icmp_filter, *len);
+		{
+			const struct icmpsock *ic = icmp_of(rec);
+			uint32_t f = ic ? ic->filter4 : 0;
+
+			memcpy(val, &f, *len);
+		}
 		return 0;
 	}
 	if (level != SOL_IP)
 		return TN_ICMP_PASS;
 	if ((name == IP_RECVTTL && raw) || name == IP_HDRINCL) {
-		v = name == IP_RECVTTL && (rec->icmp_flags & ICMPF_RECVTTL);
+		v = name == IP_RECVTTL &&
+		    (tn_icmp_flags(rec) & ICMPF_RECVTTL);
 		if ((int)*len < 0)
 			return -EINVAL;
 		if (*len > (socklen_t)sizeof(v))
@@ -615,7 +608,7 @@ int tn_icmp_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin)
 	struct policy_sock s;
 	int pfx = -1, r, nat = tn_route(v4, 0, &pfx);
 
-	if (rec->icmp_flags & ICMPF_HDRINCL)
+	if (tn_icmp_flags(rec) & ICMPF_HDRINCL)
 		return real.connect(fd, (const struct sockaddr *)sin,
 				    sizeof(*sin)) < 0 ? neg_errno() : 0;
 	if (fdrec_kind(rec) == FD_ICMP6) {

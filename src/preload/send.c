@@ -268,7 +268,7 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 		return icmp6_sendmsg(fd, rec, msg, flags, own_iov);
 	if (kind == FD_PLAIN)
 		icmp = policy_icmp(rec->type, rec->proto) &&
-		       !(rec->icmp_flags & ICMPF_HDRINCL);
+		       !(tn_icmp_flags(rec) & ICMPF_HDRINCL);
 	/* ICMP has no ports: a path's port range never matches it */
 	if (!tn_route(sin->sin_addr.s_addr, icmp ? 0 : sin->sin_port, &pfx))
 		return do_sendmsg(fd, msg, flags);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "fdtab.h"
+#include "icmptab.h"
 #include "icmpx.h"
 #include "policy.h"
 #include "real.h"
@@ -177,9 +178,15 @@ int tn_icmp_take_spare(struct fdrec *rec, int family, int fl);
 /* Keep old (our duplicate of the socket fd had before tn_replace put
  * another in its place) as rec's spare. */
 void tn_icmp_keep_spare(struct fdrec *rec, int old);
-/* fd is closed or overwritten: its spare too, unless another descriptor
- * (a dup) still refers to it. */
-void tn_icmp_drop_spare(int fd, struct fdrec *rec);
+/* ICMPF_* of an ICMP socket's record (0 without any). */
+static inline unsigned int tn_icmp_flags(const struct fdrec *rec)
+{
+	const struct icmpsock *s =
+		icmptab_at(atomic_load_explicit(&rec->icmp,
+						memory_order_acquire));
+
+	return s ? atomic_load_explicit(&s->flags, memory_order_relaxed) : 0;
+}
 /* tn_replace's part for ICMP sockets: what newfd (now of family) needs
  * that oldfd had or the record keeps (ICMP6_FILTER and the hop limit;
  * back to AF_INET: IPv4-level options from their twins, ICMP_FILTER, the

@@ -161,11 +161,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		return r;
 	}
 	real.close(s2);
-	if (old >= 0) {
-		if (rec->spare >= 0)
-			tn_icmp_drop_spare(fd, rec);
+	if (old >= 0)
 		tn_icmp_keep_spare(rec, old);
-	}
 	if (nsaved)
 		tn_epoll_restore(fd, saved, nsaved);
 	if (rec) {
