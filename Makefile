@@ -7,6 +7,11 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib/tnat64
 MANDIR     ?= $(PREFIX)/share/man
+# tnat64-discover's systemd units and NetworkManager dispatcher script
+# (dist/): /lib/systemd/system for PREFIX=/usr, as Debian 12's debhelper
+# and systemd expect.
+SYSTEMDUNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+NMDISPATCHDIR  ?= $(PREFIX)/lib/NetworkManager/dispatcher.d
 DESTDIR    ?=
 # The one place the version is written: the programs' --version, the
 # manual pages' headers and debian/changelog (tests/integration/t_cli.sh
@@ -58,8 +63,10 @@ DISCOVER  := $(B)/tnat64-discover
 LAUNCHER  := $(B)/tnat64
 MAN_SRC   := $(wildcard man/*.[158])
 MAN       := $(MAN_SRC:man/%=$(B)/man/%)
+DIST      := $(B)/dist/tnat64-discover.service $(B)/dist/tnat64-discover.path \
+             $(B)/dist/90-tnat64
 
-all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP) $(DISCOVER) $(MAN)
+all: $(LIB) $(VALIDATE) $(LAUNCHER) $(SECCOMP) $(DISCOVER) $(MAN) $(DIST)
 
 # The installation paths are compiled in (the default configuration file)
 # and written into the launcher: everything is rebuilt when they change,
@@ -121,6 +128,14 @@ $(B)/man/%: man/% Makefile $(B)/paths.stamp
 	    -e 's|/usr/bin/tnat64|$(BINDIR)/tnat64|g' \
 	    -e '/^\.TH /s|"tnat64 [0-9][0-9.]*"|"tnat64 $(VERSION)"|' $< > $@
 
+# The service files name tnat64-discover where this build installs it.
+$(B)/dist/%: dist/systemd/% Makefile $(B)/paths.stamp
+	@mkdir -p $(dir $@)
+	sed -e 's|/usr/lib/tnat64|$(LIBDIR)|g' $< > $@
+$(B)/dist/90-tnat64: dist/NetworkManager/90-tnat64 Makefile $(B)/paths.stamp
+	@mkdir -p $(dir $@)
+	sed -e 's|/usr/lib/tnat64|$(LIBDIR)|g' $< > $@
+
 $(B)/tests/unit/%: tests/unit/%.c $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc/common -o $@ $^ -lpthread
@@ -145,6 +160,12 @@ tests: all $(UNIT_BIN) $(PROG_BIN)
 check: tests
 	B=$(B) SANITIZE=$(SANITIZE) sh tests/run.sh
 
+# Long runs at full size (tests/integration/t_soak.sh; make check runs a
+# small version): 1,000,000 translated connect cycles, 10,000,000
+# datagrams, 64 threads connecting while others fork and exec.
+soak: tests
+	SOAK=full B=$(B) TEST_TIMEOUT=3600 bash tests/integration/t_soak.sh
+
 check-unit: tests
 	B=$(B) SANITIZE=$(SANITIZE) sh tests/run.sh unit
 
@@ -168,6 +189,17 @@ bench-ping: all
 # namespace) against an empty library there and against nothing.
 bench-startup: all $(BENCH_BIN)
 	B=$(B) bash bench/startup.sh
+
+# Per-process cost of a configuration of 100,000 and 1,000,000 rules
+# against one of 1 rule (bench/confsize.sh).
+bench-confsize: all $(BENCH_BIN)
+	B=$(B) sh bench/confsize.sh
+
+# What a discovered NAT64 prefix costs: a fresh process's translated
+# connect with the prefix from the cache against one from the file, and
+# the first translation of a process that has to discover it.
+bench-discover: all $(BENCH_BIN)
+	B=$(B) bash bench/discover.sh
 
 demo: all
 	B=$(B) sh demo/demo.sh
@@ -225,8 +257,12 @@ install: all
 	    $(B)/man/tnat64-seccomp.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(B)/man/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(B)/man/tnat64.8 $(DESTDIR)$(MANDIR)/man8/
-	# Issue 10 adds the systemd unit and NetworkManager dispatcher script
-	# of tnat64 discover here (debian/ picks them up).
+	# tnat64-discover run at boot and when the network changes (the
+	# Debian package enables them; see dist/README.md)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(NMDISPATCHDIR)
+	install -m 644 $(B)/dist/tnat64-discover.service \
+	    $(B)/dist/tnat64-discover.path $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 755 $(B)/dist/90-tnat64 $(DESTDIR)$(NMDISPATCHDIR)/90-tnat64
 	[ -e $(DESTDIR)$(SYSCONFDIR)/tnat64.conf ] || \
 	    install -m 644 tnat64.conf $(DESTDIR)$(SYSCONFDIR)/tnat64.conf
 
@@ -236,7 +272,10 @@ uninstall:
 	    $(DESTDIR)$(BINDIR)/tnat64-validateconf \
 	    $(DESTDIR)$(MANDIR)/man1/tnat64.1 $(DESTDIR)$(MANDIR)/man1/tnat64-validateconf.1 \
 	    $(DESTDIR)$(MANDIR)/man1/tnat64-seccomp.1 \
-	    $(DESTDIR)$(MANDIR)/man5/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man8/tnat64.8
+	    $(DESTDIR)$(MANDIR)/man5/tnat64.conf.5 $(DESTDIR)$(MANDIR)/man8/tnat64.8 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/tnat64-discover.service \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/tnat64-discover.path \
+	    $(DESTDIR)$(NMDISPATCHDIR)/90-tnat64
 	-rmdir $(DESTDIR)$(LIBDIR)
 
 clean:
@@ -244,6 +283,7 @@ clean:
 
 FORCE:
 
-.PHONY: all tests check check-unit check-package bench bench-gw bench-ping bench-startup demo \
+.PHONY: all tests check check-unit check-package bench bench-gw bench-ping bench-startup bench-discover demo \
+        bench-confsize soak \
         install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:

@@ -187,64 +187,103 @@ want udp && B="$B" sh "$ROOT/bench/run_udp.sh"
 
 # ------------------------------------------------------------ seccomp mode
 # tnat64-seccomp (doc/seccomp.md), in the same namespaces: SV_ROUNDS
-# rounds (default 20) of
-#   - SV_CYCLES (default 2000) blocking connect-and-close cycles of
-#     bench/cycle to 198.51.100.10 under the supervisor, against native
-#     [SERVER6]: wall time per cycle (the supervisor's work happens in
-#     another process, so CPU time of the program would hide it);
-#     goal: ratio <= 1.5;
-#   - the floor of the mechanism: the same native cycles under
-#     bench/seccomp_floor, which traps connect (floor1), or socket and
-#     connect (floor2, what tnat64-seccomp traps for a translated
-#     connect), and answers every notification at once with CONTINUE;
+# rounds (default 20), alternating the order, of, in wall time (the
+# supervisor's work happens in another process, so CPU time of the
+# program would hide it):
+#   - SV_CYCLES (default 2000) cycles of bench/cycle's "peer" shape
+#     (socket, connect, getpeername, SO_LINGER 0, close), three ways:
+#     native [SERVER6]; the same under bench/seccomp_floor, which traps
+#     socket, connect and getpeername (what tnat64-seccomp trapped for
+#     this cycle before it trapped less: pinned, so that trapping fewer
+#     calls shows as a gain) and answers each at once with CONTINUE, the
+#     floor of the mechanism; and 198.51.100.10 under tnat64-seccomp
+#     (translated).  Goal: supervisor/floor <= 1.25;
+#   - the same cycle to 127.0.0.1 (untranslated): without, under the
+#     floor, under tnat64-seccomp;
+#   - UDP_RR (default 5000) datagram exchanges of `bench/udp rr` (sendto,
+#     recvfrom with the source) with `bench/udp echo`: native, under the
+#     floor trapping sendto and recvfrom, translated under tnat64-seccomp.
+#     Goal: supervisor/floor <= 1.25;
 #   - bench/seccomp_rw, RW_ITERS (default 200000) write+read iterations
 #     on a loopback TCP connection, with and without the supervisor
 #     (read and write are not trapped): CPU time of the program per
 #     iteration (a CPU-bound loop; less disturbed by other load than wall
 #     time); goal: throughput ratio >= 0.99.
+# Per round the ratios floor/native, supervisor/floor, supervisor/native;
+# their medians over the rounds (min and max beside), and the number of
+# calls the supervisor trapped per cycle (its count at TNAT64_DEBUG=3).
 SV=$B/tnat64-seccomp
 RW=$B/bench/seccomp_rw
 FLOOR=$B/bench/seccomp_floor
+UDPB=$B/bench/udp
 SV_ROUNDS=${SV_ROUNDS:-20}
 SV_CYCLES=${SV_CYCLES:-2000}
+UDP_RR=${UDP_RR:-5000}
 RW_ITERS=${RW_ITERS:-200000}
+PORTU=9002
 if ! want seccomp; then
 	:
-elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && "$SV" --check 2>/dev/null; then
-	sv_one() { # MODE: wall ns per cycle / iteration
+elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && [ -x "$UDPB" ] &&
+	"$SV" --check 2>/dev/null; then
+	# shellcheck disable=SC2086
+	ip netns exec "$S" $CPU_S "$UDPB" echo "$PORTU" >"$TMP/uecho.log" 2>&1 &
+	PIDS="$PIDS $!"
+	TRAP_TCP="socket,connect,getpeername"
+	TRAP_UDP="sendto,recvfrom"
+	sv_cmd() { # MODE [N [WARMUP]]: the command line of one measurement
+		n=${2:-$SV_CYCLES} w=${3:-200}
 		case $1 in
-		sv) set -- env TNAT64_CONF_FILE="$TMP/tnat64.conf" "$SV" \
-			"$CYCLE" "$SERVER4" "$PORT6" "$SV_CYCLES" 200 ;;
-		native) set -- "$CYCLE" "$SERVER6" "$PORT6" "$SV_CYCLES" 200 ;;
-		floor1) set -- "$FLOOR" connect \
-			"$CYCLE" "$SERVER6" "$PORT6" "$SV_CYCLES" 200 ;;
-		floor2) set -- "$FLOOR" socket,connect \
-			"$CYCLE" "$SERVER6" "$PORT6" "$SV_CYCLES" 200 ;;
-		rw-sv) set -- env TNAT64_CONF_FILE="$TMP/tnat64.conf" "$SV" \
-			"$RW" "$RW_ITERS" 10000 ;;
+		tcp) set -- "$CYCLE" "$SERVER6" "$PORT6" "$n" "$w" peer ;;
+		tcp-floor) set -- "$FLOOR" "$TRAP_TCP" "$CYCLE" "$SERVER6" "$PORT6" "$n" "$w" peer ;;
+		tcp-sv) set -- "$SV" "$CYCLE" "$SERVER4" "$PORT6" "$n" "$w" peer ;;
+		lo) set -- "$CYCLE" 127.0.0.1 "$PORTLO" "$n" "$w" peer ;;
+		lo-floor) set -- "$FLOOR" "$TRAP_TCP" "$CYCLE" 127.0.0.1 "$PORTLO" "$n" "$w" peer ;;
+		lo-sv) set -- "$SV" "$CYCLE" 127.0.0.1 "$PORTLO" "$n" "$w" peer ;;
+		udp) set -- "$UDPB" rr "$SERVER6" "$PORTU" "${2:-$UDP_RR}" "$w" ;;
+		udp-floor) set -- "$FLOOR" "$TRAP_UDP" "$UDPB" rr "$SERVER6" "$PORTU" "${2:-$UDP_RR}" "$w" ;;
+		udp-sv) set -- "$SV" "$UDPB" rr "$SERVER4" "$PORTU" "${2:-$UDP_RR}" "$w" ;;
+		rw-sv) set -- "$SV" "$RW" "$RW_ITERS" 10000 ;;
 		rw) set -- "$RW" "$RW_ITERS" 10000 ;;
 		esac
+		echo "$@"
+	}
+	sv_one() { # MODE: wall ns per cycle / exchange, CPU ns per iteration
 		case $1 in
 		rw*) what=cpu ;;
 		*) what=wall ;;
 		esac
-		# shellcheck disable=SC2086
-		ip netns exec "$C" $CPU_C env -u LD_PRELOAD -u TNAT64_DEBUG "$@" \
-			2>"$TMP/err" |
+		# shellcheck disable=SC2046,SC2086
+		ip netns exec "$C" $CPU_C env -u LD_PRELOAD -u TNAT64_DEBUG \
+			-u TNAT64_DEBUG_FILE TNAT64_CONF_FILE="$TMP/tnat64.conf" \
+			$(sv_cmd "$1") 2>"$TMP/err" |
 			sed -n "s/.*${what}_ns_per_[a-z]*=\([0-9.]*\).*/\1/p"
 	}
+	sv_trapped() { # MODE N: notifications per cycle under tnat64-seccomp
+		rm -f "$TMP/sv.log"
+		# shellcheck disable=SC2046,SC2086
+		ip netns exec "$C" $CPU_C env -u LD_PRELOAD TNAT64_DEBUG=3 \
+			TNAT64_DEBUG_FILE="$TMP/sv.log" \
+			TNAT64_CONF_FILE="$TMP/tnat64.conf" \
+			$(sv_cmd "$1" "$2" 0) >/dev/null 2>&1
+		sed -n 's/.*notifications: \([0-9]*\) .*/\1/p' "$TMP/sv.log" |
+			awk -v n="$2" '{ printf "%.2f", $1 / n }'
+	}
 	echo
-	echo "# seccomp mode: $SV_ROUNDS rounds; $SV_CYCLES connect-and-close cycles (wall ns), $RW_ITERS write+read iterations (CPU ns)"
-	: >"$TMP/sv.ratio.c"
-	: >"$TMP/sv.ratio.f1"
-	: >"$TMP/sv.ratio.f2"
+	echo "# seccomp mode: $SV_ROUNDS rounds; $SV_CYCLES connect cycles and $UDP_RR datagram exchanges (wall ns), $RW_ITERS write+read iterations (CPU ns); Linux $(uname -r)"
+	for k in tcp lo udp; do
+		for q in fn sf sn; do
+			: >"$TMP/sv.$k.$q"
+		done
+	done
 	: >"$TMP/sv.ratio.rw"
+	sv_modes="tcp tcp-floor tcp-sv lo lo-floor lo-sv udp udp-floor udp-sv rw rw-sv"
+	sv_rev=$(echo "$sv_modes" | tr ' ' '\n' | awk '{ a[NR] = $0 } END { for (i = NR; i; i--) printf "%s ", a[i] }')
 	r=1
 	while [ "$r" -le "$SV_ROUNDS" ]; do
 		if [ $((r % 2)) = 1 ]; then
-			order="sv native floor1 floor2 rw-sv rw"
+			order=$sv_modes
 		else
-			order="rw rw-sv floor2 floor1 native sv"
+			order=$sv_rev
 		fi
 		line="# round $r:"
 		for m in $order; do
@@ -253,30 +292,53 @@ elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && "$SV" --check 2>/dev/nul
 			eval "sv_$(echo "$m" | tr -c 'a-z0-9\n' '_')=$v"
 			line="$line $m=$v"
 		done
-		# shellcheck disable=SC2154
-		awk -v a="$sv_sv" -v b="$sv_native" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.c"
-		# shellcheck disable=SC2154
-		awk -v a="$sv_floor1" -v b="$sv_native" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.f1"
-		# shellcheck disable=SC2154
-		awk -v a="$sv_floor2" -v b="$sv_native" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.f2"
+		for k in tcp lo udp; do
+			eval "n=\$sv_$k f=\$sv_${k}_floor v=\$sv_${k}_sv"
+			# shellcheck disable=SC2154
+			awk -v a="$f" -v b="$n" 'BEGIN { print a / b }' >>"$TMP/sv.$k.fn"
+			# shellcheck disable=SC2154
+			awk -v a="$v" -v b="$f" 'BEGIN { print a / b }' >>"$TMP/sv.$k.sf"
+			# shellcheck disable=SC2154
+			awk -v a="$v" -v b="$n" 'BEGIN { print a / b }' >>"$TMP/sv.$k.sn"
+		done
 		# throughput with / without = time without / time with
 		# shellcheck disable=SC2154
 		awk -v a="$sv_rw" -v b="$sv_rw_sv" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.rw"
 		echo "$line"
 		r=$((r + 1))
 	done
-	set -- $(stats "$TMP/sv.ratio.c")
-	rc=$1 rcmin=$2 rcmax=$3
-	set -- $(stats "$TMP/sv.ratio.f1")
-	f1=$1
-	set -- $(stats "$TMP/sv.ratio.f2")
-	f2=$1
+	echo
+	printf '%-44s %18s %18s %18s\n' "median per-round ratio (min-max)" \
+		"floor/native" "supervisor/floor" "supervisor/native"
+	for k in tcp lo udp; do
+		case $k in
+		tcp) label="TCP cycle, translated 198.51.100.10" ;;
+		lo) label="TCP cycle, 127.0.0.1 (untranslated)" ;;
+		udp) label="UDP exchange, translated" ;;
+		esac
+		for q in fn sf sn; do
+			set -- $(stats "$TMP/sv.$k.$q")
+			eval "c_$q=\$(printf '%.3f (%.2f-%.2f)' \"\$1\" \"\$2\" \"\$3\")"
+			[ "$q" = sf ] && eval "sf_$k=$1"
+		done
+		# shellcheck disable=SC2154
+		printf '%-44s %18s %18s %18s\n' "$label" "$c_fn" "$c_sf" "$c_sn"
+	done
+	# shellcheck disable=SC2154
+	awk -v t="$sf_tcp" -v u="$sf_udp" 'BEGIN {
+		printf "goal supervisor/floor <= 1.25: TCP %s, UDP %s\n", (t <= 1.25 ? "met" : "NOT met"), (u <= 1.25 ? "met" : "NOT met")
+	}'
+	printf 'trapped calls per TCP cycle translated %s, per 127.0.0.1 cycle %s, per UDP exchange %s (floor: 3, 3, 2)\n' \
+		"$(sv_trapped tcp-sv 1000)" "$(sv_trapped lo-sv 1000)" \
+		"$(sv_trapped udp-sv 1000)"
 	set -- $(stats "$TMP/sv.ratio.rw")
-	awk -v c="$rc" -v cmin="$rcmin" -v cmax="$rcmax" -v f1="$f1" -v f2="$f2" -v w="$1" -v wmin="$2" -v wmax="$3" 'BEGIN {
-		printf "median per-round ratio seccomp connect/native  %.3f  (min %.3f max %.3f; goal <= 1.5: %s)\n", c, cmin, cmax, (c <= 1.5 ? "met" : "NOT met")
-		printf "  floor of the mechanism (native cycle, calls trapped and answered at once): connect %.3f, socket+connect %.3f\n", f1, f2
+	awk -v w="$1" -v wmin="$2" -v wmax="$3" 'BEGIN {
 		printf "median per-round throughput ratio rw seccomp/plain  %.3f  (min %.3f max %.3f; goal >= 0.99: %s)\n", w, wmin, wmax, (w >= 0.99 ? "met" : "NOT met")
 	}'
+	case $(uname -r) in
+	[0-5].* | 6.[0-5] | 6.[0-5].*)
+		echo "(kernel before 6.6: no synchronous wake-ups, each round trip costs a cross-CPU wake-up more)" ;;
+	esac
 else
-	echo "# seccomp mode: skipped ($SV or $RW missing, or no kernel support)"
+	echo "# seccomp mode: skipped ($SV, $RW, $FLOOR or $UDPB missing, or no kernel support)"
 fi

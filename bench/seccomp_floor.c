@@ -9,9 +9,14 @@
  *
  *   seccomp_floor SYSCALL[,SYSCALL...] CMD [ARGS...]
  *
- * SYSCALL: socket, connect.  Same wake-up mode as tnat64-seccomp
- * (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP where the kernel has it).  Exit
- * status: CMD's, 125 when the mode cannot start.  x86_64 only. */
+ * SYSCALL: socket, connect, getpeername, getsockname, sendto, recvfrom.
+ * bench/run.sh pins the list to what tnat64-seccomp trapped for the
+ * measured cycle before it trapped less (socket, connect, getpeername
+ * for a TCP cycle; sendto, recvfrom for a datagram exchange): a
+ * supervisor trapping fewer calls shows as faster than this floor.  Same
+ * wake-up mode as tnat64-seccomp (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+ * where the kernel has it).  Exit status: CMD's, 125 when the mode
+ * cannot start.  x86_64 only. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -35,25 +40,35 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-#define MAX_TRAPS 4
+#define MAX_TRAPS 6
+
+static const struct {
+	const char *name;
+	int nr;
+} calls[] = {
+	{ "socket", __NR_socket }, { "connect", __NR_connect },
+	{ "getpeername", __NR_getpeername },
+	{ "getsockname", __NR_getsockname }, { "sendto", __NR_sendto },
+	{ "recvfrom", __NR_recvfrom },
+};
 
 static int parse_traps(const char *list, int *nr)
 {
-	char buf[64], *save = NULL, *t;
+	char buf[128], *save = NULL, *t;
 	int n = 0;
 
 	if (strlen(list) >= sizeof(buf))
 		return -1;
 	strcpy(buf, list);
 	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (n == MAX_TRAPS)
+		size_t i;
+
+		for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+			if (!strcmp(t, calls[i].name))
+				break;
+		if (n == MAX_TRAPS || i == sizeof(calls) / sizeof(calls[0]))
 			return -1;
-		if (!strcmp(t, "socket"))
-			nr[n++] = __NR_socket;
-		else if (!strcmp(t, "connect"))
-			nr[n++] = __NR_connect;
-		else
-			return -1;
+		nr[n++] = calls[i].nr;
 	}
 	return n ? n : -1;
 }
@@ -97,7 +112,8 @@ int main(int argc, char **argv)
 
 	if (argc < 3 || (n = parse_traps(argv[1], nr)) < 0) {
 		fprintf(stderr, "usage: seccomp_floor SYSCALL[,SYSCALL...] "
-			"CMD [ARGS...]   (SYSCALL: socket, connect)\n");
+			"CMD [ARGS...]   (SYSCALL: socket, connect, "
+			"getpeername, getsockname, sendto, recvfrom)\n");
 		return 2;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)

@@ -83,21 +83,7 @@ sys_exec - = $CPU "$DRIVER" "$ROUNDS" "$RUNS" "$WARMUP" /etc/ld.so.preload \
 	>"$TMP/out" || die "the runs failed: $(tail -n 3 "$TMP/out")"
 sed 's/^/# /' "$TMP/out"
 
-awk '
-function median(a, n,    i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function minmax(a, n,    i) {
-	lo = a[1]; hi = a[1]
-	for (i = 2; i <= n; i++) {
-		if (a[i] < lo) lo = a[i]
-		if (a[i] > hi) hi = a[i]
-	}
-}
+awk -f "$ROOT/bench/stats.awk" -f /dev/stdin "$TMP/out" <<'AWK'
 $1 == "round" {
 	n++
 	for (i = 3; i <= NF; i++) {
@@ -123,7 +109,8 @@ END {
 	printf "  lib/none  %.3f  (min %.3f, max %.3f)\n", m, lo, hi
 	minmax(rf, n); m = median(rf, n)
 	printf "  empty/none %.3f (min %.3f, max %.3f)  (what any preloaded library costs)\n", m, lo, hi
-}' "$TMP/out"
+}
+AWK
 
 # Instructions are the same from run to run, where CPU time on a busy or
 # virtual machine is not: one run of each mode under callgrind (user space

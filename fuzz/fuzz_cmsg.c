@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "msgconv.h"
+#include "prefix.h"
 
 #define MAXMSG 2048
 
@@ -32,7 +33,7 @@ struct msg {
 	int level, type;
 	const uint8_t *data; /* points into the buffer or into inl */
 	size_t len;
-	uint8_t inl[sizeof(struct in6_pktinfo)];
+	uint8_t inl[64]; /* an in6_pktinfo or an IP_RECVERR entry */
 };
 
 /* The whole messages of a control buffer, walked as the kernel's
@@ -58,6 +59,9 @@ static size_t walk(const uint8_t *buf, size_t len, struct msg *out,
 	}
 	return n;
 }
+
+/* The prefix error-queue offenders are taken from (RFC 6052 well-known). */
+static struct nat64_prefix pfx64;
 
 static void set_inl(struct msg *m, int level, int type, const void *d,
 		    size_t len)
@@ -114,6 +118,14 @@ static size_t ref_to_v4(const struct msg *in, size_t n, uint32_t local,
 			   m->len >= sizeof(int)) {
 			set_inl(&out[k++], IPPROTO_IP, IP_TTL, m->data,
 				sizeof(int));
+		} else if (v6 && m->type == IPV6_RECVERR) {
+			/* the entry's fields: msgconv_err_to_v4, unit-tested
+			 * in test_msgconv; here only where it goes */
+			uint8_t e4[MSGCONV_ERR4_LEN];
+
+			if (msgconv_err_to_v4(m->data, m->len, e4, &pfx64, 1))
+				set_inl(&out[k++], IPPROTO_IP, IP_RECVERR, e4,
+					sizeof(e4));
 		} else {
 			out[k++] = *m;
 		}
@@ -221,7 +233,8 @@ static void check_to_v4(const uint8_t *src, size_t srclen, size_t cap,
 	size_t nwant = ref_to_v4(in, nin, local, want);
 	uint8_t *dst = guarded(cap);
 	int trunc = -1;
-	size_t used = msgconv_cmsg_to_v4(src, srclen, dst, cap, local, &trunc);
+	size_t used = msgconv_cmsg_to_v4x(src, srclen, dst, cap, local, &pfx64,
+					  1, &trunc);
 	size_t n = check_output(dst, used, cap, want, nwant);
 
 	check_untouched(dst, used, cap);
@@ -320,6 +333,8 @@ static void check_round_trip(const uint8_t *src, size_t srclen,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	if (!pfx64.len && nat64_prefix_parse("64:ff9b::/96", &pfx64) != 0)
+		abort();
 	struct fuzz_in in = { data, size };
 	size_t cap = fuzz_u16(&in) % 4096, srclen;
 	uint32_t local;

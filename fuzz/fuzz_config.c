@@ -48,12 +48,16 @@ static enum lookup_result ref_lookup(const struct config *c, uint32_t v4,
 
 		if ((v4 & n->mask) == n->net &&
 		    (all || (port >= n->port_lo && port <= n->port_hi)))
-			p = n->prefix;
+			p = config_subnet_prefix(c, i);
 	}
 	if (p < 0) {
 		if (!c->has_default)
 			return LOOKUP_NONE;
 		p = 0;
+	}
+	if (p == 0 && c->default_auto) { /* found at run time */
+		*prefix = 0;
+		return LOOKUP_AUTO;
 	}
 	if (nat64_prefix_is_wkp(&c->prefixes[p]) && !ipv4_is_global(v4))
 		return LOOKUP_NONE;
@@ -135,10 +139,12 @@ static void check_structure(const struct config *c, int nlines)
 	for (size_t i = 0; i < c->nsubnets; i++) {
 		const struct conf_net *n = &c->subnets[i];
 
+		int pi = config_subnet_prefix(c, i);
+
 		check_net(n, nlines, false);
-		FUZZ_ASSERT(n->prefix >= (c->has_default ? 1 : 0) &&
-			    (size_t)n->prefix < c->nprefixes);
-		FUZZ_ASSERT(c->path_line[n->prefix] < n->line);
+		FUZZ_ASSERT(pi >= (c->has_default ? 1 : 0) &&
+			    (size_t)pi < c->nprefixes);
+		FUZZ_ASSERT(c->path_line[pi] < n->line);
 		if (i)
 			FUZZ_ASSERT(c->subnets[i - 1].line < n->line);
 	}
@@ -294,12 +300,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(nat64_prefix_parse(seed & 1 ? "64:ff9b::/96" :
 				       "2001:db8:64::/64", &over) == 0);
 	if (c1->nsubnets)
-		keep0 = c1->prefixes[c1->subnets[0].prefix];
+		keep0 = c1->prefixes[config_subnet_prefix(c1, 0)];
 	config_set_default(c1, &over);
 	FUZZ_ASSERT(c1->has_default && nat64_prefix_equal(&c1->prefixes[0], &over));
 	if (c1->nsubnets)
 		FUZZ_ASSERT(nat64_prefix_equal(
-			&c1->prefixes[c1->subnets[0].prefix], &keep0));
+			&c1->prefixes[config_subnet_prefix(c1, 0)], &keep0));
 	check_structure(c1, nlines);
 	check_lookups(c1, probes, np, NULL);
 

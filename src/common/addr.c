@@ -23,22 +23,6 @@ static bool in_net(uint32_t h, uint32_t net, unsigned len)
 	return (h & mask) == net;
 }
 
-bool ipv4_always_local(uint32_t v4)
-{
-	uint32_t h = to_host(v4);
-
-	return in_net(h, 0x00000000u, 8) ||   /* 0.0.0.0/8 "this network" */
-	       in_net(h, 0x7f000000u, 8) ||   /* 127.0.0.0/8 loopback */
-	       in_net(h, 0xa9fe0000u, 16);    /* 169.254.0.0/16 link-local */
-}
-
-bool ipv4_is_multicast_or_broadcast(uint32_t v4)
-{
-	uint32_t h = to_host(v4);
-
-	return in_net(h, 0xe0000000u, 4) || h == 0xffffffffu;
-}
-
 /* IANA IPv4 special-purpose address registry (RFC 6890 and updates):
  * blocks whose "Globally Reachable" is False.  192.0.0.0/24 is treated as
  * a whole (its two global exceptions are anycast service addresses that

@@ -12,10 +12,22 @@
 
 /* All IPv4 addresses are uint32_t in network byte order. */
 
-/* 0.0.0.0/8, 127.0.0.0/8 and 169.254.0.0/16: never translated. */
-bool ipv4_always_local(uint32_t v4);
+/* 0.0.0.0/8, 127.0.0.0/8 and 169.254.0.0/16: never translated.  Inline:
+ * every connect and send of a program asks (a few instructions). */
+static inline bool ipv4_always_local(uint32_t v4)
+{
+	uint32_t h = ntohl(v4);
+
+	return (h >> 24) == 127 || (h >> 24) == 0 || (h >> 16) == 0xa9fe;
+}
+
 /* Multicast 224.0.0.0/4 or limited broadcast: never translated. */
-bool ipv4_is_multicast_or_broadcast(uint32_t v4);
+static inline bool ipv4_is_multicast_or_broadcast(uint32_t v4)
+{
+	uint32_t h = ntohl(v4);
+
+	return (h >> 28) == 0xe || h == 0xffffffffu;
+}
 /* Globally reachable per the IANA IPv4 special-purpose registry
  * (RFC 6890): false for private, shared, documentation, benchmarking,
  * loopback, link-local, multicast, reserved... RFC 6052 section 3.1 says

@@ -8,7 +8,9 @@
  *
  *   # comment (anywhere on a line)
  *   local = IP/MASK                       MASK: dotted or a length 0-32
- *   nat64_prefix = PREFIX[/LEN]           default prefix (LEN: RFC 6052)
+ *   nat64_prefix = PREFIX[/LEN] | auto    default prefix (LEN: RFC 6052;
+ *                                         auto, or no such line: found at
+ *                                         run time, see config.h)
  *   nat64_suffix = IPV6                   suffix for the default prefix
  *   path {
  *       subnet = IP[:PORT[-PORT]]/MASK    one or more
@@ -88,7 +90,7 @@ static void make_layout(size_t cap, struct layout *l)
  * overflow size_t. */
 #define CAP_LIMIT (SIZE_MAX / 1024)
 
-static const char builtin_text[] = "nat64_prefix = 64:ff9b::/96\n";
+static const char builtin_text[] = "nat64_prefix = auto\n";
 
 size_t config_arena_size(size_t len)
 {
@@ -175,6 +177,7 @@ struct parser {
 
 	/* default prefix / suffix (top level) */
 	bool def_set;
+	bool def_auto;          /* nat64_prefix = auto */
 	struct nat64_prefix def;
 	int def_line;
 	bool def_suffix_set;
@@ -383,6 +386,18 @@ static void do_prefix(struct parser *ps, int line, char *value)
 		add_error(ps, line,
 			  "duplicate default nat64_prefix (first on line %d); ignored",
 			  ps->def_line);
+		return;
+	}
+	if (strcmp(value, "auto") == 0) {
+		if (ps->in_path) {
+			add_error(ps, line,
+				  "nat64_prefix = auto is only for the default prefix (outside path blocks); ignored");
+			return;
+		}
+		ps->def_set = true;
+		ps->def_auto = true;
+		ps->def = nat64_wkp; /* the fallback */
+		ps->def_line = line;
 		return;
 	}
 	if (nat64_prefix_parse(value, &p) != 0) {
@@ -713,29 +728,30 @@ struct config *config_parse(const char *text, size_t len,
 	if (ps.in_path)
 		path_close(&ps, true);
 
-	if (ps.def_set) {
-		if (ps.def_suffix_set)
-			apply_suffix(&ps, &ps.def, ps.def_suffix,
-				     ps.def_suffix_line);
-		ps.pfx[0] = ps.def;
-		ps.pfx_line[0] = ps.def_line;
-		c->has_default = true;
-		c->prefixes = ps.pfx;
-		c->prefix_line = ps.pfx_line;
-		c->path_line = ps.pfx_path_line;
-		c->nprefixes = ps.npfx;
-	} else {
+	if (!ps.def_set) {
+		/* No default prefix: found at run time (config.h). */
 		if (ps.def_suffix_set)
 			add_error(&ps, ps.def_suffix_line,
 				  "nat64_suffix outside a path block but no default nat64_prefix; ignored");
-		c->has_default = false;
-		c->prefixes = ps.pfx + 1;
-		c->prefix_line = ps.pfx_line + 1;
-		c->path_line = ps.pfx_path_line + 1;
-		c->nprefixes = ps.npfx - 1;
-		for (size_t i = 0; i < c->nsubnets; i++)
-			c->subnets[i].prefix--;
+		ps.def_suffix_set = false;
+		ps.def_auto = true;
+		ps.def = nat64_wkp; /* the fallback */
+		ps.def_line = 0;
 	}
+	if (ps.def_suffix_set && ps.def_auto)
+		add_error(&ps, ps.def_suffix_line,
+			  "nat64_suffix does not go with nat64_prefix = auto (a discovered prefix has no suffix); ignored");
+	else if (ps.def_suffix_set)
+		apply_suffix(&ps, &ps.def, ps.def_suffix, ps.def_suffix_line);
+	/* Slot 0 is always the default prefix. */
+	ps.pfx[0] = ps.def;
+	ps.pfx_line[0] = ps.def_line;
+	c->has_default = true;
+	c->default_auto = ps.def_auto;
+	c->prefixes = ps.pfx;
+	c->prefix_line = ps.pfx_line;
+	c->path_line = ps.pfx_path_line;
+	c->nprefixes = ps.npfx;
 
 	{
 		struct lk_space space = {
@@ -766,27 +782,19 @@ struct config *config_builtin(void *arena, size_t arena_size)
 					"(built-in)", arena, arena_size);
 
 	if (c)
-		c->prefix_line[0] = 0; /* not from any file */
+		c->prefix_line[0] = 0; /* not from any file: implicit auto */
 	return c;
 }
 
-/* config_parse always reserves slot 0 of the prefix arrays for the
- * default prefix (the arrays start one slot later when there is none), so
- * a default can be added in place. */
+/* Slot 0 of every parsed configuration is the default prefix (explicit
+ * or auto): it is replaced in place. */
 void config_set_default(struct config *c, const struct nat64_prefix *p)
 {
 	if (!c || !p)
 		return;
-	if (!c->has_default) {
-		c->prefixes--;
-		c->prefix_line--;
-		c->path_line--;
-		c->nprefixes++;
-		for (size_t i = 0; i < c->nsubnets; i++)
-			c->subnets[i].prefix++;
-		c->has_default = true;
-	}
 	c->prefixes[0] = *p;
 	c->prefix_line[0] = 0; /* not from the file */
 	c->path_line[0] = 0;
+	c->default_auto = false;
+	c->default_env = true;
 }

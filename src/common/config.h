@@ -18,7 +18,8 @@ struct conf_net {
 	uint32_t net, mask;        /* network byte order, net & mask == net */
 	uint16_t port_lo, port_hi; /* host order; 0,0 = every port */
 	int line;
-	int prefix;                /* index into config.prefixes, -1 for local */
+	int prefix;                /* index into config.prefixes, -1 for local
+				      (subnets: config_subnet_prefix) */
 };
 
 struct conf_error {
@@ -41,7 +42,23 @@ struct config {
 	/* added: line of the `path {` that defined each prefix (parallel to
 	 * prefixes; 0 for the default prefix) */
 	int *path_line;
+	/* The default prefix is found at run time (doc/discovery.md): the
+	 * file says `nat64_prefix = auto`, has no default nat64_prefix, or
+	 * there is no file.  has_default is then true, prefixes[0] holds the
+	 * built-in 64:ff9b::/96 (what is used when discovery finds nothing)
+	 * and prefix_line[0] the line of `auto` (0 when implicit);
+	 * config_lookup gives LOOKUP_AUTO for the destinations that use it. */
+	bool default_auto;
+	/* The default prefix was set by config_set_default
+	 * (TNAT64_NAT64_PREFIX, the launcher's --prefix). */
+	bool default_env;
 };
+
+/* Index into c->prefixes of the prefix of c->subnets[i]. */
+static inline int config_subnet_prefix(const struct config *c, size_t i)
+{
+	return c->subnets[i].prefix;
+}
 
 /* Bytes of arena config_parse needs for a text of len bytes.  Never less
  * than config_builtin needs (so config_arena_size(0) does for both). */
@@ -56,28 +73,36 @@ struct config *config_parse(const char *text, size_t len,
 			    const char *filename, void *arena,
 			    size_t arena_size);
 
-/* The built-in configuration used when no file exists: default prefix
- * 64:ff9b::/96, nothing else. */
+/* The built-in configuration used when no file exists: the default
+ * prefix is discovered (default_auto), with 64:ff9b::/96 when none is
+ * found; nothing else. */
 struct config *config_builtin(void *arena, size_t arena_size);
 /* Added: the arena size config_builtin needs. */
 size_t config_builtin_arena_size(void);
 
 /* Make p the default prefix (TNAT64_NAT64_PREFIX, the launcher's
- * --prefix): replaces the file's default or adds one.  Only before the
- * configuration is shared. */
+ * --prefix): replaces the file's default (explicit or auto); sets
+ * default_env, clears default_auto.  Only before the configuration is
+ * shared. */
 void config_set_default(struct config *c, const struct nat64_prefix *p);
 
 enum lookup_result {
 	LOOKUP_LOCAL,   /* go direct: local rule or always-local address */
 	LOOKUP_NONE,    /* no prefix applies: go direct */
 	LOOKUP_NAT64,   /* translate with prefixes[*prefix] */
+	LOOKUP_AUTO,    /* translate with the default prefix, which is
+			   discovered (default_auto; *prefix = 0): whether
+			   it applies depends on the prefix found
+			   (policy_route: never the well-known prefix for a
+			   non-global address) */
 };
 
 /* Decide for destination v4 (network order) and port (host order).
  * Order: always-local addresses and multicast/broadcast, then `local`
  * rules, then `path` subnets in file order (first match wins), then the
- * default prefix.  The well-known prefix is never chosen for a
- * non-global address (RFC 6052 3.1): that gives LOOKUP_NONE.
+ * default prefix (LOOKUP_AUTO when it is discovered).  The well-known
+ * prefix is never chosen for a non-global address (RFC 6052 3.1): that
+ * gives LOOKUP_NONE.
  * O(log n) in the number of rules. */
 enum lookup_result config_lookup(const struct config *c, uint32_t v4,
 				 uint16_t port, int *prefix);

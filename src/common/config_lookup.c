@@ -307,7 +307,8 @@ static int32_t find_block(const struct lk *lk, uint32_t h)
 		else
 			hi = mid;
 	}
-	if (lo > 0 && h <= lk->iv[lo - 1].end)
+	if (lo > 0 && h <= lk->iv[lo - 1].end &&
+	    (uint64_t)lk->iv[lo - 1].block < lk->nblocks)
 		return lk->iv[lo - 1].block;
 	return -1;
 }
@@ -317,6 +318,9 @@ static int64_t block_port_winner(const struct lk *lk, const struct lk_block *b,
 {
 	const struct lk_port *p = lk->ports + b->port_first;
 	size_t lo = 0, hi = b->port_count;
+
+	if (b->port_first > lk->nports || hi > lk->nports - b->port_first)
+		return -1; /* a damaged compiled image (confimg.h) */
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -348,23 +352,35 @@ enum lookup_result config_lookup(const struct config *c, uint32_t v4,
 	if (lk && in_locals(lk, h))
 		return LOOKUP_LOCAL;
 
+	/* Every index is checked against its table: a compiled image read
+	 * from a file (confimg.h) may be damaged.  A block's parent comes
+	 * before it (enclosing blocks sort first), so the walk ends. */
 	if (lk) {
-		for (int32_t b = find_block(lk, h); b >= 0;
-		     b = lk->blocks[b].parent) {
+		for (int32_t b = find_block(lk, h); b >= 0;) {
 			int64_t w = block_port_winner(lk, &lk->blocks[b], port);
+			int32_t up = lk->blocks[b].parent;
 
-			if (w >= 0 && (best < 0 || w < best))
+			if (w >= 0 && (uint64_t)w < c->nsubnets &&
+			    (best < 0 || w < best))
 				best = w;
+			b = up < b ? up : -1;
 		}
 	}
 	if (best >= 0)
-		pi = c->subnets[best].prefix;
+		pi = config_subnet_prefix(c, (size_t)best);
 	else if (c->has_default)
 		pi = 0;
 	else
 		return LOOKUP_NONE;
+	if (pi < 0 || (size_t)pi >= c->nprefixes)
+		return LOOKUP_NONE;
 
-	if (nat64_prefix_is_wkp(&c->prefixes[pi]) && !ipv4_is_global(v4))
+	if (pi == 0 && c->default_auto) {
+		if (prefix)
+			*prefix = 0;
+		return LOOKUP_AUTO;
+	}
+	if (!nat64_prefix_applies(&c->prefixes[pi], v4))
 		return LOOKUP_NONE;
 	if (prefix)
 		*prefix = pi;

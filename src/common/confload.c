@@ -8,21 +8,23 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "confimg.h"
 #include "confload.h"
 #include "fdid.h"
 #include "log.h"
+#include "pfxdisc.h"
 #include "prefix.h"
 
 #ifndef TNAT64_CONF_FILE_DEFAULT
 #define TNAT64_CONF_FILE_DEFAULT "/etc/tnat64.conf"
 #endif
-#define CONF_MAX_SIZE (1u << 20)
 
-static char conf_path[4096], prefix_text[128];
-static int captured, have_conf_path, have_prefix;
-static size_t conf_path_len, prefix_len; /* of values too long to keep */
+static char conf_path[4096], prefix_text[128], xdg_dir[PFX_PATH_MAX];
+static int captured, have_conf_path, have_prefix, have_xdg;
+static size_t conf_path_len, prefix_len, xdg_len; /* of values too long */
 
 /* Copy v into buf if it fits: 1; 0 when v is NULL; -1 with *len set
  * when it is too long to be usable (reported when it would be used). */
@@ -48,7 +50,18 @@ void tnconf_capture_env(void)
 			      &conf_path_len);
 	have_prefix = keep(prefix_text, sizeof(prefix_text),
 			   tnconf_env("TNAT64_NAT64_PREFIX", 1), &prefix_len);
+	/* where the compiled configuration may be kept (pfxcache.h) */
+	have_xdg = keep(xdg_dir, sizeof(xdg_dir),
+			tnconf_env("XDG_RUNTIME_DIR", 1), &xdg_len);
 	captured = 1;
+}
+
+const char *tnconf_xdg_runtime_dir(void)
+{
+	const char *v = captured ? (have_xdg > 0 ? xdg_dir : NULL)
+				 : tnconf_env("XDG_RUNTIME_DIR", 1);
+
+	return v && *v ? v : NULL;
 }
 
 const char *tnconf_env(const char *name, int trusted_only)
@@ -95,9 +108,7 @@ void tnconf_setup_logging(const char *progname)
 	errno = saved;
 }
 
-/* Not an errno: the path names something other than a regular file
- * (a directory, a FIFO, a device...), which is never read. */
-#define NOT_REGULAR (-100000)
+#define NOT_REGULAR TNCONF_NOT_REGULAR
 
 /* What the file type of a st_mode is, for messages. */
 static const char *file_type(mode_t m)
@@ -108,17 +119,184 @@ static const char *file_type(mode_t m)
 	       "not a regular file";
 }
 
+/* ------------------------------------------------- compiled form */
+
+static const char *cache_run_user, *cache_tmp, *cache_sysdir;
+
+void tnconf_set_cache_dirs(const char *run_user, const char *tmp,
+			   const char *sysdir)
+{
+	cache_run_user = run_user;
+	cache_tmp = tmp;
+	cache_sysdir = sysdir;
+}
+
+static int raw_close(int fd)
+{
+	return (int)syscall(SYS_close, fd);
+}
+
+/* The cache functions' system calls: libc's, but close(2) raw (never
+ * the library's own hook). */
+static const struct disc_ops *cache_ops(void)
+{
+	static struct disc_ops ops;
+	static int made;
+
+	if (!made) {
+		ops = disc_libc_ops;
+		ops.close = raw_close;
+		made = 1;
+	}
+	return &ops;
+}
+
+/* Who this process is, for the cache rules: nothing from the
+ * environment in secure-execution processes (tnconf_env). */
+static void cache_env(struct disc_env *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->euid = geteuid();
+	e->secure = getauxval(AT_SECURE) != 0;
+	if (!e->secure)
+		e->xdg = captured ? (have_xdg > 0 ? xdg_dir : NULL)
+				  : getenv("XDG_RUNTIME_DIR");
+	e->run_user = cache_run_user;
+	e->tmp = cache_tmp;
+	e->sysdir = cache_sysdir;
+}
+
+/* "conf-DEV-INO": the compiled form of the file with that identity. */
+static void cache_name(const struct conf_stamp *st, char out[48])
+{
+	static const char hx[] = "0123456789abcdef";
+	uint64_t v[2] = { st->dev, st->ino };
+	size_t n = 0;
+
+	memcpy(out, "conf", 4);
+	n = 4;
+	for (int k = 0; k < 2; k++) {
+		int started = 0;
+
+		out[n++] = '-';
+		for (int sh = 60; sh >= 0; sh -= 4) {
+			unsigned d = (unsigned)(v[k] >> sh) & 15;
+
+			if (d || started || sh == 0) {
+				out[n++] = hx[d];
+				started = 1;
+			}
+		}
+	}
+	out[n] = '\0';
+}
+
+/* Map the compiled form of the file with stamp st, if a trusted one of
+ * this build exists for it: 1 with out filled, 0 otherwise. */
+static int image_map(const struct conf_stamp *st, const char *path,
+		     struct tnconf *out)
+{
+	const struct disc_ops *ops = cache_ops();
+	struct pfx_dir d[2];
+	struct disc_env env;
+	char name[48];
+	size_t n;
+
+	cache_env(&env);
+	cache_name(st, name);
+	n = disc_cache_dirs(ops, &env, d);
+	for (size_t i = 0; i < n; i++) {
+		struct stat ist;
+		struct fdid id;
+		void *img, *view;
+		struct config *c;
+		int fd = disc_cache_open(ops, &d[i], name, &ist,
+					 "configuration cache");
+
+		if (fd < 0)
+			continue;
+		id = fdid_of_stat(&ist);
+		img = ist.st_size > 0 ? mmap(NULL, (size_t)ist.st_size,
+					     PROT_READ, MAP_PRIVATE, fd, 0)
+				      : MAP_FAILED;
+		fdid_close(fd, &id);
+		if (img == MAP_FAILED)
+			continue;
+		view = mmap(NULL, sizeof(struct confimg_view),
+			    PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		c = view == MAP_FAILED ? NULL
+			: confimg_open(img, (size_t)ist.st_size, st, path,
+				       view);
+		if (!c) {
+			/* another build's, or for an older version of the
+			 * file: parse and write a new one */
+			if (view != MAP_FAILED)
+				munmap(view, sizeof(struct confimg_view));
+			munmap(img, (size_t)ist.st_size);
+			continue;
+		}
+		out->config = c;
+		out->arena = view;
+		out->arena_size = sizeof(struct confimg_view);
+		out->image = img;
+		out->image_size = (size_t)ist.st_size;
+		return 1;
+	}
+	return 0;
+}
+
+/* Keep the compiled form of c (just parsed from the file with stamp st)
+ * for the next processes.  Not for a file changed in the last seconds:
+ * a change within the file system's timestamp granularity after we read
+ * it could leave the stamp as it was (the racy case git knows). */
+static void image_keep(const struct config *c, const struct conf_stamp *st)
+{
+	struct confimg_hdr hdr;
+	struct iovec iov[CONFIMG_IOV_MAX];
+	struct disc_env env;
+	struct timespec now;
+	char name[48];
+	size_t total;
+	int n, e;
+
+	cache_env(&env);
+	if (env.secure || clock_gettime(CLOCK_REALTIME, &now) < 0 ||
+	    now.tv_sec - st->ctime_sec < TNCONF_SETTLE_SECONDS)
+		return;
+	n = confimg_build(c, st, &hdr, iov, &total);
+	if (n < 0)
+		return;
+	cache_name(st, name);
+	e = disc_cache_put(cache_ops(), &env, name, iov, n, NULL, 0);
+	if (e < 0)
+		log_msg(LOG_WARN, "%s: compiled form not kept: %s (errno %d)",
+			c->filename, log_errno_text(-e), -e);
+}
+
+/* What read_file found besides the text. */
+struct source {
+	mode_t mode;              /* NOT_REGULAR: its file type */
+	struct conf_stamp stamp;  /* regular file */
+	int cacheable;            /* stamp the same after reading */
+	int mapped;               /* a compiled form is in *out instead */
+};
+
 /* The whole regular file in an anonymous mapping: its length, or -errno,
- * or NOT_REGULAR with *mode set.  buf and maplen receive the mapping,
+ * or NOT_REGULAR with src->mode set.  buf and maplen receive the mapping,
  * for munmap.  Opened without waiting (a FIFO would wait for a writer)
  * and never read unless it is a regular file (a directory reads as
  * nothing, a terminal or a FIFO would wait for input, /dev/zero never
- * ends); /dev/null is an empty file (0, nothing mapped). */
+ * ends); /dev/null is an empty file (0, nothing mapped).  A file of
+ * TNCONF_CACHE_MIN bytes or more whose compiled form is kept is not read
+ * at all: src->mapped, with out filled.  No size limit but memory. */
 static long read_file(const char *path, char **buf, size_t *maplen,
-		      mode_t *mode)
+		      struct source *src, struct tnconf *out)
 {
+	/* out NULL: the text only (tnconf_read_text), never the compiled
+	 * form. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
+	struct stat st, st2;
 	struct fdid id;
 	size_t len = 0, cap;
 	char *b;
@@ -138,14 +316,23 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 		fdid_close(fd, &id);
 		return 0;
 	} else if (!S_ISREG(st.st_mode)) {
-		*mode = st.st_mode;
+		src->mode = st.st_mode;
 		e = NOT_REGULAR;
+	} else if ((uint64_t)st.st_size >= SIZE_MAX / 2) {
+		e = -EFBIG;
 	} else {
-		e = st.st_size > CONF_MAX_SIZE ? -EFBIG : 0;
+		e = 0;
 	}
 	if (e) {
 		fdid_close(fd, &id);
 		return e;
+	}
+	conf_stamp_of(&st, &src->stamp);
+	if (out && st.st_size >= TNCONF_CACHE_MIN &&
+	    image_map(&src->stamp, path, out)) {
+		fdid_close(fd, &id);
+		src->mapped = 1;
+		return 0;
 	}
 	cap = (size_t)st.st_size + 1;
 	b = mmap(NULL, cap, PROT_READ | PROT_WRITE,
@@ -163,10 +350,39 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 			break;
 		len += (size_t)n;
 	}
+	/* Changed while we read it (it grew, or another stamp): used as
+	 * read, but its compiled form is not kept. */
+	if (out && st.st_size >= TNCONF_CACHE_MIN &&
+	    len == (size_t)st.st_size &&
+	    fstat(fd, &st2) == 0) {
+		struct conf_stamp again;
+
+		conf_stamp_of(&st2, &again);
+		src->cacheable = !memcmp(&again, &src->stamp, sizeof(again));
+	}
 	fdid_close(fd, &id);
 	*buf = b;
 	*maplen = cap;
-	return (long)(len > CONF_MAX_SIZE ? CONF_MAX_SIZE : len);
+	return (long)len;
+}
+
+long tnconf_read_text(const char *path, char **buf, size_t *maplen,
+		      mode_t *mode)
+{
+	struct source src = { 0 };
+	long len;
+
+	*buf = NULL;
+	*maplen = 0;
+	len = read_file(path, buf, maplen, &src, NULL);
+	if (len == NOT_REGULAR)
+		*mode = src.mode;
+	return len;
+}
+
+const char *tnconf_file_type(mode_t m)
+{
+	return file_type(m);
 }
 
 int tnconf_load(struct tnconf *out)
@@ -181,8 +397,10 @@ int tnconf_load(struct tnconf *out)
 	size_t maplen = 0, asize;
 	void *arena;
 	long len;
-	mode_t mode = 0;
+	struct source src = { 0 };
 	bool named = path && *path; /* by TNAT64_CONF_FILE */
+
+	memset(out, 0, sizeof(*out));
 
 	if (!named)
 		path = TNAT64_CONF_FILE_DEFAULT;
@@ -192,23 +410,35 @@ int tnconf_load(struct tnconf *out)
 			"configuration", (unsigned long)conf_path_len);
 		len = -ENAMETOOLONG;
 	} else {
-		len = read_file(path, &text, &maplen, &mode);
+		len = read_file(path, &text, &maplen, &src, out);
 		if (len == NOT_REGULAR)
 			log_msg(LOG_ERR, "cannot read %s: it is %s, not a "
 				"file; using the built-in configuration", path,
-				file_type(mode));
+				file_type(src.mode));
+		else if (len == -ENOMEM)
+			log_msg(LOG_ERR, "cannot read %s: not enough memory "
+				"for its %llu bytes; using the built-in "
+				"configuration", path,
+				(unsigned long long)src.stamp.size);
 		else if (len < 0 && (len != -ENOENT || named))
 			/* only the default file may be missing silently */
 			log_msg(LOG_ERR, "cannot read %s: %s (errno %d); using "
 				"the built-in configuration", path,
 				log_errno_text((int)-len), (int)-len);
 	}
+	if (src.mapped)
+		goto loaded;
 	asize = config_arena_size(len > 0 ? (size_t)len : 0);
-	arena = mmap(NULL, asize, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	arena = asize == SIZE_MAX ? MAP_FAILED
+		: mmap(NULL, asize, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (arena == MAP_FAILED) {
-		if (text)
+		if (text) {
 			munmap(text, maplen);
+			log_msg(LOG_ERR, "cannot read %s: not enough memory "
+				"for its %ld bytes; using the built-in "
+				"configuration", path, len);
+		}
 		errno = saved;
 		return -ENOMEM;
 	}
@@ -224,6 +454,9 @@ int tnconf_load(struct tnconf *out)
 		errno = saved;
 		return -ENOMEM;
 	}
+	if (src.cacheable)
+		image_keep(out->config, &src.stamp);
+loaded:
 	if (captured && have_prefix < 0)
 		log_msg(LOG_ERR, "TNAT64_NAT64_PREFIX is %lu bytes long, not a "
 			"NAT64 prefix (/32 /40 /48 /56 /64 /96), ignored",
@@ -244,7 +477,10 @@ void tnconf_free(struct tnconf *c)
 {
 	if (c->arena)
 		munmap(c->arena, c->arena_size);
+	if (c->image)
+		munmap(c->image, c->image_size);
 	c->arena = NULL;
+	c->image = NULL;
 	c->config = NULL;
 }
 

@@ -26,6 +26,12 @@ static int libc_openat(int dirfd, const char *path, int flags, mode_t mode)
 	return openat(dirfd, path, flags, mode);
 }
 
+static int libc_fstatat(int dirfd, const char *path, struct stat *st,
+			int flags)
+{
+	return fstatat(dirfd, path, st, flags);
+}
+
 static ssize_t libc_getrandom(void *buf, size_t len, unsigned flags)
 {
 	return getrandom(buf, len, flags);
@@ -43,6 +49,7 @@ const struct disc_ops disc_libc_ops = {
 	.read = read,
 	.write = write,
 	.fstat = fstat,
+	.fstatat = libc_fstatat,
 	.fchmod = fchmod,
 	.mkdirat = mkdirat,
 	.renameat = renameat,
@@ -153,6 +160,9 @@ static long read_small(const struct disc_ops *ops, int dirfd,
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/* the whole regular file: no read for the end of it */
+		if (st && S_ISREG(st->st_mode) && len >= (size_t)st->st_size)
+			break;
 	}
 	ops->close(fd);
 	return (long)len;
@@ -531,29 +541,23 @@ static size_t env_dirs(const struct disc_env *env, struct pfx_dir d[4])
 }
 
 /* Check a directory: 1 trusted, 0 missing, -1 untrusted (logged when
- * log_it). */
+ * log_it).  One system call: the name itself, symbolic links not
+ * followed (a link is not a directory). */
 static int dir_state(const struct disc_ops *ops, const char *path,
 		     uid_t owner, bool log_it)
 {
 	struct stat st;
 	enum pfx_trust t;
-	int fd = ops->openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY |
-			     O_NOFOLLOW | O_CLOEXEC, 0);
 
-	if (fd < 0) {
+	if (ops->fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		if (log_it)
 			log_msg(LOG_ERR, "prefix cache: ignoring %s (%s)", path,
-				errno == ELOOP || errno == ENOTDIR
-				? "not a directory" : "cannot open it");
+				errno == ENOTDIR ? "not a directory"
+						 : "cannot look at it");
 		return -1;
 	}
-	if (ops->fstat(fd, &st) < 0) {
-		ops->close(fd);
-		return -1;
-	}
-	ops->close(fd);
 	t = pfx_trust_check(&st, true, owner);
 	if (t != PFX_TRUSTED) {
 		if (log_it)
@@ -579,36 +583,85 @@ static int user_dir(const struct disc_ops *ops, const struct pfx_dir *d,
 	return -1;
 }
 
+size_t disc_cache_dirs(const struct disc_ops *ops, const struct disc_env *env,
+		       struct pfx_dir out[2])
+{
+	struct pfx_dir d[4];
+	size_t n = env_dirs(env, d), k = 0;
+	int u = user_dir(ops, d, n);
+
+	if (u >= 0)
+		out[k++] = d[u];
+	for (size_t i = 0; i < n; i++)
+		if (d[i].system)
+			out[k++] = d[i];
+	return k;
+}
+
+int disc_cache_open(const struct disc_ops *ops, const struct pfx_dir *d,
+		    const char *name, struct stat *st, const char *what)
+{
+	char path[PFX_PATH_MAX + 96];
+	enum pfx_trust t;
+	int fd, ds;
+
+	copy_str(path, sizeof(path), d->dir);
+	cat_str(path, sizeof(path), "/");
+	cat_str(path, sizeof(path), name);
+	ds = dir_state(ops, d->dir, d->owner, true);
+	if (ds <= 0)
+		return ds == 0 ? -ENOENT : -EPERM;
+	fd = ops->openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+			 O_NONBLOCK | O_NOFOLLOW, 0);
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == ENOENT)
+			return -ENOENT;
+		log_msg(LOG_ERR, "%s: ignoring %s (%s)", what, path,
+			e == ELOOP ? "a symbolic link" : "cannot read it");
+		return -EPERM;
+	}
+	if (ops->fstat(fd, st) < 0) {
+		ops->close(fd);
+		log_msg(LOG_ERR, "%s: ignoring %s (cannot read it)", what, path);
+		return -EPERM;
+	}
+	t = pfx_trust_check(st, false, d->owner);
+	if (t != PFX_TRUSTED) {
+		ops->close(fd);
+		log_msg(LOG_ERR, "%s: ignoring %s (%s)", what, path,
+			pfx_trust_reason(t));
+		return -EPERM;
+	}
+	return fd;
+}
+
 /* Read dir/prefix: 1 with *rec set, 0 no file, -1 rejected (logged). */
 static int read_record(const struct disc_ops *ops, const struct pfx_dir *d,
 		       struct pfx_record *rec, char *path, size_t psize)
 {
 	char buf[PFX_RECORD_MAX + 1];
 	struct stat st;
-	enum pfx_trust t;
-	int ds;
-	long n;
+	size_t n = 0;
+	int fd;
 
 	copy_str(path, psize, d->dir);
 	cat_str(path, psize, "/" PFX_FILE_NAME);
-	ds = dir_state(ops, d->dir, d->owner, true);
-	if (ds <= 0)
-		return ds;
-	n = read_small(ops, AT_FDCWD, path, O_NOFOLLOW, buf, sizeof(buf), &st);
-	if (n == -ENOENT)
-		return 0;
-	if (n < 0) {
-		log_msg(LOG_ERR, "prefix cache: ignoring %s (%s)", path,
-			n == -ELOOP ? "a symbolic link" : "cannot read it");
-		return -1;
+	fd = disc_cache_open(ops, d, PFX_FILE_NAME, &st, "prefix cache");
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : -1;
+	while (n < sizeof(buf)) {
+		ssize_t k = ops->read(fd, buf + n, sizeof(buf) - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
 	}
-	t = pfx_trust_check(&st, false, d->owner);
-	if (t != PFX_TRUSTED) {
-		log_msg(LOG_ERR, "prefix cache: ignoring %s (%s)", path,
-			pfx_trust_reason(t));
-		return -1;
-	}
-	if (pfx_record_parse(buf, (size_t)n, rec) < 0) {
+	ops->close(fd);
+	if (pfx_record_parse(buf, n, rec) < 0) {
 		log_msg(LOG_ERR, "prefix cache: ignoring %s (not a valid "
 			"record)", path);
 		return -1;
@@ -620,21 +673,21 @@ int disc_cache_read(const struct disc_ops *ops, const struct disc_env *env,
 		    int64_t now, struct pfx_record *out, char *from,
 		    size_t fromsize)
 {
-	struct pfx_dir d[4];
+	struct pfx_dir d[2];
 	struct pfx_record user, sys;
 	char upath[PFX_PATH_MAX + 16] = "", spath[PFX_PATH_MAX + 16] = "";
 	const struct pfx_record *pick;
 	bool have_user = false, have_sys = false;
-	size_t n = env_dirs(env, d);
-	int u = user_dir(ops, d, n);
+	size_t n = disc_cache_dirs(ops, env, d);
 
-	if (u >= 0)
-		have_user = read_record(ops, &d[u], &user, upath,
-					sizeof(upath)) == 1;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (d[i].system)
 			have_sys = read_record(ops, &d[i], &sys, spath,
 					       sizeof(spath)) == 1;
+		else
+			have_user = read_record(ops, &d[i], &user, upath,
+						sizeof(upath)) == 1;
+	}
 	pick = pfx_record_pick(have_user ? &user : NULL,
 			       have_sys ? &sys : NULL, now);
 	if (!pick)
@@ -645,22 +698,21 @@ int disc_cache_read(const struct disc_ops *ops, const struct disc_env *env,
 	return 1;
 }
 
-int disc_cache_write(const struct disc_ops *ops, const struct disc_env *env,
-		     const struct pfx_record *rec, char *where, size_t wsize)
+int disc_cache_put(const struct disc_ops *ops, const struct disc_env *env,
+		   const char *name, const struct iovec *iov, int iovcnt,
+		   char *where, size_t wsize)
 {
 	struct pfx_dir d[4];
 	size_t n = env_dirs(env, d);
 	const struct pfx_dir *w = NULL;
-	char text[PFX_RECORD_MAX], tmpname[32];
+	char tmpname[96];
 	uint8_t rnd[6];
-	int len, dfd, fd, ds, e;
-	size_t off = 0;
+	int dfd, fd, ds, e;
 
 	if (env->secure)
 		return -EPERM;
-	len = pfx_record_format(rec, text, sizeof(text));
-	if (len < 0)
-		return len;
+	if (strlen(name) > 64 || strchr(name, '/'))
+		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
 		if (d[i].system && d[i].writable)
 			w = &d[i];
@@ -692,7 +744,9 @@ int disc_cache_write(const struct disc_ops *ops, const struct disc_env *env,
 		}
 	}
 	random_bytes(ops, rnd, sizeof(rnd));
-	copy_str(tmpname, sizeof(tmpname), "." PFX_FILE_NAME ".");
+	copy_str(tmpname, sizeof(tmpname), ".");
+	cat_str(tmpname, sizeof(tmpname), name);
+	cat_str(tmpname, sizeof(tmpname), ".");
 	for (size_t i = 0; i < sizeof(rnd); i++) {
 		char hx[3] = { "0123456789abcdef"[rnd[i] >> 4],
 			       "0123456789abcdef"[rnd[i] & 15], 0 };
@@ -709,52 +763,69 @@ int disc_cache_write(const struct disc_ops *ops, const struct disc_env *env,
 	e = 0;
 	if (ops->fchmod(fd, 0644) < 0)
 		e = -errno;
-	while (!e && off < (size_t)len) {
-		ssize_t k = ops->write(fd, text + off, (size_t)len - off);
+	for (int i = 0; !e && i < iovcnt; i++) {
+		const char *b = iov[i].iov_base;
+		size_t off = 0;
 
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			e = k < 0 ? -errno : -EIO;
-			break;
+		while (off < iov[i].iov_len) {
+			ssize_t k = ops->write(fd, b + off,
+					       iov[i].iov_len - off);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				e = k < 0 ? -errno : -EIO;
+				break;
+			}
+			off += (size_t)k;
 		}
-		off += (size_t)k;
 	}
 	if (ops->close(fd) < 0 && !e)
 		e = -errno;
-	if (!e && ops->renameat(dfd, tmpname, dfd, PFX_FILE_NAME) < 0)
+	if (!e && ops->renameat(dfd, tmpname, dfd, name) < 0)
 		e = -errno;
 	if (e)
 		ops->unlinkat(dfd, tmpname, 0);
 	ops->close(dfd);
 	if (!e && where) {
 		copy_str(where, wsize, w->dir);
-		cat_str(where, wsize, "/" PFX_FILE_NAME);
+		cat_str(where, wsize, "/");
+		cat_str(where, wsize, name);
 	}
 	return e;
 }
 
-int disc_obtain(const struct disc_ops *ops, const struct disc_env *env,
-		const struct disc_params *p, struct pfx_record *rec,
-		struct disc_result *res)
+int disc_cache_write(const struct disc_ops *ops, const struct disc_env *env,
+		     const struct pfx_record *rec, char *where, size_t wsize)
 {
-	struct disc_result local;
-	int64_t now = disc_now(ops);
+	char text[PFX_RECORD_MAX];
+	struct iovec iov;
+	int len;
 
-	if (!res)
-		res = &local;
-	memset(res, 0, sizeof(*res));
-	if (disc_cache_read(ops, env, now, rec, NULL, 0) == 1)
-		return rec->have_prefix ? 1 : 0;
-	disc_rfc7050(ops, p, res);
-	disc_result_record(res, disc_now(ops), rec);
-	if (!env->secure) {
-		int e = disc_cache_write(ops, env, rec, NULL, 0);
+	if (env->secure)
+		return -EPERM;
+	len = pfx_record_format(rec, text, sizeof(text));
+	if (len < 0)
+		return len;
+	iov.iov_base = text;
+	iov.iov_len = (size_t)len;
+	return disc_cache_put(ops, env, PFX_FILE_NAME, &iov, 1, where, wsize);
+}
 
-		if (e < 0)
-			log_msg(LOG_WARN, "prefix cache: not written (errno %d)",
-				-e);
-	}
+void disc_store(const struct disc_ops *ops, const struct disc_env *env,
+		const struct pfx_record *rec, const struct disc_result *res)
+{
+	int e;
+
+	if (env->secure || res->queries == 0)
+		return;
+	e = disc_cache_write(ops, env, rec, NULL, 0);
+	if (e < 0)
+		log_msg(LOG_WARN, "prefix cache: not written (errno %d)", -e);
+}
+
+void disc_report(const struct disc_result *res)
+{
 	if (res->status == DISC_FOUND) {
 		log_msg(LOG_INFO, "NAT64 prefix %B/%u from %s (RFC 7050)",
 			res->prefix.addr, res->prefix.len, res->server);
@@ -765,5 +836,33 @@ int disc_obtain(const struct disc_ops *ops, const struct disc_env *env,
 	} else {
 		log_msg(LOG_INFO, "no NAT64 prefix discovered (%s)", res->why);
 	}
+}
+
+int disc_discover(const struct disc_ops *ops, const struct disc_env *env,
+		  const struct disc_params *p, struct pfx_record *rec,
+		  struct disc_result *res)
+{
+	struct disc_result local;
+
+	if (!res)
+		res = &local;
+	disc_rfc7050(ops, p, res);
+	disc_result_record(res, disc_now(ops), rec);
+	disc_store(ops, env, rec, res);
+	disc_report(res);
 	return rec->have_prefix ? 1 : 0;
+}
+
+int disc_obtain(const struct disc_ops *ops, const struct disc_env *env,
+		const struct disc_params *p, struct pfx_record *rec,
+		struct disc_result *res)
+{
+	struct disc_result local;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	if (disc_cache_read(ops, env, disc_now(ops), rec, NULL, 0) == 1)
+		return rec->have_prefix ? 1 : 0;
+	return disc_discover(ops, env, p, rec, res);
 }

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "pfxcache.h"
@@ -55,6 +56,8 @@ struct disc_ops {
 	ssize_t (*read)(int fd, void *buf, size_t len);
 	ssize_t (*write)(int fd, const void *buf, size_t len);
 	int (*fstat)(int fd, struct stat *st);
+	int (*fstatat)(int dirfd, const char *path, struct stat *st,
+		       int flags);
 	int (*fchmod)(int fd, mode_t mode);
 	int (*mkdirat)(int dirfd, const char *path, mode_t mode);
 	int (*renameat)(int olddirfd, const char *oldpath, int newdirfd,
@@ -146,6 +149,28 @@ int disc_cache_write(const struct disc_ops *ops, const struct disc_env *env,
 		     const struct pfx_record *rec, char *where,
 		     size_t wsize);
 
+/* The same rules for any file of the cache directories (the compiled
+ * configurations of confload.c live there too):
+ *
+ * disc_cache_dirs: the directories this process may read, in the order
+ * to try: the user's cache directory (when one of its candidates has a
+ * trusted parent; none for root and secure-execution processes), then
+ * the system one.  Returns how many (<= 2). */
+size_t disc_cache_dirs(const struct disc_ops *ops, const struct disc_env *env,
+		       struct pfx_dir out[2]);
+/* Open d->dir/name for reading when the directory and the file are
+ * trusted (pfx_trust_check with d->owner; no symbolic link): the
+ * descriptor (close-on-exec) with *st filled, -ENOENT when there is no
+ * such file or directory, -EPERM when it may not be used (one LOG_ERR
+ * line starting with what: "WHAT: ignoring PATH (REASON)"). */
+int disc_cache_open(const struct disc_ops *ops, const struct pfx_dir *d,
+		    const char *name, struct stat *st, const char *what);
+/* Write iov[0..iovcnt) atomically as name (no '/', at most 64 bytes) in
+ * this process's cache directory, as disc_cache_write does. */
+int disc_cache_put(const struct disc_ops *ops, const struct disc_env *env,
+		   const char *name, const struct iovec *iov, int iovcnt,
+		   char *where, size_t wsize);
+
 /* Seconds since the epoch (CLOCK_REALTIME) through ops. */
 int64_t disc_now(const struct disc_ops *ops);
 
@@ -154,13 +179,33 @@ int64_t disc_now(const struct disc_ops *ops);
 void disc_result_record(const struct disc_result *r, int64_t now,
 			struct pfx_record *rec);
 
-/* What the library, the supervisor and the launcher call: a fresh cached
- * record if there is one (no network traffic), else RFC 7050 discovery,
- * whose result (positive or negative) is written to the cache.  Returns
- * 1 when *rec holds a prefix, 0 when it is a negative entry (use the
- * built-in default).  res (may be NULL) gets the discovery's details;
- * res->queries is 0 when the cache answered.  Cost: one to three small
- * file reads when cached; otherwise at most budget_ms of waiting. */
+/* RFC 7050 discovery (disc_rfc7050) turned into a record (positive or
+ * negative) that is written to this process's cache and logged (the
+ * prefix at LOG_INFO, other prefixes of the answer at LOG_WARN).  The
+ * cache is not written by secure-execution processes, nor when no query
+ * could be sent at all (a sandbox refusing the socket, no route to any
+ * name server): that says nothing about the network, only about this
+ * process.  Returns 1 when *rec holds a prefix, 0 for a negative entry.
+ * res (may be NULL) gets the details.  At most budget_ms of waiting. */
+int disc_discover(const struct disc_ops *ops, const struct disc_env *env,
+		  const struct disc_params *p, struct pfx_record *rec,
+		  struct disc_result *res);
+
+/* disc_discover's last two steps, for callers that decide in between:
+ * write rec to the cache when res says something about the network
+ * (not secure, res->queries > 0; a failure is logged at LOG_WARN), and
+ * log res (the prefix at LOG_INFO, other prefixes at LOG_WARN). */
+void disc_store(const struct disc_ops *ops, const struct disc_env *env,
+		const struct pfx_record *rec, const struct disc_result *res);
+void disc_report(const struct disc_result *res);
+
+/* What the launcher's tools call: a fresh cached record if there is one
+ * (no network traffic), else disc_discover.  Returns 1 when *rec holds a
+ * prefix, 0 when it is a negative entry (use the built-in default).  res
+ * (may be NULL) gets the discovery's details; res->queries is 0 when the
+ * cache answered.  Cost: one to three small file reads when cached;
+ * otherwise at most budget_ms of waiting.  The library and the
+ * supervisor go through pfxauto.h, which keeps the record per process. */
 int disc_obtain(const struct disc_ops *ops, const struct disc_env *env,
 		const struct disc_params *p, struct pfx_record *rec,
 		struct disc_result *res);

@@ -39,6 +39,7 @@
 
 #include "addr.h"
 #include "config.h"
+#include "pfxauto.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -129,15 +130,19 @@ static inline bool policy_always_direct(uint32_t v4)
 	return ipv4_always_local(v4) || ipv4_is_multicast_or_broadcast(v4);
 }
 
-/* Prefix slots.  A slot names one NAT64 prefix of the mechanism's current
- * prefix set: today the configuration's prefixes (slot = index into
- * config.prefixes), all fixed at load time.  Nothing here assumes the set
- * stays fixed: a prefix found at run time (RFC 7050) would take a slot of
- * its own, and a slot whose prefix changes starts again from
- * POLICY_DIRECT_FIRST (policy_cache_forget). */
+/* Prefix slots.  A slot names one NAT64 prefix of the mechanism's prefix
+ * set: slot = index into config.prefixes.  Slot 0 is the default prefix;
+ * when the configuration leaves it to discovery (config.default_auto),
+ * its prefix is not the configuration's but the one found at run time
+ * (pfxauto.h), kept beside the immutable configuration and published
+ * atomically, and it may change (prefixes.h: a slot whose prefix changes
+ * starts again from POLICY_DIRECT_FIRST, policy_cache_forget). */
 #define POLICY_SLOTS CONF_MAX_PREFIXES
+#define POLICY_SLOT_DEFAULT 0
 
-/* The prefix in slot of configuration c, or NULL when there is none. */
+/* The prefix in slot of configuration c, or NULL when there is none.
+ * For the default slot of an auto configuration this is only its
+ * fallback (prefixes.h has the prefix in use). */
 static inline const struct nat64_prefix *policy_prefix(const struct config *c,
 						       int slot)
 {
@@ -148,18 +153,39 @@ static inline const struct nat64_prefix *policy_prefix(const struct config *c,
 }
 
 /* The destination decision for v4:port (network byte order) under
- * configuration c (NULL: none, everything direct): 1 when it goes through
- * the NAT64 prefix in *slot, 0 when it goes direct (*slot = -1).  Order:
+ * configuration c (NULL: none, everything direct) with the discovered
+ * default a (may be NULL: its fallback then): 1 when it goes through the
+ * NAT64 prefix in *slot, 0 when it goes direct (*slot = -1).  Order:
  * policy_always_direct, `local` rules, `path` subnets in file order, the
  * default prefix; never the well-known prefix for a non-global address
- * (RFC 6052 section 3.1).  See config_lookup. */
-static inline int policy_route(const struct config *c, uint32_t v4,
-			       uint16_t port_be, int *slot)
+ * (RFC 6052 section 3.1, nat64_prefix_applies).  See config_lookup.  For
+ * the discovered default that rule needs the prefix found: while nothing
+ * is known yet, the answer is 1 (tentatively), and the translation
+ * itself, which finds the prefix, applies the rule (prefixes_synth). */
+static inline int policy_route(const struct config *c, struct pfxauto *a,
+			       uint32_t v4, uint16_t port_be, int *slot)
 {
+	struct pfxauto_view v;
+
 	*slot = -1;
+	if (!c)
+		return 0;
 	/* config_lookup starts with policy_always_direct's addresses, and
 	 * its prefix index is always one of c's. */
-	return c && config_lookup(c, v4, ntohs(port_be), slot) == LOOKUP_NAT64;
+	switch (config_lookup(c, v4, ntohs(port_be), slot)) {
+	case LOOKUP_NAT64:
+		return 1;
+	case LOOKUP_AUTO:
+		if (a ? !pfxauto_peek(a, &v) ||
+			nat64_prefix_applies(&v.prefix, v4)
+		      : nat64_prefix_applies(&c->prefixes[0], v4))
+			return 1;
+		*slot = -1;
+		return 0;
+	default:
+		*slot = -1;
+		return 0;
+	}
 }
 
 /* ----------------------------------------------------- decision cache */
@@ -365,7 +391,7 @@ bool policy_option_needs_inet(int level, int name, bool cmsg_v4);
 /* ioctl requests that only an AF_INET socket answers (IPv4 interface
  * addresses, ARP, IPv4 routes; an AF_INET6 socket takes some of the same
  * numbers with IPv6 structures): a stand-in becomes a real AF_INET socket
- * first.  The table is sorted (the supervisor's filter compiles it). */
+ * first.  The table is sorted. */
 extern const unsigned int policy_inet_ioctls[];
 extern const unsigned int policy_n_inet_ioctls;
 bool policy_ioctl_needs_inet(unsigned long req);

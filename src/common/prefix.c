@@ -2,6 +2,7 @@
 /* NAT64 prefixes: parsing and RFC 6052 section 2.2 address synthesis and
  * extraction.  Pure code: no allocation, no stdio, no global state. */
 #include "prefix.h"
+#include "addr.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -193,6 +194,11 @@ bool nat64_extract(const struct nat64_prefix *p, const uint8_t in[16],
 bool nat64_prefix_is_wkp(const struct nat64_prefix *p)
 {
 	return p->len == 96 && memcmp(p->addr, nat64_wkp.addr, 12) == 0;
+}
+
+bool nat64_prefix_applies(const struct nat64_prefix *p, uint32_t v4)
+{
+	return !nat64_prefix_is_wkp(p) || ipv4_is_global(v4);
 }
 
 bool nat64_prefix_equal(const struct nat64_prefix *a,

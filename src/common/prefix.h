@@ -38,6 +38,11 @@ extern const struct nat64_prefix nat64_wkp;
 bool nat64_prefix_equal(const struct nat64_prefix *a,
 			const struct nat64_prefix *b);
 
+/* RFC 6052 section 3.1: the well-known prefix must not be used for an
+ * IPv4 address that is not global (private, shared, documentation...).
+ * False when p is that prefix and v4 (network order) such an address. */
+bool nat64_prefix_applies(const struct nat64_prefix *p, uint32_t v4);
+
 /* Added helpers. */
 /* True for the RFC 6052 lengths 32, 40, 48, 56, 64 and 96. */
 bool nat64_prefix_len_valid(unsigned len);

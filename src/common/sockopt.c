@@ -18,51 +18,52 @@
 struct optdesc {
 	int level, name;
 	unsigned levelbit;
+	int only;        /* the one socket type it means something on, or 0 */
 };
 
 static const struct optdesc carried[] = {
 	/* IPv4-level first: IP_TOS resets the priority, which the program
 	 * may have set on purpose afterwards. */
-	{ SOL_IP, IP_TOS, SOCKOPT_IP },
-	{ SOL_IP, IP_TTL, SOCKOPT_IP },
-	{ SOL_IP, IP_FREEBIND, SOCKOPT_IP },
-	{ SOL_IP, IP_TRANSPARENT, SOCKOPT_IP },
-	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, SOCKOPT_IP },
-	{ SOL_IP, IP_PKTINFO, SOCKOPT_IP },
-	{ SOL_IP, IP_RECVTOS, SOCKOPT_IP },
-	{ SOL_IP, IP_RECVTTL, SOCKOPT_IP },
-	{ SOL_IP, IP_MTU_DISCOVER, SOCKOPT_IP },
-	{ SOL_IP, IP_RECVERR, SOCKOPT_IP },
-	{ SOL_IP, IP_MULTICAST_TTL, SOCKOPT_IP },
-	{ SOL_IP, IP_MULTICAST_LOOP, SOCKOPT_IP },
-	{ SOL_IP, IP_MULTICAST_IF, SOCKOPT_IP },
-	{ SOL_SOCKET, SO_REUSEADDR, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_REUSEPORT, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_KEEPALIVE, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_SNDBUF, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_RCVBUF, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_RCVTIMEO, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_SNDTIMEO, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_LINGER, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_PRIORITY, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_MARK, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_OOBINLINE, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_BROADCAST, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_RCVLOWAT, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_TIMESTAMP, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_TIMESTAMPNS, SOCKOPT_SOCKET },
-	{ SOL_SOCKET, SO_BINDTODEVICE, SOCKOPT_SOCKET },
-	{ SOL_TCP, TCP_NODELAY, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_KEEPIDLE, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_KEEPINTVL, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_KEEPCNT, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_USER_TIMEOUT, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_MAXSEG, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_CONGESTION, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_NOTSENT_LOWAT, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_FASTOPEN_CONNECT, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_SYNCNT, SOCKOPT_TCP },
-	{ SOL_TCP, TCP_WINDOW_CLAMP, SOCKOPT_TCP },
+	{ SOL_IP, IP_TOS, SOCKOPT_IP, 0 },
+	{ SOL_IP, IP_TTL, SOCKOPT_IP, 0 },
+	{ SOL_IP, IP_FREEBIND, SOCKOPT_IP, 0 },
+	{ SOL_IP, IP_TRANSPARENT, SOCKOPT_IP, 0 },
+	{ SOL_IP, IP_BIND_ADDRESS_NO_PORT, SOCKOPT_IP, 0 },
+	{ SOL_IP, IP_PKTINFO, SOCKOPT_IP, SOCK_DGRAM },
+	{ SOL_IP, IP_RECVTOS, SOCKOPT_IP, SOCK_DGRAM },
+	{ SOL_IP, IP_RECVTTL, SOCKOPT_IP, SOCK_DGRAM },
+	{ SOL_IP, IP_MTU_DISCOVER, SOCKOPT_IP, 0 },
+	{ SOL_IP, IP_RECVERR, SOCKOPT_IP, 0 },
+	{ SOL_IP, IP_MULTICAST_TTL, SOCKOPT_IP, SOCK_DGRAM },
+	{ SOL_IP, IP_MULTICAST_LOOP, SOCKOPT_IP, SOCK_DGRAM },
+	{ SOL_IP, IP_MULTICAST_IF, SOCKOPT_IP, SOCK_DGRAM },
+	{ SOL_SOCKET, SO_REUSEADDR, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_REUSEPORT, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_KEEPALIVE, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_SNDBUF, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_RCVBUF, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_RCVTIMEO, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_SNDTIMEO, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_LINGER, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_PRIORITY, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_MARK, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_OOBINLINE, SOCKOPT_SOCKET, SOCK_STREAM },
+	{ SOL_SOCKET, SO_BROADCAST, SOCKOPT_SOCKET, SOCK_DGRAM },
+	{ SOL_SOCKET, SO_RCVLOWAT, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_TIMESTAMP, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_TIMESTAMPNS, SOCKOPT_SOCKET, 0 },
+	{ SOL_SOCKET, SO_BINDTODEVICE, SOCKOPT_SOCKET, 0 },
+	{ SOL_TCP, TCP_NODELAY, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_KEEPIDLE, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_KEEPINTVL, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_KEEPCNT, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_USER_TIMEOUT, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_MAXSEG, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_CONGESTION, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_NOTSENT_LOWAT, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_FASTOPEN_CONNECT, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_SYNCNT, SOCKOPT_TCP, SOCK_STREAM },
+	{ SOL_TCP, TCP_WINDOW_CLAMP, SOCKOPT_TCP, SOCK_STREAM },
 };
 #define NCARRIED (sizeof(carried) / sizeof(carried[0]))
 
@@ -238,19 +239,21 @@ void sockopt_carry_back_ip(int from6, int to4, const struct sockopt_ops *ops)
 	}
 }
 
-void sockopt_carry(int from, int to, unsigned levels, int type,
-		   const struct sockopt_ops *ops)
+unsigned sockopt_carry(int from, int to, unsigned levels, int type,
+		       const struct sockopt_ops *ops)
 {
 	int t = type == SOCK_STREAM ? 0 : 1;
 	bool have_def = defaults(t, type, ops);
+	unsigned set = 0;
 
 	for (size_t i = 0; i < NCARRIED; i++) {
 		const struct optdesc *o = &carried[i];
 		union optval v, d;
 		socklen_t len = sizeof(v), dlen = sizeof(d);
 
-		if (!(levels & o->levelbit) ||
-		    (o->level == SOL_TCP && type != SOCK_STREAM))
+		/* Options a socket of this type has no use for (multicast
+		 * on TCP...) are left: every one read costs a system call. */
+		if (!(levels & o->levelbit) || (o->only && o->only != type))
 			continue;
 		memset(&v, 0, sizeof(v));
 		if (ops->get(from, o->level, o->name, &v, &len) < 0)
@@ -270,10 +273,13 @@ void sockopt_carry(int from, int to, unsigned levels, int type,
 			v.i /= 2; /* the kernel doubles what it is given */
 		if (o->level == SOL_SOCKET && o->name == SO_BINDTODEVICE)
 			len = (socklen_t)strnlen(v.s, sizeof(v.s));
-		ops->set(to, o->level, o->name, &v, len);
+		if (ops->set(to, o->level, o->name, &v, len) == 0 &&
+		    o->level == SOL_SOCKET && o->name == SO_SNDTIMEO)
+			set |= SOCKOPT_SET_SNDTIMEO;
 		if (o->level == SOL_IP)
 			sockopt_mirror_ip(to, o->name, &v, len, ops);
 	}
+	return set;
 }
 
 enum policy_device sockopt_device(int fd, int family,
@@ -312,7 +318,9 @@ int sockopt_bindv6only(void)
 	int r = atomic_load_explicit(&v, memory_order_relaxed);
 
 	if (r < 0) {
-		char c = '0';
+		/* Unknown (no /proc): 1, so that every stand-in is made
+		 * dual-stack explicitly, which is right either way. */
+		char c = '1';
 		int saved = errno;
 		int fd = open("/proc/sys/net/ipv6/bindv6only",
 			      O_RDONLY | O_CLOEXEC);
@@ -320,7 +328,7 @@ int sockopt_bindv6only(void)
 
 		if (fd >= 0 && fdid_get(fd, &id) == 0) {
 			if (read(fd, &c, 1) != 1)
-				c = '0';
+				c = '1';
 			/* only if the program did not take the number meanwhile */
 			fdid_close(fd, &id);
 		}

@@ -26,12 +26,17 @@ enum {
 	SOCKOPT_IP     = 1u << 2,   /* SOL_IP options */
 };
 
+/* sockopt_carry's result: options it set that change how a call on the
+ * new socket waits. */
+#define SOCKOPT_SET_SNDTIMEO (1u << 0)   /* SO_SNDTIMEO (connect, send) */
+
 /* Copy to `to` the options of the given levels that differ on `from`
  * from a fresh socket's defaults: what the program set.  IPv4-level
  * options go first (IP_TOS resets SO_PRIORITY) and IP_TOS, IP_TTL and
- * the IP_RECV* ones are also set at the IPv6 level. */
-void sockopt_carry(int from, int to, unsigned levels, int type,
-		   const struct sockopt_ops *ops);
+ * the IP_RECV* ones are also set at the IPv6 level.  Returns the
+ * SOCKOPT_SET_* bits of what it set. */
+unsigned sockopt_carry(int from, int to, unsigned levels, int type,
+		       const struct sockopt_ops *ops);
 
 /* Set the IPv6 counterpart of an IPv4-level option (IP_TOS, IP_TTL,
  * IP_PKTINFO, IP_RECVTOS, IP_RECVTTL, IP_RECVERR, IP_MTU_DISCOVER) on an
@@ -78,7 +83,8 @@ bool sockopt_ipv4_unrouted(const struct sockopt_ops *ops);
 
 /* net.ipv6.bindv6only: AF_INET6 sockets are IPv6-only by default (a
  * dual-stack stand-in must then clear IPV6_V6ONLY).  Read once; errno
- * kept. */
+ * kept.  1 when it cannot be read (no /proc): clearing it is right
+ * either way. */
 int sockopt_bindv6only(void);
 
 /* The interface socket fd (of the given family) is bound to with

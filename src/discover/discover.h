@@ -1,13 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tnat64-discover: RFC 8781 (PREF64) readers for the services that keep
- * it, shared by main.c. */
+ * it (networkd.c, nm.c), the discovery the tool runs (main.c) and the
+ * status report (status.c). */
 #ifndef TNAT64_DISCOVER_H
 #define TNAT64_DISCOVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pfxcache.h"
+#include "pfxdisc.h"
 #include "prefix.h"
+
+/* What the command line asked for. */
+struct discover_opts {
+	bool nowrite;              /* --no-write */
+	bool pref64;               /* ask networkd and NetworkManager */
+	const char *nd_socket;     /* --networkd-socket */
+	struct disc_params params; /* --resolv-conf, --timeout */
+};
+
+/* Set by --quiet: say() prints nothing. */
+extern int quiet;
+/* One line on standard output (unless quiet). */
+__attribute__((format(printf, 1, 2))) void say(const char *fmt, ...);
+/* "2001:db8:64::/96" (four buffers in turn). */
+const char *ptext(const struct nat64_prefix *p);
+
+/* PREF64 (networkd, then NetworkManager) unless o->pref64 is false, then
+ * RFC 7050 (IPv4 name servers through the configuration's prefixes),
+ * each step said in one line.  *rec: the result at time now (seconds),
+ * positive or negative.  1 with a prefix, 0 without. */
+int discover_find(const struct discover_opts *o, int64_t now,
+		  struct pfx_record *rec);
+/* Write rec to this process's cache (unless --no-write or secure) and
+ * say where.  0, or -1 when not written. */
+int discover_store(const struct discover_opts *o,
+		   const struct disc_env *env, const struct pfx_record *rec,
+		   char *where, size_t wsize);
+
+/* --status [HOST[:PORT]] (status.c): which prefix a destination would
+ * use and where it came from, the IPv4 route, a live connect.  Exit
+ * status: 0 it works, 1 nothing works, 2 usage error. */
+int status_main(const struct discover_opts *o, int argc, char **argv);
 
 #define NETWORKD_VARLINK "/run/systemd/netif/io.systemd.Network"
 #define SVC_MAX_HITS 4

@@ -4,12 +4,22 @@
 #include "fdops.h"
 #include "tnat64.h"
 
+static __attribute__((noinline)) int close_full(int fd)
+{
+	tn_ensure_init();
+	fdtab_clear(fd);
+	return real.close(fd);
+}
+
+/* Forget the record first: once the kernel has closed the descriptor,
+ * another thread may get the same number from socket() and record it.
+ * libc's close sets errno itself, and only on failure. */
 EXPORT int close(int fd)
 {
-	int saved = errno;
-
-	tn_ensure_init();
-	return tn_ret(tn_close(fd), saved);
+	if (__builtin_expect(!(tn_state_get() & TN_READY), 0))
+		return close_full(fd);
+	fdtab_clear(fd);
+	return real.close(fd);
 }
 
 TN_SELF(close)

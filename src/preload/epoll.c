@@ -95,7 +95,9 @@ static int parse_line(const char *p, const char *end, int fd,
 	return 1;
 }
 
-/* Is fd watched by epfd?  Reads /proc/self/fdinfo/EPFD line by line. */
+/* Is fd watched by epfd?  Reads /proc/self/fdinfo/EPFD line by line:
+ * 1 or 0; -1 when it cannot be read (no /proc) while epfd is still an
+ * epoll instance. */
 static int find_in(int epfd, int fd, struct epoll_event *ev)
 {
 	char path[48] = "/proc/self/fdinfo/", buf[4096];
@@ -105,8 +107,19 @@ static int find_in(int epfd, int fd, struct epoll_event *ev)
 
 	fmt_uint(path + strlen(path), (unsigned long long)epfd);
 	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
+	if (f < 0) {
+		struct epoll_event probe = { 0 };
+
+		/* No /proc to read (not mounted): ask the kernel whether fd
+		 * is in epfd at all.  Adding it fails with EEXIST when it is
+		 * (its events and data cannot be known then); when it was
+		 * not, it is removed again at once. */
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &probe) == 0) {
+			epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &probe);
+			return 0;
+		}
+		return errno == EEXIST ? -1 : 0;
+	}
 	if (fdid_get(f, &id) < 0)
 		return 0; /* the program has it already */
 	for (;;) {
@@ -143,7 +156,13 @@ int tn_epoll_save(int fd, struct epoll_saved *sv, int max)
 
 	for (int e = fdtab_next(0, FD_EPOLL); e >= 0 && n < max;
 	     e = fdtab_next(e + 1, FD_EPOLL)) {
-		if (find_in(e, fd, &sv[n].ev)) {
+		int k = find_in(e, fd, &sv[n].ev);
+
+		if (k < 0) {
+			n = -1;
+			break;
+		}
+		if (k) {
 			sv[n].epfd = e;
 			n++;
 		}

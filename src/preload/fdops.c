@@ -39,7 +39,6 @@ int tn_socket(int domain, int type, int proto)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int emu = 0, fd = -1;
-	struct fdrec *rec;
 
 	/* Read the configuration with the first IP socket, not only at the
 	 * first connect that needs it: daemons make their first socket before
@@ -70,40 +69,105 @@ int tn_socket(int domain, int type, int proto)
 		fd = real.socket(domain, type, proto);
 	if (fd < 0)
 		return neg_errno();
-	if ((domain == AF_INET || domain == AF_INET6) &&
-	    (base == SOCK_STREAM || base == SOCK_DGRAM ||
-	     policy_icmp(base, proto)) &&
-	    (rec = fdtab_get(fd, 1)) != NULL) {
-		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
-				      memory_order_relaxed);
-		fdtab_set_icmp(rec, domain == AF_INET && policy_icmp(base, proto)
-				    ? icmptab_new() : 0);
-		rec->domain = (uint8_t)domain;
-		rec->type = (uint8_t)base;
-		rec->proto = proto;
-		rec->opts = emu ? OPT_FRESH : 0;
-		rec->peer_prefix = 0xff;
-		rec->peer_v4 = 0;
-		rec->peer_port = 0;
-		rec->bound_v4 = 0;
-		rec->bound_port = 0;
-		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
-		if (domain == AF_INET && policy_icmp(base, proto))
-			tn_icmp_make_spare(fd, emu ? AF_INET6 : AF_INET, rec);
-		atomic_store_explicit(&rec->kind, !emu ? FD_PLAIN
-				      : policy_icmp(base, proto) ? FD_ICMP6
-				      : FD_EMU, memory_order_release);
-	} else if (emu) {
+	if (!tn_socket_record(fd, domain, type, proto, emu) && emu) {
 		/* No record, no emulation: give the program what it asked. */
 		real.close(fd);
 		fd = real.socket(domain, type, proto);
 		if (fd < 0)
 			return neg_errno();
 		fdtab_clear(fd);
-	} else {
-		fdtab_clear(fd);
 	}
 	return fd;
+}
+
+static inline bool ip_socket(int domain, int base)
+{
+	return (domain == AF_INET || domain == AF_INET6) &&
+	       (base == SOCK_STREAM || base == SOCK_DGRAM);
+}
+
+/* A new socket's record, all but its kind (left FD_UNKNOWN). */
+static inline void rec_fields(struct fdrec *rec, int domain, int base,
+			      int proto, bool emu)
+{
+	atomic_store_explicit(&rec->kind, FD_UNKNOWN, memory_order_relaxed);
+	rec->domain = (uint8_t)domain;
+	rec->type = (uint8_t)base;
+	rec->proto = proto;
+	rec->opts = emu ? OPT_FRESH : 0;
+	rec->peer_prefix = 0xff;
+	rec->peer_v4 = 0;
+	rec->peer_port = 0;
+	rec->bound_v4 = 0;
+	rec->bound_port = 0;
+	atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
+	/* an ICMP socket's state left by a descriptor closed unseen */
+	if (__builtin_expect(atomic_load_explicit(&rec->icmp,
+						  memory_order_relaxed) != 0, 0))
+		fdtab_set_icmp(rec, 0);
+	if (emu)
+		tn_state_set(TN_EMU_SEEN);
+}
+
+static inline void rec_init(struct fdrec *rec, int domain, int base,
+			    int proto, bool emu)
+{
+	rec_fields(rec, domain, base, proto, emu);
+	atomic_store_explicit(&rec->kind, emu ? FD_EMU : FD_PLAIN,
+			      memory_order_release);
+}
+
+/* An ICMP socket's record (policy_icmp): an AF_INET one also gets the
+ * state kept for it (icmptab.h) and its spare; born ICMPv6 (emu), it is
+ * FD_ICMP6. */
+static void icmp_rec_init(int fd, struct fdrec *rec, int domain, int base,
+			  int proto, bool emu)
+{
+	rec_fields(rec, domain, base, proto, emu);
+	if (domain == AF_INET) {
+		fdtab_set_icmp(rec, icmptab_new());
+		tn_icmp_make_spare(fd, emu ? AF_INET6 : AF_INET, rec);
+	}
+	atomic_store_explicit(&rec->kind, emu ? FD_ICMP6 : FD_PLAIN,
+			      memory_order_release);
+}
+
+int tn_socket_plain(int domain, int type, int proto)
+{
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = real.socket(domain, type, proto);
+	struct fdrec *rec;
+
+	if (fd < 0)
+		return fd;
+	/* The usual case inline: its chunk of the table exists. */
+	rec = fdtab_get(fd, 0);
+	if (__builtin_expect(rec && ip_socket(domain, base), 1)) {
+		rec_init(rec, domain, base, proto, false);
+		return fd;
+	}
+	tn_socket_record(fd, domain, type, proto, false);
+	return fd;
+}
+
+bool tn_socket_record(int fd, int domain, int type, int proto, bool emu)
+{
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct fdrec *rec;
+
+	bool icmp = (domain == AF_INET || domain == AF_INET6) &&
+		    policy_icmp(base, proto);
+
+	if ((!ip_socket(domain, base) && !icmp) ||
+	    (rec = fdtab_get(fd, 1)) == NULL) {
+		fdtab_clear(fd);
+		return false;
+	}
+	if (icmp)
+		icmp_rec_init(fd, rec, domain, base, proto, emu);
+	else
+		rec_init(rec, domain, base, proto, emu);
+	return true;
 }
 
 int tn_socketpair(int domain, int type, int proto, int sv[2])
@@ -125,14 +189,6 @@ int tn_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 		return neg_errno();
 	fdtab_clear(r);
 	return r;
-}
-
-int tn_close(int fd)
-{
-	/* Forget first: once the kernel has closed it, another thread may
-	 * get the same number from socket() and record it. */
-	fdtab_clear(fd);
-	return real.close(fd) < 0 ? neg_errno() : 0;
 }
 
 int tn_close_range(unsigned int first, unsigned int last, int flags)

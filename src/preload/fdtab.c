@@ -1,32 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "icmptab.h"
 #include "fdtab.h"
 
-#define CHUNK_BITS 10
-#define CHUNK_SIZE (1u << CHUNK_BITS)
-#define NCHUNKS 1024u                 /* fds up to 1048575 are tracked */
+#define CHUNK_BITS FDTAB_CHUNK_BITS
+#define CHUNK_SIZE FDTAB_CHUNK_SIZE
+#define NCHUNKS FDTAB_NCHUNKS
 
-static _Atomic(struct fdrec *) chunks[NCHUNKS];
+_Atomic(struct fdrec *) fdtab_chunks[NCHUNKS];
+#define chunks fdtab_chunks
 
-struct fdrec *fdtab_get(int fd, int create)
+struct fdrec *fdtab_create(int fd)
 {
-	unsigned int c, i;
+	unsigned int c = (unsigned int)fd >> CHUNK_BITS;
+	unsigned int i = (unsigned int)fd & (CHUNK_SIZE - 1);
 	struct fdrec *chunk, *expected = NULL;
+	int saved;
 
-	if (fd < 0)
-		return NULL;
-	c = (unsigned int)fd >> CHUNK_BITS;
-	i = (unsigned int)fd & (CHUNK_SIZE - 1);
-	if (c >= NCHUNKS)
+	if (fd < 0 || c >= NCHUNKS)
 		return NULL;
 	chunk = atomic_load_explicit(&chunks[c], memory_order_acquire);
-	if (chunk || !create)
-		return chunk ? &chunk[i] : NULL;
+	if (chunk)
+		return &chunk[i];
+	saved = errno; /* callers' callers keep errno on success */
 	chunk = mmap(NULL, CHUNK_SIZE * sizeof(struct fdrec),
 		     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	errno = saved;
 	if (chunk == MAP_FAILED)
 		return NULL;
 	if (!atomic_compare_exchange_strong_explicit(&chunks[c], &expected,
@@ -42,18 +44,7 @@ struct fdrec *fdtab_get(int fd, int create)
 static void drop_icmp(struct fdrec *r)
 {
 	if (atomic_load_explicit(&r->icmp, memory_order_relaxed))
-		icmptab_unref(atomic_exchange_explicit(&r->icmp, 0,
-						       memory_order_acq_rel));
-}
-
-void fdtab_clear(int fd)
-{
-	struct fdrec *r = fdtab_get(fd, 0);
-
-	if (r) {
-		atomic_store_explicit(&r->kind, FD_UNKNOWN, memory_order_release);
-		drop_icmp(r);
-	}
+		fdtab_set_icmp(r, 0);
 }
 
 void fdtab_set_icmp(struct fdrec *r, uint16_t id)

@@ -6,6 +6,7 @@
 #define TNAT64_FDTAB_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum fd_kind {
@@ -36,7 +37,9 @@ enum {
 };
 
 struct fdrec {
-	_Atomic uint32_t kind;   /* enum fd_kind, written last */
+	/* one cache line each: a record is found with a shift, and threads
+	 * working on different descriptors do not share lines */
+	_Alignas(64) _Atomic uint32_t kind; /* enum fd_kind, written last */
 	uint8_t domain, type;    /* as created (type without flags) */
 	uint8_t peer_prefix;     /* prefix index of the peer, 0xff: none */
 	uint8_t opts;            /* OPT_* */
@@ -59,18 +62,54 @@ struct fdrec {
 	_Atomic uint16_t icmp;
 };
 
+#define FDTAB_CHUNK_BITS 10
+#define FDTAB_CHUNK_SIZE (1u << FDTAB_CHUNK_BITS)
+#define FDTAB_NCHUNKS 1024u            /* fds up to 1048575 are tracked */
+
+/* The table itself (fdtab.c); read only through the functions below. */
+extern _Atomic(struct fdrec *) fdtab_chunks[FDTAB_NCHUNKS];
+
+/* Allocating a chunk (fdtab.c). */
+struct fdrec *fdtab_create(int fd);
+
 /* The record of fd, allocating its chunk if create (NULL if fd is out of
- * range or memory is short: callers then pass the call through). */
-struct fdrec *fdtab_get(int fd, int create);
-/* Forget fd (close). */
-void fdtab_clear(int fd);
+ * range or memory is short: callers then pass the call through).
+ * Inline: every socket, connect and close of a program asks. */
+static inline struct fdrec *fdtab_get(int fd, int create)
+{
+	unsigned int c = (unsigned int)fd >> FDTAB_CHUNK_BITS;
+	struct fdrec *chunk;
+
+	if (c >= FDTAB_NCHUNKS) /* negative fds too */
+		return NULL;
+	chunk = atomic_load_explicit(&fdtab_chunks[c], memory_order_acquire);
+	if (__builtin_expect(chunk != NULL, 1))
+		return &chunk[(unsigned int)fd & (FDTAB_CHUNK_SIZE - 1)];
+	return create ? fdtab_create(fd) : NULL;
+}
+
+/* Give record r the icmptab reference id (0: none), releasing the one it
+ * held. */
+void fdtab_set_icmp(struct fdrec *r, uint16_t id);
+
+/* Forget fd (close), and the ICMP socket state its record refers to (a
+ * plain load first: only ICMP sockets ever have one). */
+static inline void fdtab_clear(int fd)
+{
+	struct fdrec *r = fdtab_get(fd, 0);
+
+	if (r) {
+		atomic_store_explicit(&r->kind, FD_UNKNOWN,
+				      memory_order_release);
+		if (__builtin_expect(atomic_load_explicit(&r->icmp,
+					memory_order_relaxed) != 0, 0))
+			fdtab_set_icmp(r, 0);
+	}
+}
 /* Forget [first, last] (close_range, closefrom). */
 void fdtab_clear_range(unsigned int first, unsigned int last);
 /* newfd now refers to the same open file as oldfd (dup*). */
 void fdtab_copy(int oldfd, int newfd);
-/* Give record r the icmptab reference id (0: none), releasing the one it
- * held. */
-void fdtab_set_icmp(struct fdrec *r, uint16_t id);
 /* The first fd >= from whose record is of this kind, or -1. */
 int fdtab_next(int from, uint32_t kind);
 

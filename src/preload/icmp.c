@@ -644,7 +644,11 @@ int tn_icmp_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin)
 	rec->peer_prefix = (uint8_t)pfx;
 	rec->peer_v4 = v4;
 	rec->peer_port = sin->sin_port;
-	tn_synth(pfx, v4, 0, &s6);
+	/* no prefix applies after all (a discovered default that fell
+	 * back): the direct attempt's "network unreachable" */
+	r = tn_synth(pfx, v4, 0, &s6);
+	if (r < 0)
+		return r;
 	r = real.connect(fd, (struct sockaddr *)&s6, sizeof(s6)) < 0
 	    ? neg_errno() : 0;
 	tn_cache_after(pfx, POLICY_CONNECT, r);

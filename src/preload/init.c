@@ -4,20 +4,30 @@
  * getenv calls; a program that never calls a hook pays nothing more (in
  * /etc/ld.so.preload every program loads us).  The real libc functions
  * are resolved by the first hook called, the configuration at the first
- * IP socket or connect that needs it.  No locks anywhere: a hooked call
- * made during initialisation cannot deadlock. */
+ * IP socket or connect that needs it, and with it, when it leaves the
+ * default prefix to discovery, the prefix cache (never the network: that
+ * waits for a translation that needs the prefix, prefixes_synth).  No
+ * locks anywhere: a hooked call made during initialisation cannot
+ * deadlock. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 
 #include "confload.h"
 #include "fdid.h"
 #include "fdops.h"
+#include "prefixes.h"
 #include "sockopt.h"
 #include "tnat64.h"
 
-atomic_bool tn_ready;
-static _Atomic(const struct config *) config_ptr;
-static struct policy_cache cache;
+_Atomic unsigned int tn_state;
+_Atomic(const struct config *) tn_config_ptr;
+#define config_ptr tn_config_ptr
+/* The prefixes: the configuration's by slot, the discovered default
+ * beside it, the decision cache of each slot. */
+static struct prefixes pfx;
 
 static const char *progname(void)
 {
@@ -42,11 +52,11 @@ void tn_init(void)
 {
 	int saved = errno;
 
-	if (atomic_load_explicit(&tn_ready, memory_order_acquire))
+	if (tn_state_get() & TN_READY)
 		return;
 	read_env(); /* a hook called before our constructor ran */
 	real_resolve();
-	atomic_store_explicit(&tn_ready, true, memory_order_release);
+	tn_state_set(TN_READY);
 	errno = saved;
 }
 
@@ -58,7 +68,9 @@ __attribute__((constructor)) static void tn_constructor(void)
 	errno = saved;
 }
 
-const struct config *tn_config_quiet(void)
+/* The configuration, loaded once; with report, its errors reported once
+ * (then TN_CONF_DONE is set and tn_config no longer calls here). */
+static const struct config *config_load(void)
 {
 	const struct config *c = atomic_load_explicit(&config_ptr,
 						      memory_order_acquire);
@@ -88,45 +100,156 @@ const struct config *tn_config_quiet(void)
 	errno = saved;
 	if (!c) /* only if memory is exhausted twice over */
 		c = atomic_load_explicit(&config_ptr, memory_order_acquire);
+	if (c)
+		tn_state_set(TN_CONF);
 	return c;
+}
+
+/* Discovery's system calls: libc's, but the socket calls are the real
+ * ones, never our hooks. */
+static int auto_socket(int d, int t, int p)
+{
+	return real.socket(d, t, p);
+}
+
+static int auto_connect(int fd, const struct sockaddr *sa, socklen_t l)
+{
+	return real.connect(fd, sa, l);
+}
+
+static ssize_t auto_sendto(int fd, const void *b, size_t n, int fl,
+			   const struct sockaddr *sa, socklen_t l)
+{
+	return real.sendto(fd, b, n, fl, sa, l);
+}
+
+static ssize_t auto_recvfrom(int fd, void *b, size_t n, int fl,
+			     struct sockaddr *sa, socklen_t *l)
+{
+	return real.recvfrom(fd, b, n, fl, sa, l);
+}
+
+static int auto_close(int fd)
+{
+	return real.close(fd);
+}
+
+/* The discovered default (c->default_auto): set up and the cache read
+ * once, with the configuration, by the first caller that works with
+ * IPv4. */
+static void auto_setup(const struct config *c)
+{
+	struct disc_ops ops = disc_libc_ops;
+	struct disc_params p = { .v4_rewrite = pfxauto_rewrite_by_config,
+				 .ctx = (void *)c };
+	struct disc_env env = { 0 };
+
+	tn_ensure_init();
+	ops.socket = auto_socket;
+	ops.connect = auto_connect;
+	ops.sendto = auto_sendto;
+	ops.recvfrom = auto_recvfrom;
+	ops.close = auto_close;
+	env.euid = geteuid();
+	env.secure = getauxval(AT_SECURE) != 0;
+	env.xdg = env.secure ? NULL : tnconf_xdg_runtime_dir();
+	pfxauto_init(&pfx.autop, &ops, &env, &p, &c->prefixes[0]);
+	pfxauto_load(&pfx.autop);
+}
+
+/* 0 not set up, 1 being set up (by one thread), 2 ready. */
+static _Atomic int auto_state;
+
+/* Set the discovered default up once; a thread that comes while another
+ * does it waits for it (a few small file reads), at most the discovery
+ * budget: a signal handler interrupting the setup carries on without.
+ * True once it is set up. */
+static bool auto_ensure(const struct config *c)
+{
+	int st = atomic_load_explicit(&auto_state, memory_order_acquire);
+	int saved;
+
+	if (st == 2)
+		return true;
+	saved = errno;
+	if (st == 0 && atomic_compare_exchange_strong_explicit(&auto_state,
+			&st, 1, memory_order_acq_rel, memory_order_acquire)) {
+		auto_setup(c);
+		atomic_store_explicit(&auto_state, 2, memory_order_release);
+	} else {
+		for (int i = 0; i < DISC_BUDGET_MS &&
+		     atomic_load_explicit(&auto_state, memory_order_acquire) != 2;
+		     i++)
+			poll(NULL, 0, 1);
+	}
+	errno = saved;
+	return atomic_load_explicit(&auto_state, memory_order_acquire) == 2;
 }
 
 /* Errors in the file are reported once per process, by the first caller
  * that works with IPv4: a program that only uses IPv6 (or nothing) never
- * hears of them, even with the library in /etc/ld.so.preload. */
+ * hears of them, even with the library in /etc/ld.so.preload.  The
+ * discovered default is set up (its cache read) by the same caller. */
 static atomic_bool reported;
 
-const struct config *tn_config(void)
+const struct config *tn_config_load(bool report)
 {
-	const struct config *c = tn_config_quiet();
+	const struct config *c = config_load();
 
-	if (c && !atomic_load_explicit(&reported, memory_order_relaxed) &&
+	if (!report || !c)
+		return c;
+	if (!atomic_load_explicit(&reported, memory_order_relaxed) &&
 	    !atomic_exchange_explicit(&reported, true, memory_order_relaxed)) {
 		int saved = errno;
 
 		tnconf_report(c);
 		errno = saved;
 	}
+	/* The fast path (tn_config) once the discovered default is set up
+	 * too: until then every caller comes here. */
+	if (!c->default_auto || auto_ensure(c))
+		tn_state_set(TN_CONF_DONE);
 	return c;
+}
+
+int tn_route(uint32_t v4, uint16_t port_be, int *slot)
+{
+	/* The common local destinations do not load the configuration. */
+	if (policy_always_direct(v4)) {
+		*slot = -1;
+		return 0;
+	}
+	return prefixes_route(&pfx, tn_config(), v4, port_be, slot);
+}
+
+int tn_synth(int slot, uint32_t v4, uint16_t port_be,
+	     struct sockaddr_in6 *out)
+{
+	return prefixes_synth(&pfx, tn_config(), slot, v4, port_be, out);
+}
+
+int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
+	     struct sockaddr_in *out)
+{
+	return prefixes_to_v4(&pfx, tn_config(), s6, prefer, out);
 }
 
 enum policy_state tn_cache_get(int slot)
 {
-	return policy_cache_get(&cache, slot);
+	return policy_cache_get(&pfx.cache, slot);
 }
 
-static atomic_bool nat64_used;
 
 void tn_cache_after(int slot, enum policy_call call, long r)
 {
-	if (policy_cache_after(&cache, slot, call, r) == POLICY_NAT64_WORKS &&
-	    !atomic_load_explicit(&nat64_used, memory_order_relaxed))
-		atomic_store_explicit(&nat64_used, true, memory_order_relaxed);
+	if (prefixes_after(&pfx, tn_config(), slot, call, r) ==
+	    POLICY_NAT64_WORKS)
+		tn_state_set(TN_NAT64_USED);
 }
 
 bool tn_nat64_in_use(void)
 {
-	return atomic_load_explicit(&nat64_used, memory_order_relaxed);
+	return (tn_state_get() & TN_NAT64_USED) != 0;
 }
 
 /* Read once, when NAT64 is first used (not at load time). */

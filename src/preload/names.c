@@ -19,10 +19,7 @@
 static bool to_v4(const struct fdrec *rec, const struct sockaddr_in6 *s6,
 		  struct sockaddr_in *out)
 {
-	const struct config *c = tn_config();
-
-	return c && msgconv_addr_to_v4(s6, c->prefixes, c->nprefixes,
-			rec->peer_prefix == 0xff ? -1 : rec->peer_prefix,
+	return tn_to_v4(s6, rec->peer_prefix == 0xff ? -1 : rec->peer_prefix,
 			out) != -2;
 }
 
@@ -136,6 +133,18 @@ int tn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		return sockopt_get_ip6(fd, name, val, len, &tn_sockopt_ops);
 	if (real.getsockopt(fd, level, name, val, len) < 0)
 		return neg_errno();
+	/* The outcome of a non-blocking connect through NAT64 (SO_ERROR
+	 * after poll): the decision cache hears of it as of a blocking one,
+	 * and an unreachable discovered prefix is rediscovered. */
+	if (level == SOL_SOCKET && name == SO_ERROR && rec &&
+	    rec->peer_prefix != 0xff && len && *len >= (socklen_t)sizeof(int) &&
+	    (fdrec_kind(rec) == FD_EMU || fdrec_kind(rec) == FD_V6MAP)) {
+		int e;
+
+		memcpy(&e, val, sizeof(e));
+		if (e > 0 && policy_nat64_unreachable(POLICY_CONNECT, -e))
+			tn_cache_after(rec->peer_prefix, POLICY_CONNECT, -e);
+	}
 	/* The program created an AF_INET socket and must keep seeing one. */
 	if ((kind == FD_EMU || kind == FD_ICMP6) && level == SOL_SOCKET &&
 	    (name == SO_DOMAIN || name == SO_ERROR) && len &&

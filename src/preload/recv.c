@@ -22,7 +22,6 @@
 static int source_out(const struct fdrec *rec, const struct sockaddr_in6 *ss,
 		      socklen_t sl, void *name, socklen_t *namelen)
 {
-	const struct config *c = tn_config();
 	struct sockaddr_in sin;
 
 	if (ss->sin6_family != AF_INET6 || sl < (socklen_t)sizeof(*ss)) {
@@ -32,9 +31,8 @@ static int source_out(const struct fdrec *rec, const struct sockaddr_in6 *ss,
 			*namelen = 0;
 		return 0;
 	}
-	if (msgconv_addr_to_v4(ss, c ? c->prefixes : NULL, c ? c->nprefixes : 0,
-			       rec->peer_prefix == 0xff ? -1 : rec->peer_prefix,
-			       &sin) == -2)
+	if (tn_to_v4(ss, rec->peer_prefix == 0xff ? -1 : rec->peer_prefix,
+		     &sin) == -2)
 		return -1;
 	if (name)
 		sockaddr_copy_out(name, namelen, &sin, sizeof(sin));

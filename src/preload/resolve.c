@@ -69,7 +69,11 @@ void tn_fix_resolver(void)
 		s6 = malloc(sizeof(*s6)); /* glibc frees it (res_nclose) */
 		if (!s6)
 			break;
-		tn_synth(pfx, sin->sin_addr.s_addr, sin->sin_port, s6);
+		if (tn_synth(pfx, sin->sin_addr.s_addr, sin->sin_port,
+			     s6) < 0) {
+			free(s6); /* no prefix applies after all */
+			continue;
+		}
 		st->_u._ext.nsaddrs[i] = s6;
 		/* An empty IPv4 slot makes glibc use the IPv6 address. */
 		sin->sin_family = AF_UNSPEC;

@@ -72,8 +72,13 @@ static ssize_t send_nat64(int fd, struct fdrec *rec, const struct msghdr *msg,
 	bool icmp = fdrec_kind(rec) == FD_ICMP6;
 	ssize_t r;
 
-	/* an ICMPv6 socket's port is its protocol or nothing */
-	tn_synth(pfx, sin->sin_addr.s_addr, icmp ? 0 : sin->sin_port, &s6);
+	/* -ENETUNREACH when no prefix applies after all: the direct
+	 * attempt's answer; an ICMPv6 socket's port is its protocol or
+	 * nothing */
+	r = tn_synth(pfx, sin->sin_addr.s_addr, icmp ? 0 : sin->sin_port,
+		     &s6);
+	if (r < 0)
+		return r;
 	m.msg_name = &s6;
 	m.msg_namelen = sizeof(s6);
 	if (msg->msg_control && msg->msg_controllen &&
@@ -231,10 +236,9 @@ static ssize_t emu_sendmsg(int fd, struct fdrec *rec, const struct msghdr *msg,
 	rec->peer_prefix = (uint8_t)pfx;
 	r = send_nat64(fd, rec, msg, flags, pfx, sin, own_iov);
 sent_nat64:
-	if (r >= 0 && rec->type == SOCK_DGRAM) {
-		tn_synth(pfx, v4, sin->sin_port, &m6);
+	if (r >= 0 && rec->type == SOCK_DGRAM &&
+	    tn_synth(pfx, v4, sin->sin_port, &m6) == 0)
 		dst_put(rec, sin, pfx, &m6);
-	}
 	return r;
 }
 

@@ -33,15 +33,41 @@
 	__typeof(name) tn_self_##name TN_COPY_ATTRS(name) \
 		__attribute__((alias(#name), visibility("hidden")));
 
-/* Set once everything in real is resolved, by the first hook called
- * (tn_ensure_init), not at load time. */
-extern atomic_bool tn_ready;
+/* What this process has done so far, one word that the hooks' fast
+ * paths test with one load (bits only ever get set; init.c):
+ *   TN_READY      everything in real is resolved (by the first hook
+ *                 called, tn_ensure_init, not at load time)
+ *   TN_CONF       the configuration is loaded (tn_config_ptr)
+ *   TN_CONF_DONE  ... and its errors reported (tn_config)
+ *   TN_NAT64_USED NAT64 has worked (tn_nat64_in_use): socket() makes
+ *                 stand-ins from then on
+ *   TN_EMU_SEEN   a stand-in (FD_EMU) or FD_V6MAP record exists or
+ *                 existed: until then no record is one. */
+enum {
+	TN_READY = 1u << 0,
+	TN_CONF = 1u << 1,
+	TN_CONF_DONE = 1u << 2,
+	TN_NAT64_USED = 1u << 3,
+	TN_EMU_SEEN = 1u << 4,
+};
+extern _Atomic unsigned int tn_state;
+
+static inline unsigned int tn_state_get(void)
+{
+	return atomic_load_explicit(&tn_state, memory_order_acquire);
+}
+
+static inline void tn_state_set(unsigned int bits)
+{
+	if ((tn_state_get() & bits) != bits)
+		atomic_fetch_or_explicit(&tn_state, bits, memory_order_acq_rel);
+}
+
 void tn_init(void);
 
 static inline void tn_ensure_init(void)
 {
-	if (__builtin_expect(!atomic_load_explicit(&tn_ready,
-						   memory_order_acquire), 0))
+	if (__builtin_expect(!(tn_state_get() & TN_READY), 0))
 		tn_init();
 }
 
@@ -50,8 +76,58 @@ static inline void tn_ensure_init(void)
  * tn_config reports the file's errors (once per process); tn_config_quiet
  * only loads, for callers that do not work with IPv4 (an AF_INET6 socket
  * being created). */
-const struct config *tn_config(void);
-const struct config *tn_config_quiet(void);
+const struct config *tn_config_load(bool report);
+extern _Atomic(const struct config *) tn_config_ptr;
+
+static inline const struct config *tn_config(void)
+{
+	if (__builtin_expect((tn_state_get() & TN_CONF_DONE) != 0, 1))
+		return atomic_load_explicit(&tn_config_ptr,
+					    memory_order_relaxed);
+	return tn_config_load(true);
+}
+
+static inline const struct config *tn_config_quiet(void)
+{
+	if (__builtin_expect((tn_state_get() & TN_CONF) != 0, 1))
+		return atomic_load_explicit(&tn_config_ptr,
+					    memory_order_relaxed);
+	return tn_config_load(false);
+}
+
+/* connect(fd, addr, len) is libc's own, nothing to look up or record:
+ * an IPv4 destination that is never translated (loopback, link-local,
+ * multicast...: policy_always_direct) while no descriptor of this
+ * process is a stand-in, once initialised.  A few instructions. */
+static inline bool tn_connect_untouched(const struct sockaddr *addr,
+					socklen_t len)
+{
+	const struct sockaddr_in *sin = (const void *)addr;
+
+	return (tn_state_get() & (TN_READY | TN_EMU_SEEN)) == TN_READY &&
+	       addr && len >= (socklen_t)sizeof(*sin) &&
+	       addr->sa_family == AF_INET &&
+	       policy_always_direct(sin->sin_addr.s_addr);
+}
+
+/* socket(domain, type, ...) makes just the socket asked for, with nothing
+ * to load first: once initialised, any domain but IP, an AF_INET6 socket
+ * once the configuration is loaded, an AF_INET stream socket once it is
+ * loaded and reported while NAT64 has not been used yet (tn_socket makes
+ * stand-ins after that; datagram sockets always go there, for the
+ * IPv6-only-host rule). */
+static inline bool tn_socket_as_asked(int domain, int type)
+{
+	unsigned int st = tn_state_get();
+
+	if (domain == AF_INET)
+		return (st & (TN_READY | TN_CONF_DONE | TN_NAT64_USED)) ==
+		       (TN_READY | TN_CONF_DONE) &&
+		       (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM;
+	if (domain == AF_INET6)
+		return (st & (TN_READY | TN_CONF)) == (TN_READY | TN_CONF);
+	return (st & TN_READY) != 0;
+}
 
 /* The decision cache of this process, one state per prefix slot
  * (policy.h). */
@@ -103,13 +179,22 @@ bool tn_ipv6_only_host(void);
 /* 1 if net.ipv6.bindv6only is set (new AF_INET6 sockets are v6-only). */
 int tn_bindv6only(void);
 
-/* policy_route under this process's configuration: 1 when v4:port
- * (network order) goes through the NAT64 prefix in *pfx, 0 when direct
- * (always-direct addresses without loading the configuration). */
+/* policy_route under this process's configuration and discovered
+ * default (prefixes.h): 1 when v4:port (network order) goes through the
+ * NAT64 prefix in slot *pfx, 0 when direct (always-direct addresses
+ * without loading the configuration). */
 int tn_route(uint32_t v4, uint16_t port_be, int *pfx);
-/* The NAT64 socket address of v4:port in prefix slot pfx. */
-void tn_synth(int pfx, uint32_t v4, uint16_t port_be,
-	      struct sockaddr_in6 *out);
+/* The NAT64 socket address of v4:port in prefix slot pfx, for a
+ * translation about to be made (prefixes_synth: the discovered default
+ * is found here, synchronously, at most the discovery budget, also for a
+ * non-blocking socket).  0, or -ENETUNREACH when no prefix applies after
+ * all. */
+int tn_synth(int pfx, uint32_t v4, uint16_t port_be,
+	     struct sockaddr_in6 *out);
+/* The IPv4 form of an address a translated socket reports
+ * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
+int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
+	     struct sockaddr_in *out);
 
 /* The real functions for the shared option code (xlat.c). */
 extern const struct sockopt_ops tn_sockopt_ops;

@@ -19,21 +19,6 @@
 #include "sockopt.h"
 #include "tnat64.h"
 
-int tn_route(uint32_t v4, uint16_t port_be, int *pfx)
-{
-	/* The common local destinations do not load the configuration. */
-	if (policy_always_direct(v4)) {
-		*pfx = -1;
-		return 0;
-	}
-	return policy_route(tn_config(), v4, port_be, pfx);
-}
-
-void tn_synth(int pfx, uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
-{
-	msgconv_v4_to_nat64(policy_prefix(tn_config(), pfx), v4, port_be, out);
-}
-
 /* The shared option code (sockopt.c) calls the real functions, never
  * our hooks. */
 static int ops_socket(int d, int t, int p)
@@ -148,6 +133,13 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	if (icmp && rec)
 		tn_icmp_setup(fd, s2, family, rec);
 	nsaved = tn_epoll_save(fd, saved, EPOLL_SAVED_MAX);
+	if (nsaved < 0) {
+		/* Registrations that cannot be read (no /proc) would be lost
+		 * with the old socket: a program waiting on them would wait
+		 * forever.  Leave its socket as it is. */
+		real.close(s2);
+		return -ENETUNREACH;
+	}
 	/* a raw ICMP socket's old socket becomes its spare: the way back
 	 * needs no privilege the program may have given up */
 	old = icmp && rec && type == SOCK_RAW
@@ -178,6 +170,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		rec->peer_v4 = 0;
 		rec->peer_port = 0;
 		atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
+		if (family == AF_INET6)
+			tn_state_set(TN_EMU_SEEN);
 		atomic_store_explicit(&rec->kind,
 				      family == AF_INET ? FD_PLAIN
 				      : icmp ? FD_ICMP6 : FD_EMU,
@@ -217,7 +211,12 @@ static int connect_nat64(int fd, int pfx, uint32_t v4, uint16_t port)
 	struct sockaddr_in6 s6;
 	int r;
 
-	tn_synth(pfx, v4, port, &s6);
+	/* No prefix applies after all (a discovered default that fell
+	 * back to the well-known prefix, a non-global v4): the direct
+	 * attempt's "network unreachable" stands. */
+	r = tn_synth(pfx, v4, port, &s6);
+	if (r < 0)
+		return r;
 	r = do_connect(fd, &s6, sizeof(s6));
 	tn_cache_after(pfx, POLICY_CONNECT, r);
 	if (r == 0 || r == -EINPROGRESS)
@@ -336,9 +335,11 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		}
 		if (!rec)
 			rec = fdtab_get(fd, 1);
-		/* No IPv6 socket to be had (IPv6 disabled, no memory...): the
-		 * IPv4 attempt and its error are all there is. */
-		if (tn_replace(fd, rec, AF_INET6) < 0)
+		/* No IPv6 socket to be had (IPv6 disabled, no descriptor or
+		 * memory left, its epoll registrations unknown...), or no
+		 * record to translate back what the program sees: the IPv4
+		 * attempt and its error are all there is. */
+		if (!rec || tn_replace(fd, rec, AF_INET6) < 0)
 			return way == POLICY_WAY_DIRECT_FIRST ? -ENETUNREACH
 				: do_connect(fd, addr, len);
 		set_peer(rec, pfx, v4, port);
@@ -366,15 +367,16 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		}
 		if (!rec)
 			rec = fdtab_get(fd, 1);
-		if (rec) {
-			atomic_store_explicit(&rec->kind, FD_UNKNOWN,
-					      memory_order_relaxed);
-			rec->domain = AF_INET6;
-			rec->type = (uint8_t)type;
-			set_peer(rec, pfx, v4, port);
-			atomic_store_explicit(&rec->kind, FD_V6MAP,
-					      memory_order_release);
-		}
+		if (!rec) /* nothing to translate its names back with */
+			return do_connect(fd, addr, len);
+		atomic_store_explicit(&rec->kind, FD_UNKNOWN,
+				      memory_order_relaxed);
+		rec->domain = AF_INET6;
+		rec->type = (uint8_t)type;
+		set_peer(rec, pfx, v4, port);
+		tn_state_set(TN_EMU_SEEN);
+		atomic_store_explicit(&rec->kind, FD_V6MAP,
+				      memory_order_release);
 		return connect_nat64(fd, pfx, v4, port);
 	}
 	return do_connect(fd, addr, len);

@@ -7,10 +7,13 @@
 #include "confload.h"
 #include "log.h"
 #include "msgconv.h"
+#include "prefixes.h"
 #include "sv.h"
 
 static struct config *conf;
-static struct policy_cache cache;
+/* The prefixes of every program we serve: the configuration's by slot,
+ * the discovered default beside it, the decision cache. */
+static struct prefixes pfx;
 
 void sv_conf_load(void)
 {
@@ -23,6 +26,20 @@ void sv_conf_load(void)
 	}
 	conf = loaded.config;
 	tnconf_report(conf);
+	if (conf->default_auto) {
+		/* The cache now, with the configuration; the network only
+		 * when a translation needs the prefix (sv_synth).  We run as
+		 * the supervised user, with its environment. */
+		struct disc_params p = {
+			.v4_rewrite = pfxauto_rewrite_by_config, .ctx = conf,
+		};
+		struct disc_env env;
+
+		disc_env_from_process(&env);
+		pfxauto_init(&pfx.autop, &disc_libc_ops, &env, &p,
+			     &conf->prefixes[0]);
+		pfxauto_load(&pfx.autop);
+	}
 }
 
 const struct config *sv_config(void)
@@ -30,23 +47,32 @@ const struct config *sv_config(void)
 	return conf;
 }
 
-int sv_route(uint32_t v4, uint16_t port_be, int *pfx)
+int sv_route(uint32_t v4, uint16_t port_be, int *pfx_slot)
 {
-	return policy_route(conf, v4, port_be, pfx);
+	return prefixes_route(&pfx, conf, v4, port_be, pfx_slot);
 }
 
-void sv_synth(int pfx, uint32_t v4, uint16_t port_be,
-	      struct sockaddr_in6 *out)
+int sv_synth(struct call *c, int slot, uint32_t v4, uint16_t port_be,
+	     struct sockaddr_in6 *out)
 {
-	msgconv_v4_to_nat64(policy_prefix(conf, pfx), v4, port_be, out);
+	/* A discovery may take a while: let other workers receive. */
+	if (c && prefixes_is_auto(conf, slot) && pfxauto_due(&pfx.autop))
+		sv_pass_turn(c);
+	return prefixes_synth(&pfx, conf, slot, v4, port_be, out);
 }
 
-enum policy_state sv_cache_get(int pfx)
+int sv_to_v4(const struct sockaddr_in6 *s6, int prefer,
+	     struct sockaddr_in *out)
 {
-	return policy_cache_get(&cache, pfx);
+	return prefixes_to_v4(&pfx, conf, s6, prefer, out);
 }
 
-void sv_cache_after(int pfx, enum policy_call call, long r)
+enum policy_state sv_cache_get(int slot)
 {
-	policy_cache_after(&cache, pfx, call, r);
+	return policy_cache_get(&pfx.cache, slot);
+}
+
+void sv_cache_after(int slot, enum policy_call call, long r)
+{
+	prefixes_after(&pfx, conf, slot, call, r);
 }

@@ -2,9 +2,18 @@
 /* The seccomp filter installed in the program: x86_64 only (any other
  * architecture or the x32 ABI kills the process), SECCOMP_RET_USER_NOTIF
  * for the socket calls that can carry or reveal an address, ALLOW for
- * everything else.  Only the number and one argument are examined, so
- * the kernel's per-syscall action cache makes every other call (read,
- * write...) as cheap as without a filter. */
+ * everything else.  Only the number and the register arguments are
+ * examined, so the kernel's per-syscall action cache makes every other
+ * call (read, write...) as cheap as without a filter.
+ *
+ * Signals: a trapped call interrupted by a signal before the supervisor
+ * received it fails with EINTR (or restarts, with SA_RESTART), whatever
+ * the filter's flags.  So no call the kernel never interrupts is trapped
+ * where the registers can tell it needs no translation: socket, bind,
+ * listen, accept, ioctl, close, setsockopt and getsockopt but for the
+ * few below, and connect and sendto only with an address length an IP
+ * socket address can have.  What remains of them is listed and measured
+ * in doc/seccomp.md. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -16,7 +25,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "policy.h"
 #include "sv.h"
 
 #ifndef __x86_64__
@@ -25,8 +33,8 @@
 
 #define X32_SYSCALL_BIT 0x40000000u
 
-enum { L_NOTIFY = 1000, L_KILL, L_ARG4, L_NOSYS, L_SOCKET, L_SETSOCKOPT,
-       L_GETSOCKOPT, L_IOCTL, L_ALLOW };
+enum { L_NOTIFY = 1000, L_KILL, L_CONNECT, L_SENDTO, L_SENDTO_LEN, L_ARG4,
+       L_NOSYS, L_SETSOCKOPT, L_GETSOCKOPT, L_ALLOW };
 
 struct asm_state {
 	struct sock_filter insn[128];
@@ -85,13 +93,65 @@ static int resolve(struct asm_state *a)
 /* Low 32 bits of argument i (an int argument, as the kernel reads it). */
 #define ARG(i) LD(offsetof(struct seccomp_data, args[i]))
 
+/* Always: their addresses are in memory the filter cannot see. */
 static const int trapped[] = {
-	__NR_connect, __NR_sendmsg, __NR_sendmmsg, __NR_recvmsg,
-	__NR_recvmmsg, __NR_getpeername, __NR_getsockname, __NR_bind,
-	__NR_listen,
+	__NR_sendmsg, __NR_sendmmsg, __NR_recvmsg, __NR_recvmmsg,
+	__NR_getpeername, __NR_getsockname,
 };
 
-int sv_filter_install(void)
+/* Address lengths an IPv4 or IPv6 socket address can have: struct
+ * sockaddr_in (16) to struct sockaddr_in6 (28) and unions of them, or
+ * struct sockaddr_storage (128) and larger.  AF_UNIX addresses (up to
+ * 110 bytes: file names of 13 bytes or more) and netlink ones (12) are
+ * left out. */
+#define ADDR_MIN 16u
+#define ADDR_MAX 28u
+#define ADDR_BIG 111u
+
+/* The IPv4-level options our sockets mirror to their IPv6 twins
+ * (sockopt.c), and for ICMP sockets (icmp.c) IP_RECVTTL, which our
+ * ICMPv6 ones keep for the TTL of what they read, and IP_PKTINFO, the
+ * first call naming busybox traceroute's receiving raw socket (made
+ * ICMPv6 there on a host without IPv4 routes: nothing else it does
+ * before it waits is trapped); the others apply to an AF_INET6 socket's
+ * IPv4-mapped traffic as they do to an AF_INET socket's, or to nothing
+ * of ours. */
+static const unsigned int mirrored[] = {
+	IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER, IP_RECVTTL, IP_PKTINFO,
+};
+
+/* The address length in A (socklen_t: the low 32 bits): notify or
+ * allow. */
+static void addr_len(struct asm_state *a)
+{
+	emit(a, JGE(ADDR_BIG), L_NOTIFY, -1);
+	emit(a, JGT(ADDR_MAX), L_ALLOW, -1);
+	emit(a, JGE(ADDR_MIN), L_NOTIFY, L_ALLOW);
+}
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* With SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19) where the
+ * kernel has it: a call we received waits for our answer through
+ * signals (only a fatal one ends it), so a signal can no longer turn a
+ * call being answered into EINTR; the window before we receive it stays.
+ * Calls we hold for long are interrupted by us instead (watchdog.c). */
+static int install(struct sock_fprog *prog, bool *killable)
+{
+	int fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
+
+	*killable = fd >= 0;
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+				  SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	return fd;
+}
+
+int sv_filter_install(bool *killable)
 {
 	struct asm_state a = { .n = 0 };
 	struct sock_fprog prog;
@@ -103,48 +163,47 @@ int sv_filter_install(void)
 	emit(&a, JGE(X32_SYSCALL_BIT), L_KILL, -1);
 	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++)
 		emit(&a, JEQ((unsigned)trapped[i]), L_NOTIFY, -1);
-	/* sendto/recvfrom: only with an address (argument 4). */
-	emit(&a, JEQ(__NR_sendto), L_ARG4, -1);
+	/* connect: by its address length (argument 2). */
+	emit(&a, JEQ(__NR_connect), L_CONNECT, -1);
+	/* sendto: only with an address (argument 4) of such a length
+	 * (argument 5); recvfrom: only with an address. */
+	emit(&a, JEQ(__NR_sendto), L_SENDTO, -1);
 	emit(&a, JEQ(__NR_recvfrom), L_ARG4, -1);
-	/* socket(AF_INET, SOCK_STREAM or SOCK_DGRAM, ...): the stand-in. */
-	emit(&a, JEQ(__NR_socket), L_SOCKET, -1);
-	/* IPv4-level options (a stand-in may have to become AF_INET). */
+	/* IPv4-level options with an IPv6 twin. */
 	emit(&a, JEQ(__NR_setsockopt), L_SETSOCKOPT, -1);
-	/* getsockopt(SOL_SOCKET, SO_DOMAIN) of a stand-in says AF_INET. */
+	/* getsockopt(SOL_SOCKET, SO_DOMAIN) of ours says AF_INET. */
 	emit(&a, JEQ(__NR_getsockopt), L_GETSOCKOPT, -1);
-	/* ioctl requests only AF_INET sockets answer (ifconfig's). */
-	emit(&a, JEQ(__NR_ioctl), L_IOCTL, -1);
 	/* io_uring would bypass the filter: programs fall back without it. */
 	emit(&a, JEQ(__NR_io_uring_setup), L_NOSYS, -1);
 	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
+	label(&a, L_CONNECT);
+	emit(&a, ARG(2), -1, -1);
+	addr_len(&a);
+	label(&a, L_SENDTO);
+	emit(&a, LD(offsetof(struct seccomp_data, args[4])), -1, -1);
+	emit(&a, JEQ(0), -1, L_SENDTO_LEN);
+	emit(&a, LD(offsetof(struct seccomp_data, args[4]) + 4), -1, -1);
+	emit(&a, JEQ(0), L_ALLOW, -1);
+	label(&a, L_SENDTO_LEN);
+	emit(&a, ARG(5), -1, -1);
+	addr_len(&a);
 	label(&a, L_ARG4);
 	emit(&a, LD(offsetof(struct seccomp_data, args[4])), -1, -1);
 	emit(&a, JEQ(0), -1, L_NOTIFY);
 	emit(&a, LD(offsetof(struct seccomp_data, args[4]) + 4), -1, -1);
-	emit(&a, JEQ(0), -1, L_NOTIFY);
-	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
-	label(&a, L_SOCKET);
-	emit(&a, ARG(0), -1, -1);
-	emit(&a, JEQ(AF_INET), -1, L_ALLOW);
-	emit(&a, ARG(1), -1, -1);
-	emit(&a, AND(0xf), -1, -1);     /* without SOCK_NONBLOCK/CLOEXEC */
-	emit(&a, JEQ(SOCK_STREAM), L_NOTIFY, -1);
-	emit(&a, JEQ(SOCK_DGRAM), L_NOTIFY, L_ALLOW);
+	emit(&a, JEQ(0), L_ALLOW, L_NOTIFY);
 	label(&a, L_SETSOCKOPT);
 	emit(&a, ARG(1), -1, -1);
-	emit(&a, JEQ(SOL_IP), L_NOTIFY, L_ALLOW);
+	emit(&a, JEQ(SOL_IP), -1, L_ALLOW);
+	emit(&a, ARG(2), -1, -1);
+	for (size_t i = 0; i < sizeof(mirrored) / sizeof(mirrored[0]); i++)
+		emit(&a, JEQ(mirrored[i]), L_NOTIFY, -1);
+	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
 	label(&a, L_GETSOCKOPT);
 	emit(&a, ARG(1), -1, -1);
 	emit(&a, JEQ(SOL_SOCKET), -1, L_ALLOW);
 	emit(&a, ARG(2), -1, -1);
 	emit(&a, JEQ(SO_DOMAIN), L_NOTIFY, L_ALLOW);
-	label(&a, L_IOCTL);
-	emit(&a, ARG(1), -1, -1);
-	emit(&a, JGE(policy_inet_ioctls[0]), -1, L_ALLOW);
-	emit(&a, JGT(policy_inet_ioctls[policy_n_inet_ioctls - 1]), L_ALLOW,
-	     -1);
-	for (unsigned int i = 0; i < policy_n_inet_ioctls; i++)
-		emit(&a, JEQ(policy_inet_ioctls[i]), L_NOTIFY, -1);
 	label(&a, L_ALLOW);
 	emit(&a, RET(SECCOMP_RET_ALLOW), -1, -1);
 	label(&a, L_NOTIFY);
@@ -160,13 +219,11 @@ int sv_filter_install(void)
 	prog.filter = a.insn;
 	/* Root may install a filter without no_new_privs, so that set-user-ID
 	 * programs keep working when root runs them; anyone else needs it. */
-	fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	fd = install(&prog, killable);
 	if (fd < 0 && errno == EACCES) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return -errno;
-		fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-				  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+		fd = install(&prog, killable);
 	}
 	return fd < 0 ? -errno : fd;
 }

@@ -1,23 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the supervisor does with each trapped call: one file per call or
- * small family (connect.c, send.c, recv.c, socket.c, sockopt.c, names.c,
- * bind.c, ioctl.c) over the core (sock.c, replace.c, targetmsg.c,
- * target.c); see doc/DESIGN.md.
+ * small family (connect.c, send.c, recv.c, sockopt.c, names.c) over the
+ * core (sock.c, replace.c, targetmsg.c, target.c); see doc/DESIGN.md.
  *
  * Rules:
- * - An address in the program's memory is read once, into our own copy,
- *   and the call is then made by us, on our duplicate of the program's
- *   socket (pidfd_getfd), with that copy.  SECCOMP_USER_NOTIF_FLAG_CONTINUE
- *   (the kernel runs the program's call itself, re-reading its memory) is
- *   used only when the decision depends on no memory contents: the socket
- *   is not an IPv4/IPv6 one, it is a stream socket (the kernel ignores the
- *   address of sendto/recvfrom there), or it is a socket we never touched
- *   asked for a name or a received datagram's source.
+ * - An address in the program's memory is read once, into our own copy;
+ *   a call we translate is then made by us, on our duplicate of the
+ *   program's socket (pidfd_getfd), with that copy.
+ *   SECCOMP_USER_NOTIF_FLAG_CONTINUE (the kernel runs the program's call
+ *   itself, re-reading its memory) is the answer whenever the kernel's
+ *   own handling of what we read is the right one: a direct destination,
+ *   another family, a socket that is not ours asked for a name or a
+ *   source, a connect on a socket already connecting.  A program that
+ *   changes that memory meanwhile gets the kernel's handling of its new
+ *   contents, which it could have had without us: nothing is checked on
+ *   its behalf, so nothing can be bypassed.
  * - An AF_INET socket whose destination needs NAT64 is replaced, in the
  *   program's descriptor table, by an AF_INET6 socket of ours
  *   (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD), with the
  *   same type, protocol, status flags, close-on-exec flag, the options the
- *   program changed and its local port.  We remember it by inode number and
+ *   program set and its local port.  We remember it by inode number and
  *   show the program IPv4 addresses for it from then on.
  * - The decision rule is the library's, src/common/policy.h: direct IPv4
  *   first; on "network unreachable", NAT64; once NAT64 worked for a
@@ -49,18 +51,10 @@ int64_t sv_handle(struct call *c)
 		return sv_handle_names(c, true);
 	case SYS_getsockname:
 		return sv_handle_names(c, false);
-	case SYS_bind:
-		return sv_handle_bind(c);
-	case SYS_socket:
-		return sv_handle_socket(c);
-	case SYS_listen:
-		return sv_handle_listen(c);
 	case SYS_setsockopt:
 		return sv_handle_setsockopt(c);
 	case SYS_getsockopt:
 		return sv_handle_getsockopt(c);
-	case SYS_ioctl:
-		return sv_handle_ioctl(c);
 	default:
 		return -ENOSYS;
 	}

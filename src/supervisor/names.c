@@ -25,11 +25,9 @@ socklen_t sv_view_addr(const struct xsock *x,
 		return len;
 	}
 	if (!local || ipv6_is_v4mapped(a)) {
-		const struct config *cf = sv_config();
 		struct sockaddr_in in;
 
-		have = cf && msgconv_addr_to_v4(s6, cf->prefixes, cf->nprefixes,
-						x->pfx, &in) != -2;
+		have = sv_to_v4(s6, x->pfx, &in) != -2;
 		if (have)
 			v4 = in.sin_addr.s_addr;
 	}
@@ -65,7 +63,7 @@ int64_t sv_handle_names(struct call *c, bool peer)
 	int64_t ret;
 	int r;
 
-	if (!sv_open_for(c, &si, sv_translated, &ret))
+	if (!sv_open_ours(c, &si, &ret))
 		return ret;
 	r = peer ? getpeername(si.d, (struct sockaddr *)&ss, &sl)
 		 : getsockname(si.d, (struct sockaddr *)&ss, &sl);

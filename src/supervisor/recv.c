@@ -2,7 +2,7 @@
 /* recvfrom(2), recvmsg(2), recvmmsg(2) on our translated datagram
  * sockets: received into our buffers, copied out within the program's
  * lengths with the source in the form the program expects
- * (sv_view_addr).  Everything else runs as it is. */
+ * (sv_view_addr), in one write.  Everything else runs as it is. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,16 +21,11 @@
  * is. */
 static int64_t recv_front(struct call *c, struct sockinfo *si)
 {
-	int r = sv_sock_open(c, (int)c->args[0], si);
+	int64_t r;
 
-	if (r == SV_NOT_INSPECTABLE)
-		return SV_CONTINUE;
-	if (r < 0)
+	if (!sv_icmp_open_ours(c, si, &r))
 		return r;
-	if (!si->have_x && si->domain == AF_INET && sv_is_icmp(si) &&
-	    sv_ipv6_only())
-		(void)sv_icmp_to_v6(c, si, true);
-	if (!si->have_x || (si->type != SOCK_DGRAM && !sv_is_icmp(si))) {
+	if (si->x.type != SOCK_DGRAM && !sv_is_icmp(si)) {
 		sv_sock_close(si);
 		return SV_CONTINUE;
 	}
@@ -49,7 +44,7 @@ static int wait_readable(struct call *c, int d)
 	bool has_dl = sv_timeo_deadline(d, SO_RCVTIMEO, &dl);
 	int r = sv_poll_wait(c, d, POLLIN, has_dl ? &dl : NULL);
 
-	if (r == 0 && !sv_id_valid(c))
+	if (r == 0 && (sv_cancelled(c) || !sv_id_valid(c)))
 		r = -EINTR;
 	return r;
 }
@@ -71,6 +66,9 @@ static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
 			if (poll(&p, 1, 0) != 1) {
 				sv_pass_turn(c);
 				r = wait_readable(c, d);
+				if (r == -EINTR)
+					return sv_interrupted(c, d,
+							      SO_RCVTIMEO);
 				if (r < 0)
 					return r;
 			}
@@ -104,7 +102,7 @@ struct rx {
 /* The ICMP header room a raw socket's reader gets (the IPv4 header). */
 static size_t rx_hdr(const struct sockinfo *si, int flags)
 {
-	return sv_is_icmp(si) && si->type == SOCK_RAW &&
+	return sv_is_icmp(si) && si->x.type == SOCK_RAW &&
 	       !(flags & MSG_ERRQUEUE) ? 20 : 0;
 }
 
@@ -207,7 +205,7 @@ static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 	}
 	x->flags |= m.msg_flags & ~(icmp && !errq ? MSG_TRUNC : 0);
 	x->ctllen = 0;
-	if (icmp && si->type == SOCK_RAW && !si->x.icmp_recvttl)
+	if (icmp && si->x.type == SOCK_RAW && !si->x.icmp_recvttl)
 		clen = msgconv_cmsg_drop(ctl, clen, SOL_IPV6, IPV6_HOPLIMIT);
 	if (x->ctl) {
 		int trunc = 0;
@@ -222,12 +220,28 @@ static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 	return x->ret;
 }
 
+/* Thread-local buffer for one datagram (and a raw socket's IPv4 header);
+ * larger buffers are allocated. */
+#define RECV_BUF (65536 + 64)
+static _Thread_local unsigned char recv_buf[RECV_BUF];
+
+static void *buf_get(size_t len)
+{
+	return len <= RECV_BUF ? recv_buf : malloc(len);
+}
+
+static void buf_put(void *b)
+{
+	if (b != recv_buf)
+		free(b);
+}
+
 int64_t sv_handle_recvfrom(struct call *c)
 {
 	struct sockinfo si;
-	struct iovec riov;
+	struct iovec l[3], rv[3];
 	struct rx x;
-	size_t len = c->args[2];
+	size_t len = c->args[2], copy;
 	int ulen, flags = (int)c->args[3];
 	int64_t r = recv_front(c, &si);
 	ssize_t n;
@@ -236,13 +250,16 @@ int64_t sv_handle_recvfrom(struct call *c)
 		return r;
 	/* The kernel would check the length pointer only afterwards, but a
 	 * datagram must not be consumed for a call that cannot return it. */
-	if (sv_read(c, c->args[5], &ulen, sizeof(ulen)) < 0) {
+	r = sv_read(c, c->args[5], &ulen, sizeof(ulen));
+	if (r == 0 && ulen < 0)
+		r = -EINVAL;
+	if (r < 0) {
 		sv_sock_close(&si);
-		return -EFAULT;
+		return r == -ENOENT ? r : r == -EINVAL ? r : -EFAULT;
 	}
 	memset(&x, 0, sizeof(x));
 	x.cap = rx_cap(&si, len);
-	x.buf = malloc(x.cap + rx_hdr(&si, flags) + 1);
+	x.buf = buf_get(x.cap + rx_hdr(&si, flags) + 1);
 	if (!x.buf) {
 		sv_sock_close(&si);
 		return -ENOMEM;
@@ -250,25 +267,47 @@ int64_t sv_handle_recvfrom(struct call *c)
 	n = rx_one(c, &si, &x, flags);
 	r = n;
 	if (n >= 0) {
-		size_t copy = x.n < len ? x.n : len;
-
-		riov.iov_base = (void *)(uintptr_t)c->args[1];
-		riov.iov_len = copy;
-		if (copy && sv_writev(c, x.buf, copy, &riov, 1) !=
-		    (ssize_t)copy)
+		/* data, source (cut to the program's length), its length,
+		 * in one write */
+		copy = x.n < len ? x.n : len;
+		l[0] = (struct iovec){ x.buf, copy };
+		rv[0] = (struct iovec){ (void *)(uintptr_t)c->args[1], copy };
+		l[1] = (struct iovec){ &x.view, (size_t)ulen < x.viewlen
+						? (size_t)ulen : x.viewlen };
+		rv[1] = (struct iovec){ (void *)(uintptr_t)c->args[4],
+					l[1].iov_len };
+		ulen = (int)x.viewlen;
+		l[2] = (struct iovec){ &ulen, sizeof(ulen) };
+		rv[2] = (struct iovec){ (void *)(uintptr_t)c->args[5],
+					sizeof(ulen) };
+		if (sv_write_into(c, l, 3, rv, 3) !=
+		    (ssize_t)(copy + l[1].iov_len + sizeof(ulen)))
 			r = -EFAULT;
-		if (r >= 0) {
-			int e = sv_write_sockaddr(c, c->args[4], c->args[5],
-						  &x.view, x.viewlen);
-			if (e < 0)
-				r = e;
-		}
-		if (r >= 0 && !(flags & MSG_TRUNC) && (size_t)r > copy)
+		else if (!(flags & MSG_TRUNC) && (size_t)r > copy)
 			r = (ssize_t)copy;
 	}
-	free(x.buf);
+	buf_put(x.buf);
 	sv_sock_close(&si);
 	return r;
+}
+
+/* Where the first copy bytes of a scatter list riov (n entries) go: the
+ * list cut there, into out (n entries); the number used. */
+static size_t cut_iov(const struct iovec *riov, size_t n, size_t copy,
+		      struct iovec *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && copy; i++) {
+		if (!riov[i].iov_len)
+			continue;
+		out[k] = riov[i];
+		if (out[k].iov_len > copy)
+			out[k].iov_len = copy;
+		copy -= out[k].iov_len;
+		k++;
+	}
+	return k;
 }
 
 /* One recvmsg into the program's struct msghdr at um. */
@@ -276,9 +315,9 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 			int flags)
 {
 	struct msghdr pm;
-	struct iovec *riov = NULL;
+	struct iovec *riov = NULL, *rv = NULL, l[6];
 	struct rx x;
-	size_t total;
+	size_t total, copy, k, want;
 	ssize_t n, r;
 
 	r = sv_read(c, um, &pm, sizeof(pm));
@@ -290,13 +329,14 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 		return r;
 	memset(&x, 0, sizeof(x));
 	x.cap = rx_cap(si, total);
-	x.buf = malloc(x.cap + rx_hdr(si, flags) + 1);
+	x.buf = buf_get(x.cap + rx_hdr(si, flags) + 1);
 	if (pm.msg_control && pm.msg_controllen) {
 		x.ctlcap = pm.msg_controllen < SV_CTL_MAX ? pm.msg_controllen
 							  : SV_CTL_MAX;
 		x.ctl = malloc(x.ctlcap);
 	}
-	if (!x.buf || (pm.msg_control && pm.msg_controllen && !x.ctl)) {
+	rv = calloc(pm.msg_iovlen + 5, sizeof(*rv));
+	if (!x.buf || !rv || (pm.msg_control && pm.msg_controllen && !x.ctl)) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -304,47 +344,50 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 	r = n;
 	if (n < 0)
 		goto out;
-	{
-		size_t copy = x.n < total ? x.n : total;
-
-		if (copy && sv_writev(c, x.buf, copy, riov,
-				      pm.msg_iovlen) != (ssize_t)copy) {
-			r = -EFAULT;
-			goto out;
-		}
-		if (!(flags & MSG_TRUNC) && (size_t)r > copy)
-			r = (ssize_t)copy;
-	}
+	/* Everything the program gets, in one write: the data, the source
+	 * (cut to its length), the control messages, and the lengths and
+	 * flags in its struct msghdr. */
+	copy = x.n < total ? x.n : total;
+	if (!(flags & MSG_TRUNC) && (size_t)r > copy)
+		r = (ssize_t)copy;
+	k = cut_iov(riov, pm.msg_iovlen, copy, rv);
+	l[0] = (struct iovec){ x.buf, copy };
+	want = copy;
 	if (pm.msg_name) {
-		socklen_t put = pm.msg_namelen < x.viewlen ? pm.msg_namelen
-							   : x.viewlen;
-
-		if (put && sv_write(c, (uintptr_t)pm.msg_name, &x.view,
-				    put) < 0) {
-			r = -EFAULT;
-			goto out;
-		}
+		l[1] = (struct iovec){ &x.view, pm.msg_namelen < x.viewlen
+						? pm.msg_namelen : x.viewlen };
+		rv[k++] = (struct iovec){ pm.msg_name, l[1].iov_len };
 		pm.msg_namelen = x.viewlen;
 	} else {
+		l[1] = (struct iovec){ &x.view, 0 };
 		pm.msg_namelen = 0;
 	}
-	if (x.ctl && x.ctllen &&
-	    sv_write(c, (uintptr_t)pm.msg_control, x.ctl, x.ctllen) < 0) {
-		r = -EFAULT;
-		goto out;
-	}
-	pm.msg_controllen = x.ctllen;
+	l[2] = (struct iovec){ x.ctl, x.ctl ? x.ctllen : 0 };
+	if (l[2].iov_len)
+		rv[k++] = (struct iovec){ pm.msg_control, l[2].iov_len };
+	pm.msg_controllen = l[2].iov_len;
 	pm.msg_flags = x.flags;
-	if (sv_write(c, um + offsetof(struct msghdr, msg_namelen),
-		     &pm.msg_namelen, sizeof(pm.msg_namelen)) < 0 ||
-	    sv_write(c, um + offsetof(struct msghdr, msg_controllen),
-		     &pm.msg_controllen, sizeof(pm.msg_controllen)) < 0 ||
-	    sv_write(c, um + offsetof(struct msghdr, msg_flags),
-		     &pm.msg_flags, sizeof(pm.msg_flags)) < 0)
+	l[3] = (struct iovec){ &pm.msg_namelen, sizeof(pm.msg_namelen) };
+	rv[k++] = (struct iovec){ (void *)(uintptr_t)(um + offsetof(
+				  struct msghdr, msg_namelen)),
+				  sizeof(pm.msg_namelen) };
+	l[4] = (struct iovec){ &pm.msg_controllen, sizeof(pm.msg_controllen) };
+	rv[k++] = (struct iovec){ (void *)(uintptr_t)(um + offsetof(
+				  struct msghdr, msg_controllen)),
+				  sizeof(pm.msg_controllen) };
+	l[5] = (struct iovec){ &pm.msg_flags, sizeof(pm.msg_flags) };
+	rv[k++] = (struct iovec){ (void *)(uintptr_t)(um + offsetof(
+				  struct msghdr, msg_flags)),
+				  sizeof(pm.msg_flags) };
+	want += l[1].iov_len + l[2].iov_len + l[3].iov_len + l[4].iov_len +
+		l[5].iov_len;
+	if (sv_write_into(c, l, 6, rv, k) != (ssize_t)want)
 		r = -EFAULT;
 out:
 	free(riov);
-	free(x.buf);
+	free(rv);
+	if (x.buf)
+		buf_put(x.buf);
 	free(x.ctl);
 	return r;
 }

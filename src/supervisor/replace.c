@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A program's socket replaced, in its descriptor table, by one of ours
- * (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD), both ways:
- * an AF_INET socket whose traffic goes to NAT64 becomes AF_INET6, a
- * stand-in becomes the AF_INET socket the program asked for.  Same type,
- * protocol, status flags, close-on-exec flag, options and local port. */
+/* A program's AF_INET socket replaced, in its descriptor table, by an
+ * AF_INET6 socket of ours (SECCOMP_IOCTL_NOTIF_ADDFD with
+ * SECCOMP_ADDFD_FLAG_SETFD), at its first connect or send to a NAT64
+ * destination: same type, protocol, status flags, close-on-exec flag,
+ * options and local port.  Nothing else of the program is touched
+ * before the ADDFD, which the kernel refuses once the call went away (a
+ * signal): then the program still has its own socket, as it was. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -15,54 +17,54 @@
 #include "sockopt.h"
 #include "sv.h"
 
-static void copy_options(int from, int to, int type)
+/* A socket of the program's family set in what it may carry. */
+static unsigned carry_levels(int type)
 {
-	sockopt_carry(from, to, SOCKOPT_SOCKET | SOCKOPT_TCP | SOCKOPT_IP,
-		      type, &sv_sockopt_ops);
+	return SOCKOPT_SOCKET | SOCKOPT_IP |
+	       (type == SOCK_STREAM ? SOCKOPT_TCP : 0);
 }
 
-/* Replace the program's AF_INET socket (si->d) by a new AF_INET6 one.
- * On success si describes the new socket (si->d is ours, installed as
- * the program's si->fd, still O_NONBLOCK for our connect), *flags holds
- * the program's status flags to restore and the old socket is released. */
-int sv_replace_socket(struct call *c, struct sockinfo *si, int *flags)
+int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
+		      int *old, unsigned *carried)
 {
-	struct sockaddr_in bound;
-	socklen_t bl = sizeof(bound);
 	struct stat st;
 	int n, off = 0, on = 1, r;
-	uint16_t port = 0;
-	uint32_t bound_v4 = 0;
+	uint16_t port = si->local.sin_port;
+	uint32_t bound_v4 = si->local.sin_addr.s_addr;
+	bool icmp = policy_icmp(si->type, si->proto);
 
-	*flags = fcntl(si->d, F_GETFL);
-	if (*flags < 0)
-		return -errno;
-	if (getsockname(si->d, (struct sockaddr *)&bound, &bl) == 0 &&
-	    bound.sin_family == AF_INET) {
-		port = bound.sin_port;
-		bound_v4 = bound.sin_addr.s_addr;
-	}
-	/* ICMP: an ICMPv6 socket; a raw socket's "port" is its protocol */
-	if (policy_icmp(si->type, si->proto) && si->type == SOCK_RAW)
+	*old = -1;
+	*carried = 0;
+	/* ICMP: an ICMPv6 socket (no dual stack); a raw socket's "port" is
+	 * its protocol */
+	if (icmp && si->type == SOCK_RAW)
 		port = 0;
-	n = socket(AF_INET6, si->type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	n = socket(AF_INET6, si->type | SOCK_CLOEXEC |
+		   (nonblock || (si->flags & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
 		   policy_proto6(si->type, si->proto));
 	if (n < 0)
 		return -errno;
-	if (!policy_icmp(si->type, si->proto))
+	/* Dual-stack: ::ffff:a.b.c.d destinations stay reachable. */
+	if (!icmp && sockopt_bindv6only())
 		setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-	copy_options(si->d, n, si->type);
+	*carried = sockopt_carry(si->d, n, carry_levels(si->type), si->type,
+				 &sv_sockopt_ops);
+	/* Status flags beyond O_NONBLOCK (O_ASYNC...): rare. */
+	if ((si->flags & ~(O_NONBLOCK | O_ACCMODE)) &&
+	    fcntl(n, F_SETFL, si->flags | (nonblock ? O_NONBLOCK : 0)) < 0)
+		log_msg(LOG_DEBUG, "fd %d: status flags %#x not kept",
+			si->fd, si->flags);
 	if (fstat(n, &st) < 0) {
 		r = -errno;
 		close(n);
 		return r;
 	}
-	r = sv_install(c, n, si->fd);
+	r = sv_install(c, n, si->fd, si->cloexec);
 	if (r < 0) {
 		close(n);
 		return r;
 	}
-	sv_sock_close(si);           /* the old socket goes away with this */
+	*old = si->d;
 	si->d = n;
 	si->domain = AF_INET6;
 	si->ino = (uint64_t)st.st_ino;
@@ -72,6 +74,9 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, int *flags)
 		struct sockaddr_in6 any = { .sin6_family = AF_INET6,
 					    .sin6_port = port };
 
+		/* The old socket holds the port until it goes. */
+		close(*old);
+		*old = -1;
 		if (bind(n, (struct sockaddr *)&any, sizeof(any)) < 0 &&
 		    errno == EADDRINUSE) {
 			/* Someone else still holds the old socket. */
@@ -82,56 +87,29 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, int *flags)
 					si->fd, (unsigned)ntohs(port), errno);
 		}
 	}
+	/* Known before the call on it returns: another thread's
+	 * getpeername may come first. */
 	socktab_put(&si->x);
 	return 0;
 }
 
-/* Turn a stand-in into the AF_INET socket the program asked for (it is
- * about to bind, listen or set IPv4-level options): same type, protocol,
- * status flags, close-on-exec flag and options.  si then describes the
- * new socket. */
-int sv_unstand(struct call *c, struct sockinfo *si)
+/* A first call that failed at once says nothing went out: the program
+ * keeps the socket it made (natively its call fails the same way). */
+static bool failed_at_once(long r)
 {
-	int n, fl, r;
-
-	fl = fcntl(si->d, F_GETFL);
-	if (fl < 0)
-		return -errno;
-	n = socket(AF_INET, si->type | SOCK_CLOEXEC, si->x.proto);
-	if (n < 0)
-		return -errno;
-	copy_options(si->d, n, si->type);
-	if (policy_icmp(si->type, si->x.proto)) {
-		/* IPv4-level options were kept as their IPv6 twins */
-		int on = 1;
-
-		sockopt_carry_back_ip(si->d, n, &sv_sockopt_ops);
-		if (si->x.icmp_recvttl)
-			setsockopt(n, SOL_IP, IP_RECVTTL, &on, sizeof(on));
-	}
-	if (fl & O_NONBLOCK)
-		fcntl(n, F_SETFL, fl);
-	r = sv_install(c, n, si->fd);
-	if (r < 0) {
-		close(n);
-		return r;
-	}
-	log_msg(LOG_DEBUG, "pid %d fd %d: stand-in back to AF_INET",
-		(int)c->tid, si->fd);
-	socktab_del(si->ino);
-	sv_sock_close(si);
-	si->d = n;
-	si->domain = AF_INET;
-	si->have_x = false;
-	return 0;
+	return r < 0 && r != -EINPROGRESS && r != -EAGAIN &&
+	       r != -EWOULDBLOCK && r != -EINTR && r != -EALREADY;
 }
 
-/* The end of a handler that turned a stand-in back into an AF_INET
- * socket (or found nothing to do): the kernel runs the call itself. */
-int64_t sv_unstand_and_continue(struct call *c, struct sockinfo *si)
+void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r)
 {
-	int r = sv_unstand(c, si);
-
-	sv_sock_close(si);
-	return r < 0 ? r : SV_CONTINUE;
+	if (old < 0)
+		return;
+	if (failed_at_once(r) && sv_install(c, old, si->fd, si->cloexec) >= 0) {
+		socktab_del(si->ino);
+		si->have_x = false;
+		log_msg(LOG_DEBUG, "pid %d fd %d: kept as AF_INET (errno %d)",
+			(int)c->tid, si->fd, (int)-r);
+	}
+	close(old);
 }

@@ -14,9 +14,11 @@
 #include <poll.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,6 +43,50 @@ static sem_t turn;
 static int gone_fd = -1;
 
 static int start_worker(void);
+
+/* Notifications received per system call number, and how many we let
+ * the kernel run as they were: logged at TNAT64_DEBUG 3 when the last
+ * supervised task is gone (bench/run.sh counts trapped calls so). */
+#define STAT_NR 512
+static atomic_ulong stat_calls[STAT_NR], stat_continued;
+
+void sv_serve_end(void)
+{
+	static const struct {
+		int nr;
+		const char *name;
+	} names[] = {
+		{ SYS_connect, "connect" }, { SYS_sendto, "sendto" },
+		{ SYS_recvfrom, "recvfrom" }, { SYS_sendmsg, "sendmsg" },
+		{ SYS_recvmsg, "recvmsg" }, { SYS_sendmmsg, "sendmmsg" },
+		{ SYS_recvmmsg, "recvmmsg" },
+		{ SYS_getsockname, "getsockname" },
+		{ SYS_getpeername, "getpeername" },
+		{ SYS_setsockopt, "setsockopt" },
+		{ SYS_getsockopt, "getsockopt" },
+	};
+	char buf[400];
+	size_t n = 0;
+	unsigned long all = 0;
+
+	if (log_level() < LOG_DEBUG)
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		unsigned long v = atomic_load(&stat_calls[names[i].nr]);
+		int k;
+
+		all += v;
+		if (!v)
+			continue;
+		k = snprintf(buf + n, sizeof(buf) - n, " %s=%lu",
+			     names[i].name, v);
+		if (k > 0 && (size_t)k < sizeof(buf) - n)
+			n += (size_t)k;
+	}
+	buf[n] = '\0';
+	log_msg(LOG_DEBUG, "notifications: %lu (continued %lu):%s", all,
+		atomic_load(&stat_continued), buf);
+}
 
 /* SCHED_BATCH: our wake-ups do not preempt the program.  Most of them
  * come while the program's thread is running on after we answered it
@@ -147,8 +193,15 @@ static void *worker(void *arg)
 		c.pidfd = -1;
 		c.thread = pthread_self();
 		atomic_init(&c.cancelled, 0);
+		atomic_init(&c.signalled, 0);
 		atomic_init(&c.receiver, 1);
+		if ((unsigned)c.nr < STAT_NR)
+			atomic_fetch_add_explicit(&stat_calls[c.nr], 1,
+						  memory_order_relaxed);
 		r = sv_handle(&c);
+		if (r == SV_CONTINUE)
+			atomic_fetch_add_explicit(&stat_continued, 1,
+						  memory_order_relaxed);
 		if (r != SV_REPLIED)
 			reply(&c, r);
 		sv_call_done(&c);
@@ -198,12 +251,24 @@ static int start_worker(void)
 	return 0;
 }
 
-void sv_serve_start(int fd, int gone)
+void sv_serve_start(int fd, int gone, bool killable)
 {
 	struct seccomp_notif_sizes sz;
 
 	sv_listener = fd;
 	gone_fd = gone;
+	/* Each worker keeps pidfds and fdinfo files open (target.c): our
+	 * own descriptor limit as high as allowed (the program, started
+	 * already, keeps its own). */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	/* Linux 6.6: switch to the supervisor on the same CPU. */
 #ifndef SV_NO_SYNC
 	if (ioctl(sv_listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
@@ -216,6 +281,6 @@ void sv_serve_start(int fd, int gone)
 		notif_size = sz.seccomp_notif;
 
 	sem_init(&turn, 0, 1);
-	sv_watchdog_start();
+	sv_watchdog_start(killable);
 	start_worker();
 }

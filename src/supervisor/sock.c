@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The core of every handler: the program's socket, duplicated and
- * classified (struct sockinfo), our table entry for it (struct xsock),
- * and the policy's decision for it (src/common/policy.h). */
+/* The core of every handler: the program's socket, identified, then
+ * duplicated and classified only as far as the call needs (struct
+ * sockinfo), our table entry for it (struct xsock), and the policy's
+ * decision for it (src/common/policy.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,51 +35,129 @@ int sv_sockopt_int(int fd, int level, int name)
 	return v;
 }
 
-/* Duplicate the program's fd and find out what it is.  Returns 0,
- * -errno, or SV_NOT_INSPECTABLE when the kernel does not let us look
- * (a process that made itself non-dumpable). */
-int sv_sock_open(struct call *c, int fd, struct sockinfo *si)
+static int not_inspectable(struct call *c)
+{
+	static atomic_int warned;
+
+	if (!atomic_exchange(&warned, 1))
+		log_msg(LOG_WARN, "pid %d: cannot look at its sockets (not "
+			"dumpable?); its calls run untranslated", (int)c->tid);
+	return SV_NOT_INSPECTABLE;
+}
+
+static void lookup(struct sockinfo *si)
+{
+	/* One of ours (an AF_INET6 socket).  A stale entry (its socket
+	 * closed, the inode number reused) shows when a call on it fails:
+	 * sv_forget_stale(). */
+	si->have_x = socktab_get(si->ino, &si->x);
+	if (si->have_x) {
+		si->domain = AF_INET6;
+		si->type = si->x.type;
+		si->proto = si->x.proto;
+	}
+}
+
+int sv_sock_dup(struct call *c, struct sockinfo *si)
+{
+	int d;
+
+	if (si->d >= 0)
+		return 0;
+	d = sv_getfd(c, si->fd);
+	if (d == -EPERM || d == -EACCES)
+		return not_inspectable(c);
+	if (d < 0)
+		return d;
+	si->d = d;
+	return 0;
+}
+
+int sv_sock_ident(struct call *c, int fd, struct sockinfo *si,
+		  bool want_flags)
 {
 	struct stat st;
-	int d;
+	int r;
 
 	memset(si, 0, sizeof(*si));
 	si->fd = fd;
 	si->d = -1;
-	d = sv_getfd(c, fd);
-	if (d == -EPERM || d == -EACCES) {
-		static atomic_int warned;
+	if (want_flags || sv_fdinfo_cached(c, fd)) {
+		struct sv_fdinfo fi;
 
-		if (!atomic_exchange(&warned, 1))
-			log_msg(LOG_WARN, "pid %d: cannot look at its sockets "
-				"(not dumpable?); its calls run untranslated",
-				(int)c->tid);
-		return SV_NOT_INSPECTABLE;
+		r = sv_fdinfo(c, fd, &fi);
+		if (r < 0)
+			return r == SV_NOT_INSPECTABLE ? not_inspectable(c) : r;
+		si->ino = fi.ino;
+		si->flags = fi.flags;
+		si->cloexec = fi.cloexec;
+		si->have_fdinfo = true;
+	} else {
+		r = sv_sock_dup(c, si);
+		if (r < 0)
+			return r;
+		if (fstat(si->d, &st) < 0) {
+			r = -errno;
+			sv_sock_close(si);
+			return r;
+		}
+		if (!S_ISSOCK(st.st_mode)) {
+			sv_sock_close(si);
+			return -ENOTSOCK;
+		}
+		si->ino = (uint64_t)st.st_ino;
 	}
-	if (d < 0)
-		return d;
-	si->d = d;
-	if (fstat(d, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-		sv_sock_close(si);
-		return -ENOTSOCK;
-	}
-	si->ino = (uint64_t)st.st_ino;
-	if (socktab_get(si->ino, &si->x)) {
-		/* One of ours (an AF_INET6 socket): no need to ask.  A stale
-		 * entry (its socket closed, the inode number reused) shows
-		 * when a call on it fails: sv_forget_stale(). */
-		si->domain = AF_INET6;
-		si->type = si->x.type;
-		si->proto = si->x.proto;
-		si->have_x = true;
-		return 0;
-	}
-	si->domain = sv_sockopt_int(d, SOL_SOCKET, SO_DOMAIN);
+	lookup(si);
+	return 0;
+}
+
+/* The facts of si's open duplicate. */
+static int read_facts(struct sockinfo *si)
+{
+	socklen_t l = sizeof(si->local);
+
+	/* The name says the family, and for AF_INET whether and where it
+	 * is bound (sv_way); anything else (AF_UNIX...) ends here. */
+	memset(&si->local, 0, sizeof(si->local));
+	if (getsockname(si->d, (struct sockaddr *)&si->local, &l) < 0)
+		return -errno;
+	si->domain = si->local.sin_family ? si->local.sin_family : -1;
 	if (si->domain != AF_INET && si->domain != AF_INET6)
 		return 0;
-	si->type = sv_sockopt_int(d, SOL_SOCKET, SO_TYPE);
-	si->proto = sv_sockopt_int(d, SOL_SOCKET, SO_PROTOCOL);
+	si->type = sv_sockopt_int(si->d, SOL_SOCKET, SO_TYPE);
+	si->proto = sv_sockopt_int(si->d, SOL_SOCKET, SO_PROTOCOL);
 	return 0;
+}
+
+int sv_sock_facts(struct call *c, struct sockinfo *si)
+{
+	int r;
+
+	if (si->domain)
+		return 0;
+	r = sv_sock_dup(c, si);
+	return r < 0 ? r : read_facts(si);
+}
+
+bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+{
+	int r;
+
+	if (socktab_empty()) {
+		*ret = SV_CONTINUE;
+		return false;
+	}
+	r = sv_sock_ident(c, (int)c->args[0], si, false);
+	if (r == 0 && si->have_x)
+		r = sv_sock_dup(c, si);
+	if (r < 0 || !si->have_x) {
+		sv_sock_close(si);
+		/* Not ours, or not something we may look at: the kernel
+		 * answers (its own EBADF, ENOTSOCK...). */
+		*ret = r == -ENOENT ? r : SV_CONTINUE;
+		return false;
+	}
+	return true;
 }
 
 /* A call on a socket we took for ours failed the way it fails on a
@@ -88,17 +167,16 @@ bool sv_forget_stale(struct sockinfo *si, int err)
 {
 	int domain;
 
-	if (!si->have_x || (err != -EAFNOSUPPORT && err != -EINVAL))
+	if (!si->have_x || si->d < 0 ||
+	    (err != -EAFNOSUPPORT && err != -EINVAL))
 		return false;
 	domain = sv_sockopt_int(si->d, SOL_SOCKET, SO_DOMAIN);
 	if (domain == AF_INET6)
 		return false;
 	socktab_del(si->ino);
 	si->have_x = false;
-	si->domain = domain;
-	si->type = sv_sockopt_int(si->d, SOL_SOCKET, SO_TYPE);
-	si->proto = sv_sockopt_int(si->d, SOL_SOCKET, SO_PROTOCOL);
-	return true;
+	si->domain = 0;
+	return read_facts(si) == 0;
 }
 
 /* Start remembering si's socket as ours (the caller fills in the rest
@@ -124,37 +202,6 @@ bool sv_translatable(const struct sockinfo *si)
 	return policy_translatable(si->type, si->proto);
 }
 
-bool sv_translated(const struct sockinfo *si)
-{
-	return si->have_x;
-}
-
-bool sv_fresh_standin(const struct sockinfo *si)
-{
-	return si->have_x && si->x.standin;
-}
-
-/* Open the socket named by the call's first argument, and keep it only
- * when want() says there is work for us: true with si open, or false
- * with *ret what the handler returns (SV_CONTINUE, the kernel runs the
- * call itself, or -errno). */
-bool sv_open_for(struct call *c, struct sockinfo *si,
-		 bool (*want)(const struct sockinfo *), int64_t *ret)
-{
-	int r = sv_sock_open(c, (int)c->args[0], si);
-
-	if (r == SV_NOT_INSPECTABLE || r < 0) {
-		*ret = r < 0 && r != SV_NOT_INSPECTABLE ? r : SV_CONTINUE;
-		return false;
-	}
-	if (!want(si)) {
-		sv_sock_close(si);
-		*ret = SV_CONTINUE;
-		return false;
-	}
-	return true;
-}
-
 static int ops_close(int fd)
 {
 	return close(fd);
@@ -174,7 +221,7 @@ const struct sockopt_ops sv_sockopt_ops = {
 
 /* The policy's decision (policy_way) for a connect or send (call)
  * through prefix pfx on si's socket.  An AF_INET socket of the program
- * says with getsockname whether it is bound (to one address: never
+ * is bound when its name (sv_sock_facts) says so (to one address: never
  * translated; to any: a send tries direct first, replacing the socket
  * would lose its queue); the interface of SO_BINDTODEVICE is asked only
  * when the decision depends on it. */
@@ -184,15 +231,9 @@ enum policy_way sv_way(struct sockinfo *si, enum policy_call call,
 	struct policy_sock s = { .device = POLICY_DEVICE_ASK };
 
 	if (!si->have_x && si->domain == AF_INET) {
-		struct sockaddr_in sin;
-		socklen_t l = sizeof(sin);
-
 		s.replace = true;
-		if (getsockname(si->d, (struct sockaddr *)&sin, &l) == 0 &&
-		    sin.sin_family == AF_INET) {
-			s.bound_addr = policy_bound_addr(sin.sin_addr.s_addr);
-			s.bound = sin.sin_port != 0;
-		}
+		s.bound_addr = policy_bound_addr(si->local.sin_addr.s_addr);
+		s.bound = si->local.sin_port != 0;
 	}
 	return sockopt_way(si->d, si->domain, call, sv_cache_get(pfx), &s,
 			   &sv_sockopt_ops);
@@ -202,15 +243,15 @@ enum policy_way sv_way(struct sockinfo *si, enum policy_call call,
  * our AF_INET6 sockets: s6, the NAT64 address or ::ffff:a.b.c.d.  true
  * when that is a direct attempt after which NAT64 (prefix *pfx) may
  * follow (policy_direct_failed). */
-bool sv_dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
-		  uint16_t port, struct sockaddr_in6 *s6, int *pfx)
+bool sv_dest_on_x(struct call *c, struct sockinfo *si, enum policy_call call,
+		  uint32_t v4, uint16_t port, struct sockaddr_in6 *s6,
+		  int *pfx)
 {
 	bool nat = sv_route(v4, port, pfx);
 
-	if (nat && sv_way(si, call, *pfx) == POLICY_WAY_NAT64) {
-		sv_synth(*pfx, v4, port, s6);
+	if (nat && sv_way(si, call, *pfx) == POLICY_WAY_NAT64 &&
+	    sv_synth(c, *pfx, v4, port, s6) == 0)
 		return false;
-	}
 	msgconv_mapped(v4, port, s6);
 	return nat;
 }
@@ -218,6 +259,8 @@ bool sv_dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
 void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 		 uint16_t port, const struct sockaddr_in6 *s6, int r)
 {
+	if (log_level() < LOG_INFO)
+		return;
 	if (r < 0 && r != -EINPROGRESS)
 		log_msg(LOG_INFO, "pid %d fd %d: %s %A:%u -> [%B]:%u failed, "
 			"errno %d", (int)c->tid, fd, what, v4,

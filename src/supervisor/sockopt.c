@@ -1,77 +1,66 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* setsockopt(2) at the IPv4 level and getsockopt(2) of SO_DOMAIN on our
- * sockets. */
+/* setsockopt(2) of the IPv4-level options that have an IPv6 twin, and
+ * getsockopt(2) of SO_DOMAIN, on our sockets (the filter traps no
+ * other option: filter.c). */
 #include <errno.h>
 #include <netinet/in.h>
 
 #include "sockopt.h"
 #include "sv.h"
 
-/* Ours, or an ICMP socket that becomes ours now (no IPv4 routes). */
-static bool want_set(const struct sockinfo *si)
-{
-	return sv_translated(si) ||
-	       (si->domain == AF_INET && sv_is_icmp(si) && sv_ipv6_only());
-}
-
-/* Our copy of an IPv4-level option's value: the kernel reads an int, or
- * one byte when optlen < 4 (*v zeroed, *len capped at an int's size). */
-static int read_ipopt(struct call *c, int *v, socklen_t *len)
-{
-	int l = (int)c->args[4];
-
-	*v = 0;
-	if (l < 0)
-		return -EINVAL;
-	if (l > (int)sizeof(*v))
-		l = sizeof(*v);
-	*len = (socklen_t)l;
-	return l ? sv_read(c, c->args[3], v, (size_t)l) : 0;
-}
-
-/* setsockopt(SOL_IP, ...) of one of our sockets: the in-place options
- * are set by us and mirrored; any other IPv4-level option (multicast,
- * IP_PKTINFO...) makes a stand-in the AF_INET socket the program asked
- * for, and the kernel then sets it itself (no decision depends on its
- * value).  ICMP sockets: icmp.c. */
+/* setsockopt(SOL_IP, IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER) of one
+ * of our sockets: set by us from our copy of the value, so that the IPv6
+ * twin (IPV6_TCLASS...) gets exactly what the kernel accepted (or
+ * nothing): the NAT64 traffic is IPv6.  ICMP sockets: icmp.c (on a host
+ * without IPv4 routes this makes one ours). */
 int64_t sv_handle_setsockopt(struct call *c)
 {
 	struct sockinfo si;
-	int level = (int)c->args[1], name = (int)c->args[2], v;
-	socklen_t len;
+	union {
+		int i;
+		unsigned char b[sizeof(int)];
+	} v = { 0 };
+	int name = (int)c->args[2], len = (int)c->args[4];
 	int64_t ret;
-	int r;
+	int r = 0;
 
-	if (!sv_open_for(c, &si, want_set, &ret))
+	/* IP_RECVTTL and IP_PKTINFO are trapped for ICMP sockets (filter.c:
+	 * their control messages are ours to show) */
+	if ((int)c->args[1] != SOL_IP ||
+	    (name != IP_RECVTTL && name != IP_PKTINFO &&
+	     policy_option_needs_inet(SOL_IP, name, false)))
+		return SV_CONTINUE;
+	if (!sv_icmp_open_ours(c, &si, &ret))
 		return ret;
-	if (!si.have_x && sv_icmp_to_v6(c, &si, true) < 0) {
+	if (!sv_is_icmp(&si) && policy_option_needs_inet(SOL_IP, name, false)) {
 		sv_sock_close(&si);
 		return SV_CONTINUE;
 	}
-	if (sv_is_icmp(&si)) {
-		r = read_ipopt(c, &v, &len);
-		ret = r < 0 ? r : sv_icmp_setsockopt(c, &si, name, &v, len);
-		sv_sock_close(&si);
-		return ret;
-	}
-	/* The options a stand-in keeps (policy_option_needs_inet; received
-	 * control messages are not rewritten here, so IP_PKTINFO and the
-	 * like are not among them) are set by us and mirrored. */
-	if (level == SOL_IP && !policy_option_needs_inet(level, name, false)) {
-		/* Set by us from our copy of the value, so that the IPv6
-		 * twin gets exactly what the kernel accepted (or nothing). */
-		r = read_ipopt(c, &v, &len);
-		if (r == 0 && setsockopt(si.d, SOL_IP, name, &v, len) < 0)
-			r = -errno;
+	/* The kernel reads an int, or one byte when optlen < 4. */
+	if (len < 0) {
+		r = -EINVAL;
+	} else {
+		if (len > (int)sizeof(v))
+			len = sizeof(v);
+		if (len)
+			r = sv_read(c, c->args[3], &v, (size_t)len);
 		if (r == 0)
-			sockopt_mirror_ip(si.d, name, &v, len, &sv_sockopt_ops);
-		sv_sock_close(&si);
-		return r;
+			r = sv_confirm(c);
+		if (r == 0 && sv_is_icmp(&si)) {
+			ret = sv_icmp_setsockopt(c, &si, name, &v,
+						 (socklen_t)len);
+			sv_sock_close(&si);
+			return ret;
+		}
+		if (r == 0 && setsockopt(si.d, SOL_IP, name, &v,
+					 (socklen_t)len) < 0)
+			r = -errno;
 	}
-	if (si.x.standin)
-		return sv_unstand_and_continue(c, &si);
+	if (r == 0)
+		sockopt_mirror_ip(si.d, name, &v, (socklen_t)len,
+				  &sv_sockopt_ops);
 	sv_sock_close(&si);
-	return SV_CONTINUE;
+	return r == -EPERM ? SV_CONTINUE : r;
 }
 
 /* getsockopt(SOL_SOCKET, SO_DOMAIN): what the program asked for. */
@@ -81,7 +70,7 @@ int64_t sv_handle_getsockopt(struct call *c)
 	int64_t ret;
 	int r, ulen, v = AF_INET;
 
-	if (!sv_open_for(c, &si, sv_translated, &ret))
+	if (!sv_open_ours(c, &si, &ret))
 		return ret;
 	sv_sock_close(&si);
 	if (si.x.v6map)

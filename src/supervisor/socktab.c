@@ -4,8 +4,9 @@
  * uses for it.  We keep no reference to the socket (the program's close
  * must really close it), so entries of closed sockets are swept from time
  * to time: a NETLINK_SOCK_DIAG dump of our network namespace's IPv6 TCP
- * and UDP sockets lists the inodes still open, and for stand-ins not used
- * yet (in no table of the kernel's) the descriptors of the processes. */
+ * and UDP sockets lists the inodes still open, and for the others (a TCP
+ * socket whose connect failed is in no table of the kernel's) the
+ * descriptors of the processes. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@ struct slot {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct slot *tab;
 static size_t cap, used, live;   /* used counts deleted slots too */
+/* live, for socktab_empty without the lock */
+static atomic_size_t live_now;
 static size_t sweep_at = SWEEP_MIN;
 
 static size_t hash(uint64_t ino)
@@ -243,20 +246,16 @@ static void sweep(void)
 		if (tab[i].state != 1)
 			continue;
 		if (!inoset_has(&s, tab[i].x.ino)) {
-			/* A stand-in not used yet is in no table of the
-			 * kernel's (an unbound TCP socket), nor is an ICMPv6
-			 * socket in the TCP and UDP ones: look for it in the
-			 * processes' descriptors. */
-			if (tab[i].x.standin ||
-			    policy_icmp(tab[i].x.type, tab[i].x.proto)) {
-				if (!fds_read) {
-					proc_sockets(&fds);
-					inoset_sort(&fds);
-					fds_read = true;
-				}
-				if (inoset_has(&fds, tab[i].x.ino))
-					continue;
+			/* Closed, or in no table of the kernel's (a TCP
+			 * socket whose connect failed, unbound again): look
+			 * for it in the processes' descriptors. */
+			if (!fds_read) {
+				proc_sockets(&fds);
+				inoset_sort(&fds);
+				fds_read = true;
 			}
+			if (inoset_has(&fds, tab[i].x.ino))
+				continue;
 			tab[i].state = 2;
 			live--;
 			dropped++;
@@ -268,6 +267,7 @@ static void sweep(void)
 		"kept", (unsigned long)dropped, (unsigned long)live);
 	grow(live > 32 ? live : 32);
 	sweep_at = live * 2 > SWEEP_MIN ? live * 2 : SWEEP_MIN;
+	atomic_store(&live_now, live);
 }
 
 bool socktab_get(uint64_t ino, struct xsock *out)
@@ -309,6 +309,7 @@ void socktab_put(const struct xsock *x)
 			tab[i].x = *x;
 			tab[i].state = 1;
 			live++;
+			atomic_store(&live_now, live);
 			break;
 		}
 	}
@@ -324,8 +325,14 @@ void socktab_del(uint64_t ino)
 	if (s) {
 		s->state = 2;
 		live--;
+		atomic_store(&live_now, live);
 	}
 	pthread_mutex_unlock(&lock);
+}
+
+bool socktab_empty(void)
+{
+	return atomic_load_explicit(&live_now, memory_order_relaxed) == 0;
 }
 
 size_t socktab_count(void)

@@ -45,6 +45,7 @@ static const char *filter_error(int e)
 struct hello {
 	int err;     /* errno of the failure, 0 */
 	int fd;      /* listener fd number in B */
+	bool killable;  /* sv_filter_install's */
 };
 
 static void write_all(int fd, const void *buf, size_t len)
@@ -79,9 +80,9 @@ static int read_all(int fd, void *buf, size_t len)
 
 static void run_program(char **argv, int to_a, int from_a)
 {
-	struct hello h = { 0, -1 };
+	struct hello h = { 0, -1, false };
 	char go;
-	int fd = sv_filter_install();
+	int fd = sv_filter_install(&h.killable);
 
 	if (fd < 0) {
 		h.err = -fd;
@@ -198,7 +199,7 @@ void sv_run_supervisor(char **argv, int wfd)
 	}
 
 	gone = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	sv_serve_start(listener, gone);
+	sv_serve_start(listener, gone, h.killable);
 	msg_to_w(wfd, 'P', (long)b, NULL);
 	write_all(from_a[1], "g", 1);
 	close(from_a[1]);
@@ -239,5 +240,6 @@ void sv_run_supervisor(char **argv, int wfd)
 			poll(NULL, 0, 10);
 		}
 	}
+	sv_serve_end();
 	_exit(0);
 }

@@ -16,13 +16,14 @@
  *   serve.c watchdog.c          notifications: workers, blocking calls
  *   target.c targetmsg.c        the target's descriptors and memory
  *   socktab.c sock.c replace.c  our sockets: table, classification,
- *                               replacement both ways
+ *                               replacement by an AF_INET6 socket
  *   handle.c                    dispatch, one handler file per call or
  *   connect.c send.c recv.c     small family
- *   socket.c sockopt.c names.c
- *   bind.c ioctl.c
+ *   sockopt.c names.c
  *   icmp.c                      ICMP sockets (ping, traceroute)
- * The translation policy itself is src/common/policy.h, the library's. */
+ * The translation policy itself is src/common/policy.h, the library's.
+ * What is trapped, and why no call the kernel never interrupts is:
+ * filter.c, doc/seccomp.md. */
 #ifndef TNAT64_SV_H
 #define TNAT64_SV_H
 
@@ -54,12 +55,22 @@
  * logging from TNAT64_DEBUG / TNAT64_DEBUG_FILE.  Never fails. */
 void sv_conf_load(void);
 const struct config *sv_config(void);
-/* policy_route under our configuration: 1 when v4:port (network order)
- * goes through the NAT64 prefix in slot *pfx, 0 when direct. */
+/* policy_route under our configuration and discovered default
+ * (prefixes.h): 1 when v4:port (network order) goes through the NAT64
+ * prefix in slot *pfx, 0 when direct. */
 int sv_route(uint32_t v4, uint16_t port_be, int *pfx);
-/* The NAT64 socket address of v4:port in prefix slot pfx. */
-void sv_synth(int pfx, uint32_t v4, uint16_t port_be,
-	      struct sockaddr_in6 *out);
+struct call;
+/* The NAT64 socket address of v4:port in prefix slot pfx, for a
+ * translation about to be made by the worker of call c (may be NULL):
+ * prefixes_synth, which finds a discovered default (bounded; the worker
+ * passes its receive turn first).  0, or -ENETUNREACH when no prefix
+ * applies after all. */
+int sv_synth(struct call *c, int pfx, uint32_t v4, uint16_t port_be,
+	     struct sockaddr_in6 *out);
+/* The IPv4 form of an address seen on a translated socket
+ * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
+int sv_to_v4(const struct sockaddr_in6 *s6, int prefer,
+	     struct sockaddr_in *out);
 /* The decision cache (policy.h), one state per prefix slot, shared by
  * every program we serve. */
 enum policy_state sv_cache_get(int pfx);
@@ -69,8 +80,9 @@ void sv_cache_after(int pfx, enum policy_call call, long r);
 
 /* ---------------------------------------------------------- filter.c */
 /* Install the filter in the calling process; returns the listener fd or
- * -errno. */
-int sv_filter_install(void);
+ * -errno, *killable: received calls wait through non-fatal signals
+ * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV). */
+int sv_filter_install(bool *killable);
 
 /* ---------------------------------------------------------- elf.c */
 /* --want: 0 = static or Go ELF binary, 1 = not, 2 = error. */
@@ -103,8 +115,13 @@ struct call {
 	uint64_t args[6];
 	int pidfd;              /* -1 until sv_pidfd() */
 	bool pidfd_cached;      /* pidfd belongs to the worker's cache */
+	bool live;              /* proof since our last read that the
+				   thread still waits for us (target.c) */
+	bool write_ok;          /* ID_VALID checked since our last read */
 	pthread_t thread;       /* the worker handling it */
-	atomic_int cancelled;   /* the notification went away */
+	atomic_int cancelled;   /* the notification went away, or (killable
+				   waits) a signal came for its thread */
+	atomic_int signalled;   /* that signal: answer as the kernel would */
 	atomic_int receiver;    /* its worker still holds the receive turn */
 	struct call *next;      /* blocking-region list */
 };
@@ -114,8 +131,13 @@ extern int sv_listener;
 #define SV_MAX_WORKERS 4096
 
 /* Start serving notifications on listener (worker threads); once no
- * supervised task is left, 1 is written to the eventfd gone. */
-void sv_serve_start(int listener, int gone);
+ * supervised task is left, 1 is written to the eventfd gone.  killable:
+ * the filter was installed with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+ * (then we interrupt the calls we hold when a signal comes). */
+void sv_serve_start(int listener, int gone, bool killable);
+/* Before A exits: at TNAT64_DEBUG 3, log how many notifications came,
+ * per call. */
+void sv_serve_end(void);
 /* Before anything that may block for long: let another worker receive
  * the next notifications. */
 void sv_pass_turn(struct call *c);
@@ -130,6 +152,13 @@ void sv_block_begin(struct call *c);
 void sv_block_end(struct call *c);
 /* Turn short waits (RECEIVER_MS) keep; longer ones pass it. */
 #define SV_RECEIVER_MS 1
+/* A blocking call of ours on the program's socket d, for the program's
+ * call, returned -EINTR (the watchdog interrupted it): what the
+ * program's call returns, as the kernel's own interrupted socket call:
+ * -ERESTARTSYS when a signal waits for the thread and d has no timeout
+ * of that kind (opt: SO_RCVTIMEO or SO_SNDTIMEO), so that it restarts
+ * with SA_RESTART; else -EINTR. */
+int sv_interrupted(struct call *c, int d, int opt);
 static inline bool sv_cancelled(struct call *c)
 {
 	return atomic_load(&c->cancelled) != 0;
@@ -137,32 +166,53 @@ static inline bool sv_cancelled(struct call *c)
 /* A worker thread starts / stops using its blocking-region slot. */
 void sv_watch_join(void);
 void sv_watch_leave(void);
-/* The interrupt signal's handler and the watchdog thread. */
-void sv_watchdog_start(void);
+/* The interrupt signal's handler and the watchdog thread (killable: see
+ * sv_serve_start). */
+void sv_watchdog_start(bool killable);
 
 /* ---------------------------------------------------------- target.c */
 /* The notification is still pending (SECCOMP_IOCTL_NOTIF_ID_VALID). */
 bool sv_id_valid(const struct call *c);
+/* Before acting on what was read from the program: 0 once a proof newer
+ * than the last read says its thread still waits for us (ID_VALID unless
+ * a pidfd_getfd or ADDFD gave one), -ENOENT when it went away. */
+int sv_confirm(struct call *c);
 /* Target access: all return >= 0 or -errno (-ENOENT: the notification
  * went away). */
 int sv_getfd(struct call *c, int fd);
-/* May we duplicate the program's descriptors (not non-dumpable)? */
-bool sv_inspectable(struct call *c);
+/* The program's descriptor as /proc/TID/fdinfo shows it (one pread of a
+ * file the worker keeps open): 0, -EBADF, SV_NOT_INSPECTABLE or -errno. */
+struct sv_fdinfo {
+	uint64_t ino;       /* socket inode number */
+	int flags;          /* file status flags (O_NONBLOCK...) */
+	bool cloexec;       /* the descriptor's close-on-exec flag */
+};
+int sv_fdinfo(struct call *c, int fd, struct sv_fdinfo *out);
+/* sv_fdinfo would cost no open (the worker has the file). */
+bool sv_fdinfo_cached(const struct call *c, int fd);
+/* The program's memory.  Reads: -EPERM when the process may not be
+ * looked at (non-dumpable), -EFAULT, -ENOENT.  Writes check ID_VALID
+ * first (once after a read). */
 int sv_read(struct call *c, uint64_t addr, void *buf, size_t len);
 int sv_write(struct call *c, uint64_t addr, const void *buf, size_t len);
 /* Remote iovec lists (the program's addresses). */
 ssize_t sv_readv(struct call *c, void *buf, size_t len,
 		 const struct iovec *riov, size_t n);
+/* process_vm_readv itself (one system call for several pieces): bytes
+ * read, or -errno as sv_read. */
+ssize_t sv_read_into(struct call *c, const struct iovec *liov, size_t ln,
+		    const struct iovec *riov, size_t rn);
 ssize_t sv_writev(struct call *c, const void *buf, size_t len,
 		  const struct iovec *riov, size_t n);
-/* Install our srcfd as the program's fd (dup2 semantics). */
-int sv_install(struct call *c, int srcfd, int fd);
-/* Install our srcfd in the program as the trapped call's result (its
- * new descriptor number): SV_REPLIED, the number to reply, or -errno. */
-int64_t sv_install_result(struct call *c, int srcfd, bool cloexec);
+ssize_t sv_write_into(struct call *c, const struct iovec *liov, size_t ln,
+		      const struct iovec *riov, size_t rn);
+/* Install our srcfd as the program's fd (dup2 semantics, the given
+ * close-on-exec flag): fd or -errno (-ENOENT: the call went away, and
+ * nothing was installed). */
+int sv_install(struct call *c, int srcfd, int fd, bool cloexec);
 /* After the reply: release what the call held. */
 void sv_call_done(struct call *c);
-/* A worker thread ends: close its cached pidfds. */
+/* A worker thread ends: close its cached pidfds and fdinfo files. */
 void sv_target_thread_done(void);
 
 /* ---------------------------------------------------------- targetmsg.c */
@@ -212,43 +262,53 @@ struct xsock {
 	uint32_t bound_v4;     /* address the program bound (AF_INET view) */
 	bool connected;
 	bool v6map;            /* program socket is AF_INET6: show ::ffff:x */
-	bool standin;          /* made by socket(AF_INET), not used yet */
 	bool icmp_recvttl;     /* raw ICMP: the program asked IP_RECVTTL */
 };
 bool socktab_get(uint64_t ino, struct xsock *out);
 void socktab_put(const struct xsock *x);
 void socktab_del(uint64_t ino);
 size_t socktab_count(void);
+/* No socket is ours (one atomic load): a call that concerns only our
+ * sockets goes on as it is. */
+bool socktab_empty(void);
 
 /* ---------------------------------------------------------- sock.c */
-/* The program's socket a call names, as a handler sees it. */
+/* The program's socket a call names, as a handler sees it.  Filled in
+ * steps, each costing system calls only when the handler needs it. */
 struct sockinfo {
 	int fd;                /* the program's descriptor number */
-	int d;                 /* our duplicate of its socket */
+	int d;                 /* our duplicate of its socket, -1 = none */
 	uint64_t ino;
-	int domain, type, proto;
 	bool have_x;           /* one of ours: x is its table entry */
 	struct xsock x;
+	bool have_fdinfo;      /* flags and cloexec known */
+	int flags;             /* its file status flags (O_NONBLOCK...) */
+	bool cloexec;          /* its close-on-exec flag */
+	int domain, type, proto;  /* 0 until sv_sock_facts */
+	struct sockaddr_in local; /* an AF_INET socket's name (facts) */
 };
 
-/* sv_sock_open: the kernel does not let us look (a process that made
- * itself non-dumpable): the call runs untranslated. */
+/* The kernel does not let us look (a process that made itself
+ * non-dumpable): the call runs untranslated. */
 #define SV_NOT_INSPECTABLE (-100000)
-/* Duplicate the program's fd and find out what it is: 0, -errno or
- * SV_NOT_INSPECTABLE. */
-int sv_sock_open(struct call *c, int fd, struct sockinfo *si);
+/* Who the program's fd is: inode and table entry, by its fdinfo when the
+ * worker has that file open or want_flags asks for the flags too, else
+ * by a duplicate (si->d) and fstat.  0, -errno or SV_NOT_INSPECTABLE. */
+int sv_sock_ident(struct call *c, int fd, struct sockinfo *si,
+		  bool want_flags);
+/* Our duplicate of it (si->d): 0, -errno or SV_NOT_INSPECTABLE. */
+int sv_sock_dup(struct call *c, struct sockinfo *si);
+/* Its domain, type and protocol, and an AF_INET socket's own name
+ * (duplicating it first): 0 or -errno. */
+int sv_sock_facts(struct call *c, struct sockinfo *si);
 void sv_sock_close(struct sockinfo *si);
-/* Open the socket named by the call's first argument, and keep it only
- * when want() says there is work for us: true with si open, or false
- * with *ret what the handler returns (SV_CONTINUE or -errno). */
-bool sv_open_for(struct call *c, struct sockinfo *si,
-		 bool (*want)(const struct sockinfo *), int64_t *ret);
-/* want() functions: an IPv4/IPv6 socket; one of ours; a stand-in not
- * used yet. */
+/* The front of a call that concerns only our sockets: true with si one
+ * of ours, duplicated; false with *ret what the handler returns
+ * (SV_CONTINUE, or -errno). */
+bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
+/* An IPv4/IPv6 socket (facts known). */
 bool sv_is_inet(const struct sockinfo *si);
-bool sv_translated(const struct sockinfo *si);
-bool sv_fresh_standin(const struct sockinfo *si);
-/* TCP/UDP and the like (policy_translatable). */
+/* TCP/UDP and the like (policy_translatable; facts known). */
 bool sv_translatable(const struct sockinfo *si);
 /* A call on a socket we took for ours failed with err the way it fails
  * on a socket of another family: if the entry is stale, forget it and
@@ -262,13 +322,14 @@ int sv_sockopt_int(int fd, int level, int name);
 /* Socket options with plain system calls (src/common/sockopt.c). */
 extern const struct sockopt_ops sv_sockopt_ops;
 /* The policy's way (policy_way) for a connect or send through prefix
- * pfx on si's socket. */
+ * pfx on si's socket (facts known). */
 enum policy_way sv_way(struct sockinfo *si, enum policy_call call, int pfx);
 /* Where a connect or send to v4:port goes first on one of our AF_INET6
  * sockets (s6); true when NAT64 (prefix *pfx) may follow a failed direct
  * attempt. */
-bool sv_dest_on_x(struct sockinfo *si, enum policy_call call, uint32_t v4,
-		  uint16_t port, struct sockaddr_in6 *s6, int *pfx);
+bool sv_dest_on_x(struct call *c, struct sockinfo *si, enum policy_call call,
+		  uint32_t v4, uint16_t port, struct sockaddr_in6 *s6,
+		  int *pfx);
 /* One log line for a translated call (r: 0 or -errno). */
 void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 		 uint16_t port, const struct sockaddr_in6 *s6, int r);
@@ -286,35 +347,52 @@ int sv_poll_wait(struct call *c, int d, short events,
 void sv_maybe_pass_turn(struct call *c, int d, int flags, short events);
 
 /* ---------------------------------------------------------- replace.c */
-/* Replace the program's AF_INET socket by a new AF_INET6 one of ours: on
- * success si describes it (O_NONBLOCK for our connect; *flags holds the
- * program's status flags to restore) and it is in the table. */
-int sv_replace_socket(struct call *c, struct sockinfo *si, int *flags);
-/* Turn a stand-in into the AF_INET socket the program asked for; si then
- * describes the new socket. */
-int sv_unstand(struct call *c, struct sockinfo *si);
-/* sv_unstand, then let the kernel run the call (SV_CONTINUE or -errno). */
-int64_t sv_unstand_and_continue(struct call *c, struct sockinfo *si);
+/* Replace the program's AF_INET socket si (facts and fdinfo known) by a
+ * new AF_INET6 socket of ours, installed under the same number: same
+ * type, protocol, options, status flags (but O_NONBLOCK when nonblock,
+ * for a connect of ours), close-on-exec flag and local port, and in the
+ * table.  si then describes it; *old keeps our duplicate of the old
+ * socket (or -1: it had to go to free its port) for sv_replace_end.
+ * *carried: the SOCKOPT_C_* options that were set.  0 or -errno (the
+ * program's socket unchanged). */
+int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
+		      int *old, unsigned *carried);
+/* After the first call on the new socket returned r: when that failed at
+ * once (NAT64 unreachable...), the program gets its old socket back
+ * where it can; the old one is released. */
+void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r);
 
 /* ---------------------------------------------------------- icmp.c */
-/* An ICMP socket (raw or "ping"; policy_icmp) of the program's, or ours
- * for one. */
+/* An ICMP socket (raw or "ping"; policy_icmp) of the program's (facts
+ * known), or ours for one. */
 bool sv_is_icmp(const struct sockinfo *si);
 /* IPv4 has no route here and a NAT64 prefix is configured (probed once):
  * ICMP sockets become ICMPv6 at the first trapped call naming them
  * (policy_icmp_born_v6). */
 bool sv_ipv6_only(void);
-/* Replace the program's AF_INET ICMP socket by an ICMPv6 one of ours
- * (sv_replace_socket; status flags restored, ICMP6_FILTER from its
- * ICMP_FILTER, the hop limit asked, later socket filters refused);
- * standin: not used yet.  0 or -errno (-EPERM: IP_HDRINCL, never). */
-int sv_icmp_to_v6(struct call *c, struct sockinfo *si, bool standin);
+/* Replace the program's AF_INET ICMP socket si (facts and fdinfo known)
+ * by an ICMPv6 one of ours (sv_replace_socket; ICMP6_FILTER from its
+ * ICMP_FILTER, IP_RECVTTL noted, the hop limit asked, later socket
+ * filters refused), for a first call that goes through prefix pfx (-1:
+ * none yet).  0 or -errno (-EPERM: IP_HDRINCL, never); *old as
+ * sv_replace_socket's, for sv_replace_end. */
+int sv_icmp_to_v6(struct call *c, struct sockinfo *si, int pfx, int *old);
+/* sv_open_ours; on a host without IPv4 routes (sv_ipv6_only) an
+ * AF_INET ICMP socket of the program's also, made ours (ICMPv6) first
+ * (a raw socket that only receives, busybox traceroute's, has no send to
+ * be made ours at), or for a raw socket's setsockopt, noted to be made
+ * ours at the thread's next send to NAT64 (sv_icmp_pending) and left to
+ * the kernel now. */
+bool sv_icmp_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
+/* Before c's send to a NAT64 destination: the raw ICMP sockets noted
+ * for its thread become ICMPv6 (one atomic load when none is). */
+void sv_icmp_pending(struct call *c);
 /* The program's ICMPv4 echo in our copy lm as ICMPv6 (in place); false
  * when it is no echo (no ICMPv6 form). */
 bool sv_icmp_4to6(struct sv_lmsg *lm);
 /* setsockopt(SOL_IP, name) of our ICMPv6 socket (val: the int or byte
- * read): its twin, or with none SV_CONTINUE (a raw stand-in not used
- * yet becomes the AF_INET socket first). */
+ * read): its IPv6 twin, or with none the kernel's answer
+ * (SV_CONTINUE). */
 int64_t sv_icmp_setsockopt(struct call *c, struct sockinfo *si, int name,
 			   const void *val, socklen_t len);
 
@@ -329,13 +407,9 @@ int64_t sv_handle_sendmmsg(struct call *c);
 int64_t sv_handle_recvfrom(struct call *c);         /* recv.c */
 int64_t sv_handle_recvmsg(struct call *c);
 int64_t sv_handle_recvmmsg(struct call *c);
-int64_t sv_handle_socket(struct call *c);           /* socket.c */
 int64_t sv_handle_setsockopt(struct call *c);       /* sockopt.c */
 int64_t sv_handle_getsockopt(struct call *c);
 int64_t sv_handle_names(struct call *c, bool peer); /* names.c */
-int64_t sv_handle_bind(struct call *c);             /* bind.c */
-int64_t sv_handle_listen(struct call *c);
-int64_t sv_handle_ioctl(struct call *c);            /* ioctl.c */
 /* names.c: the address a program with an AF_INET socket (or an AF_INET6
  * one with a NAT64 peer) sees for an IPv6 address ss of socket x (local:
  * our own address, not a peer's). */

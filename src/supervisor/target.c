@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Access to the target (seccomp_unotify(2): the program whose call a
  * notification stands for): its thread's pidfd, its descriptors
- * (pidfd_getfd), its memory (process_vm_readv/writev, checked with
- * SECCOMP_IOCTL_NOTIF_ID_VALID so that we read the right process), and
- * descriptors of ours installed in it (SECCOMP_IOCTL_NOTIF_ADDFD). */
+ * (pidfd_getfd, /proc/TID/fdinfo), its memory (process_vm_readv/writev),
+ * and descriptors of ours installed in it (SECCOMP_IOCTL_NOTIF_ADDFD).
+ *
+ * The right process: a thread id names the program's thread only while
+ * that thread lives.  Whatever we read of the program is used only after
+ * a proof, newer than the read, that the thread still waits for us: a
+ * SECCOMP_IOCTL_NOTIF_ID_VALID check, or a pidfd_getfd through the
+ * thread's own pidfd (it fails once the thread is gone), or an ADDFD
+ * (refused once the notification is gone).  Before writing into its
+ * memory we check ID_VALID (sv_writev).  Every step costs a system call,
+ * so a handler reads what it needs first, then proves, then acts. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +35,16 @@ bool sv_id_valid(const struct call *c)
 	uint64_t id = c->id;
 
 	return ioctl(sv_listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+int sv_confirm(struct call *c)
+{
+	if (c->live)
+		return 0;
+	if (!sv_id_valid(c))
+		return -ENOENT;
+	c->live = c->write_ok = true;
+	return 0;
 }
 
 static int tgid_of(pid_t tid)
@@ -163,79 +180,158 @@ int sv_getfd(struct call *c, int fd)
 			return p;
 		r = (int)syscall(SYS_pidfd_getfd, p, fd, 0);
 	}
-	return r < 0 ? -errno : r;
+	if (r < 0)
+		return -errno;
+	/* Through the thread's own pidfd: it lives, so what we read of it
+	 * before came from the right process. */
+	if (c->pidfd_cached)
+		c->live = true;
+	return r;
 }
 
-/* With CAP_SYS_PTRACE (a supervisor run by root) every process we serve
- * can be inspected, dumpable or not, unless Yama forbids all attaching
- * (ptrace_scope 3). */
-static bool may_inspect_all(void)
+/* ---------------------------------------------------------- fdinfo */
+
+/* Open /proc/TID/fdinfo/FD files of this worker, read again with pread
+ * for every use: the kernel looks the descriptor up at each read, so one
+ * system call tells the inode, status flags and close-on-exec flag of
+ * whatever the program holds under that number now.  A file stays bound
+ * to the thread it was opened for: once that thread is gone its reads
+ * fail (ENOENT, ESRCH), even if another thread gets the same id. */
+#define FDINFO_CACHE 32
+struct fdinfo_entry {
+	pid_t tid;
+	int fd;          /* the program's descriptor number */
+	int file;        /* ours, > 0 when used */
+};
+static _Thread_local struct fdinfo_entry fdinfo_cache[FDINFO_CACHE];
+static _Thread_local unsigned fdinfo_next;
+
+static struct fdinfo_entry *fdinfo_find(pid_t tid, int fd)
 {
-	static atomic_int v = -1;
-	int x = atomic_load(&v);
+	for (unsigned i = 0; i < FDINFO_CACHE; i++)
+		if (fdinfo_cache[i].file > 0 && fdinfo_cache[i].tid == tid &&
+		    fdinfo_cache[i].fd == fd)
+			return &fdinfo_cache[i];
+	return NULL;
+}
 
-	if (x < 0) {
-		struct __user_cap_header_struct h = {
-			.version = _LINUX_CAPABILITY_VERSION_3,
-		};
-		struct __user_cap_data_struct d[2];
-		char b[8] = "";
-		int fd;
+bool sv_fdinfo_cached(const struct call *c, int fd)
+{
+	return fdinfo_find(c->tid, fd) != NULL;
+}
 
-		memset(d, 0, sizeof(d));
-		x = syscall(SYS_capget, &h, d) == 0 &&
-		    (d[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective &
-		     CAP_TO_MASK(CAP_SYS_PTRACE));
-		fd = open("/proc/sys/kernel/yama/ptrace_scope",
-			  O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			if (read(fd, b, sizeof(b) - 1) > 0 && b[0] == '3')
-				x = 0;
-			close(fd);
+static void fdinfo_drop(struct fdinfo_entry *e)
+{
+	close(e->file);
+	memset(e, 0, sizeof(*e));
+}
+
+/* "flags:\t0NNN" (octal, O_CLOEXEC included) and "ino:\tNNN". */
+static int fdinfo_parse(char *buf, struct sv_fdinfo *out)
+{
+	char *f = strstr(buf, "flags:"), *i = strstr(buf, "\nino:"), *end;
+	unsigned long long ino;
+	long fl;
+
+	if (!f || !i)
+		return -EIO;
+	errno = 0;
+	fl = strtol(f + 6, &end, 8);
+	if (errno || end == f + 6)
+		return -EIO;
+	ino = strtoull(i + 5, &end, 10);
+	if (errno || end == i + 5)
+		return -EIO;
+	out->flags = (int)fl & ~O_CLOEXEC;
+	out->cloexec = (fl & O_CLOEXEC) != 0;
+	out->ino = ino;
+	return 0;
+}
+
+int sv_fdinfo(struct call *c, int fd, struct sv_fdinfo *out)
+{
+	struct fdinfo_entry *e = fdinfo_find(c->tid, fd);
+	char buf[256];
+	ssize_t n;
+	int tries;
+
+	if (fd < 0)
+		return -EBADF;
+	for (tries = 0; tries < 2; tries++) {
+		if (!e) {
+			char path[64];
+			int f;
+
+			snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d",
+				 (int)c->tid, fd);
+			f = open(path, O_RDONLY | O_CLOEXEC);
+			if (f < 0) {
+				if (errno == EACCES || errno == EPERM)
+					return SV_NOT_INSPECTABLE;
+				/* No such descriptor, or the thread is gone
+				 * (then the notification is too). */
+				return errno == ENOENT ? -EBADF : -errno;
+			}
+			e = &fdinfo_cache[fdinfo_next++ % FDINFO_CACHE];
+			if (e->file > 0)
+				close(e->file);
+			e->tid = c->tid;
+			e->fd = fd;
+			e->file = f;
 		}
-		atomic_store(&v, x);
+		n = pread(e->file, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			return fdinfo_parse(buf, out);
+		}
+		/* The descriptor was closed (ENOENT), or the entry's thread
+		 * is gone (another one has its id now): open it again. */
+		fdinfo_drop(e);
+		e = NULL;
 	}
-	return x;
+	return -EBADF;
 }
 
-bool sv_inspectable(struct call *c)
-{
-	int p, r;
+/* ---------------------------------------------------------- memory */
 
-	if (may_inspect_all())
-		return true;
-	p = sv_pidfd(c);
-	if (p < 0)
-		return false;
-	/* Access is checked before the descriptor number: EBADF = allowed. */
-	r = (int)syscall(SYS_pidfd_getfd, p, -1, 0);
-	if (r >= 0) {
-		close(r);
-		return true;
-	}
-	if (errno == ESRCH && c->pidfd_cached) {
-		pidfd_forget(c->tid);
-		c->pidfd = -1;
-		c->pidfd_cached = false;
-		return sv_inspectable(c);
-	}
-	return errno != EPERM && errno != EACCES;
+ssize_t sv_read_into(struct call *c, const struct iovec *liov, size_t ln,
+		    const struct iovec *riov, size_t rn)
+{
+	ssize_t r;
+
+	c->live = c->write_ok = false;
+	r = process_vm_readv(c->tid, liov, ln, riov, rn, 0);
+	if (r >= 0)
+		return r;
+	if (errno == ESRCH)
+		return -ENOENT;
+	/* A process that made itself non-dumpable: we may not look. */
+	return errno == EPERM || errno == EACCES ? -EPERM : -EFAULT;
 }
 
 ssize_t sv_readv(struct call *c, void *buf, size_t len,
 		 const struct iovec *riov, size_t n)
 {
 	struct iovec l = { buf, len };
+
+	return len ? sv_read_into(c, &l, 1, riov, n) : 0;
+}
+
+ssize_t sv_write_into(struct call *c, const struct iovec *liov, size_t ln,
+		      const struct iovec *riov, size_t rn)
+{
 	ssize_t r;
 
-	if (len == 0)
-		return 0;
-	r = process_vm_readv(c->tid, &l, 1, riov, n, 0);
+	/* The first write since our last read: the thread must still be
+	 * ours right now. */
+	if (!c->write_ok) {
+		if (!sv_id_valid(c))
+			return -ENOENT;
+		c->live = c->write_ok = true;
+	}
+	r = process_vm_writev(c->tid, liov, ln, riov, rn, 0);
 	if (r < 0)
 		return errno == ESRCH ? -ENOENT : -EFAULT;
-	/* Read from the right process: it still waits for our answer. */
-	if (!sv_id_valid(c))
-		return -ENOENT;
 	return r;
 }
 
@@ -243,16 +339,8 @@ ssize_t sv_writev(struct call *c, const void *buf, size_t len,
 		  const struct iovec *riov, size_t n)
 {
 	struct iovec l = { (void *)buf, len };
-	ssize_t r;
 
-	if (len == 0)
-		return 0;
-	if (!sv_id_valid(c))
-		return -ENOENT;
-	r = process_vm_writev(c->tid, &l, 1, riov, n, 0);
-	if (r < 0)
-		return errno == ESRCH ? -ENOENT : -EFAULT;
-	return r;
+	return len ? sv_write_into(c, &l, 1, riov, n) : 0;
 }
 
 int sv_read(struct call *c, uint64_t addr, void *buf, size_t len)
@@ -275,31 +363,9 @@ int sv_write(struct call *c, uint64_t addr, const void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EFAULT;
 }
 
-/* Close-on-exec of the program's fd, from /proc/TID/fdinfo/FD. */
-static int remote_cloexec(pid_t tid, int fd)
-{
-	char path[64], buf[256];
-	int f, v = 0;
-	ssize_t n;
+/* ---------------------------------------------------------- ADDFD */
 
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return 0;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n > 0) {
-		char *p;
-
-		buf[n] = '\0';
-		p = strstr(buf, "flags:");
-		if (p)
-			v = (strtol(p + 6, NULL, 8) & O_CLOEXEC) != 0;
-	}
-	return v;
-}
-
-int sv_install(struct call *c, int srcfd, int fd)
+int sv_install(struct call *c, int srcfd, int fd, bool cloexec)
 {
 	struct seccomp_notif_addfd a;
 	int r;
@@ -309,34 +375,13 @@ int sv_install(struct call *c, int srcfd, int fd)
 	a.flags = SECCOMP_ADDFD_FLAG_SETFD;
 	a.srcfd = (uint32_t)srcfd;
 	a.newfd = (uint32_t)fd;
-	a.newfd_flags = remote_cloexec(c->tid, fd) ? O_CLOEXEC : 0;
-	r = ioctl(sv_listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
-	return r < 0 ? -errno : r;
-}
-
-static atomic_int addfd_send_ok = 1;
-
-int64_t sv_install_result(struct call *c, int srcfd, bool cloexec)
-{
-	struct seccomp_notif_addfd a;
-	int r;
-
-	memset(&a, 0, sizeof(a));
-	a.id = c->id;
-	a.srcfd = (uint32_t)srcfd;
 	a.newfd_flags = cloexec ? O_CLOEXEC : 0;
-	if (atomic_load(&addfd_send_ok)) {
-		a.flags = SECCOMP_ADDFD_FLAG_SEND;
-		r = ioctl(sv_listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
-		if (r >= 0)
-			return SV_REPLIED;
-		if (errno != EINVAL)
-			return -errno;
-		atomic_store(&addfd_send_ok, 0);   /* before Linux 5.14 */
-	}
-	a.flags = 0;
 	r = ioctl(sv_listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
-	return r < 0 ? -errno : r;
+	if (r < 0)
+		return -errno;
+	/* The program's thread took it: it still waits for us. */
+	c->live = true;
+	return r;
 }
 
 void sv_target_thread_done(void)
@@ -344,4 +389,7 @@ void sv_target_thread_done(void)
 	for (unsigned i = 0; i < PIDFD_CACHE; i++)
 		if (pidfd_cache[i].fd > 0)
 			close(pidfd_cache[i].fd);
+	for (unsigned i = 0; i < FDINFO_CACHE; i++)
+		if (fdinfo_cache[i].file > 0)
+			close(fdinfo_cache[i].file);
 }

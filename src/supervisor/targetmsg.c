@@ -25,27 +25,32 @@ int sv_read_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulen,
 	return r == -ENOENT ? -ENOENT : (r < 0 ? -EFAULT : 0);
 }
 
-/* getsockname-style output: at most *ulen bytes of sa, then *ulen = len. */
+/* getsockname-style output: at most *ulen bytes of sa, then *ulen = len,
+ * in one write. */
 int sv_write_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulenp,
 		      const void *sa, socklen_t len)
 {
-	int ulen, r;
+	struct iovec l[2], r[2];
+	size_t put;
+	int ulen, e;
 
 	if (!ulenp)
 		return -EFAULT;
-	r = sv_read(c, ulenp, &ulen, sizeof(ulen));
-	if (r < 0)
-		return r == -ENOENT ? r : -EFAULT;
+	e = sv_read(c, ulenp, &ulen, sizeof(ulen));
+	if (e < 0)
+		return e == -ENOENT ? e : -EFAULT;
 	if (ulen < 0)
 		return -EINVAL;
-	if (ulen > 0 && len > 0) {
-		r = sv_write(c, uaddr, sa, (size_t)ulen < len ? (size_t)ulen
-							     : len);
-		if (r < 0)
-			return r;
-	}
+	put = (size_t)ulen < len ? (size_t)ulen : len;
+	l[0] = (struct iovec){ (void *)sa, put };
+	r[0] = (struct iovec){ (void *)(uintptr_t)uaddr, put };
 	ulen = (int)len;
-	return sv_write(c, ulenp, &ulen, sizeof(ulen));
+	l[1] = (struct iovec){ &ulen, sizeof(ulen) };
+	r[1] = (struct iovec){ (void *)(uintptr_t)ulenp, sizeof(ulen) };
+	e = (int)sv_write_into(c, l, 2, r, 2);
+	if (e < 0)
+		return e;
+	return (size_t)e == put + sizeof(ulen) ? 0 : -EFAULT;
 }
 
 /* Copy the iovec list at riov_addr (n entries) into one buffer. */

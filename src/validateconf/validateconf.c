@@ -9,6 +9,7 @@
  * error, 3 HOST cannot be resolved (with a configuration without errors). */
 #include "config.h"
 #include "addr.h"
+#include "confload.h"
 #include "prefix.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #ifndef TNAT64_CONF_FILE_DEFAULT
@@ -56,46 +58,28 @@ static void usage(FILE *f)
 }
 
 /* Whole file into a malloc'ed buffer; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len)
+/* The file as the library reads it (confload.c): never waits on a FIFO
+ * or a terminal.  NULL with errno set, or with *what naming a file that
+ * is not one ("a FIFO"...) and errno 0. */
+static char *read_file(const char *path, size_t *len, size_t *maplen,
+		       const char **what)
 {
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	char *text;
+	mode_t mode = 0;
+	long n = tnconf_read_text(path, &text, maplen, &mode);
 
-	if (!f)
+	*what = NULL;
+	if (n == TNCONF_NOT_REGULAR) {
+		*what = tnconf_file_type(mode);
+		errno = 0;
 		return NULL;
-	for (;;) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, ncap);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-
-		n += r;
-		if (r == 0) {
-			if (ferror(f)) {
-				int e = errno ? errno : EIO;
-
-				free(buf);
-				fclose(f);
-				errno = e;
-				return NULL;
-			}
-			break;
-		}
 	}
-	fclose(f);
-	*len = n;
-	return buf;
+	if (n < 0) {
+		errno = (int)-n;
+		return NULL;
+	}
+	*len = (size_t)n;
+	return text ? text : (char *)"";
 }
 
 static const char *ip4(uint32_t v4)
@@ -189,10 +173,15 @@ static void show_config(const struct config *c)
 	printf("\n");
 
 	printf("=== Default NAT64 prefix ===\n");
-	if (c->has_default)
-		show_prefix(c, 0);
+	if (c->default_auto && c->prefix_line[0] > 0)
+		printf("  auto (line %d): ", c->prefix_line[0]);
+	else if (c->default_auto)
+		printf("  auto (no default nat64_prefix line): ");
+	if (c->default_auto)
+		printf("found at run time, RFC 8781 PREF64\n"
+		       "  or RFC 7050 DNS64, else 64:ff9b::/96; 'tnat64 status' shows it\n");
 	else
-		printf("  none: destinations outside every path are reached directly\n");
+		show_prefix(c, 0);
 	printf("\n");
 
 	for (size_t i = c->has_default ? 1 : 0; i < c->nprefixes; i++) {
@@ -200,7 +189,7 @@ static void show_config(const struct config *c)
 		show_prefix(c, i);
 		printf("  Reaches (checked in file order, first match wins):\n");
 		for (size_t j = 0; j < c->nsubnets; j++)
-			if (c->subnets[j].prefix == (int)i)
+			if (config_subnet_prefix(c, j) == (int)i)
 				show_net(&c->subnets[j], true);
 		printf("\n");
 	}
@@ -222,7 +211,8 @@ static void show_errors(const struct config *c, const char *name)
 
 static bool has_wkp(const struct config *c)
 {
-	for (size_t i = 0; i < c->nprefixes; i++)
+	/* an auto default's 64:ff9b::/96 is only its fallback */
+	for (size_t i = c->default_auto ? 1 : 0; i < c->nprefixes; i++)
 		if (nat64_prefix_is_wkp(&c->prefixes[i]))
 			return true;
 	return false;
@@ -316,6 +306,13 @@ static int test_host(const struct config *c, const char *host,
 			       "  64:ff9b::/96 must not be used for it (RFC 6052 section 3.1)\n",
 			       ip4(v4));
 		break;
+	case LOOKUP_AUTO:
+		printf("via the default NAT64 prefix, found at run time (auto)\n"
+		       "  'tnat64 status %s' shows which one%s\n", ip4(v4),
+		       ipv4_is_global(v4) ? "" :
+		       "; if none is found, direct IPv4 (64:ff9b::/96 is never\n"
+		       "  used for non-global addresses, RFC 6052 section 3.1)");
+		break;
 	case LOOKUP_NAT64: {
 		char ptext[64], a6[46];
 		uint8_t out[16];
@@ -350,7 +347,8 @@ int main(int argc, char **argv)
 	char *target = NULL, *host = NULL;
 	unsigned long port = 0;
 	char *text = NULL;
-	size_t len = 0;
+	const char *what = NULL;
+	size_t len = 0, maplen = 0;
 	void *arena;
 	size_t asize;
 	struct config *c;
@@ -405,14 +403,19 @@ int main(int argc, char **argv)
 
 	if (!file) {
 		file = TNAT64_CONF_FILE_DEFAULT;
-		text = read_file(file, &len);
-		if (!text && errno == ENOENT) {
+		text = read_file(file, &len, &maplen, &what);
+		if (!text && !what && errno == ENOENT) {
 			printf("%s does not exist: tnat64 uses its built-in configuration.\n\n",
 			       file);
 			builtin = true;
 		}
 	} else {
-		text = read_file(file, &len);
+		text = read_file(file, &len, &maplen, &what);
+	}
+	if (!text && what) {
+		fprintf(stderr, "%s: cannot read %s: it is %s, not a file\n",
+			progname, file, what);
+		return EXIT_CONF;
 	}
 	if (!text && !builtin) {
 		fprintf(stderr, "%s: cannot read %s: %s\n", progname, file,
@@ -424,7 +427,6 @@ int main(int argc, char **argv)
 	arena = asize == SIZE_MAX ? NULL : malloc(asize);
 	if (!arena) {
 		fprintf(stderr, "%s: %s: out of memory\n", progname, file);
-		free(text);
 		return 1;
 	}
 	c = builtin ? config_builtin(arena, asize)
@@ -457,6 +459,7 @@ int main(int argc, char **argv)
 	}
 
 	free(arena);
-	free(text);
+	if (maplen)
+		munmap(text, maplen);
 	return rc;
 }

@@ -594,6 +594,11 @@ EOF
 #                            cache /run/tnat64 lives in $TB_TMP/run/tnat64;
 #                            the host's files are never touched).
 #   tb_dns_wait              wait until the current server answers.
+#   tb_user_xdg UID          $TB_TMP/xdg made UID's XDG_RUNTIME_DIR (0700,
+#                            its own; $TB_TMP opened to others for it),
+#                            XDG and UF (the user's prefix cache there)
+#                            set, the system cache $TB_TMP/run/tnat64
+#                            removed.
 
 TB_DNS6=2001:db8:1::1
 TB_DNS_SEQ=0
@@ -748,6 +753,14 @@ while True:
 		sed 's/^/# dns: /' "$log" "$TB_TMP/bg.$TB_DNS_PID.log" >&2 2>/dev/null
 		return 1
 	fi
+}
+
+tb_user_xdg() {
+	rm -rf "$TB_TMP/run/tnat64"
+	chmod 711 "$TB_TMP"
+	XDG=$TB_TMP/xdg
+	mkdir -m 700 "$XDG" && chown "$1:$1" "$XDG"
+	UF=$XDG/tnat64/prefix
 }
 
 tb_dns64_setup() {

@@ -9,8 +9,10 @@
 # upper layer of an overlay mounted over /etc, so /etc/ld.so.preload and
 # /etc/tnat64.conf are the test's files (or absent), everything else in
 # /etc is the host's, and whatever the command writes to /etc stays in
-# that namespace.  The host's /etc is never written; the namespace and its
-# tmpfs go away with the command.  unshare, sh and mount run before the
+# that namespace.  /run is overlaid the same way (the NAT64 prefix cache
+# a program may write, /run/tnat64, stays there too).  The host's /etc
+# and /run are never written; the namespace and its tmpfs go away with
+# the command.  unshare, sh and mount run before the
 # overlay exists, so they never load a test library themselves.
 #
 #   sys_exec PRELOAD CONF CMD...   run CMD in the current network namespace
@@ -44,6 +46,8 @@ case $conf in
 esac
 mount -t overlay tnat64-test \
 	-o "lowerdir=/etc,upperdir=$d/upper,workdir=$d/work" /etc || exit 125
+mkdir -m 755 "$d/rupper" "$d/rwork" && mount -t overlay tnat64-test \
+	-o "lowerdir=/run,upperdir=$d/rupper,workdir=$d/rwork" /run || exit 125
 [ "$pre" != - ] || rm -f /etc/ld.so.preload || exit 125
 [ "$conf" != - ] || rm -f /etc/tnat64.conf || exit 125
 exec "$@"

@@ -96,6 +96,24 @@ for prog in tnat64 tnat64-validateconf tnat64-seccomp; do
 	fi
 done
 
+# tnat64-discover has no page of its own: tnat64(1) lists its options
+# under the discover form, and every one of its --help.
+D=$BD/tnat64-discover
+if [ -x "$D" ]; then
+	run "$D" --help
+	bad=
+	for o in $(help_opts "$T/o"); do
+		case $o in --help | --version) continue ;; esac
+		grep -qF -- "$(printf '%s' "$o" | sed 's/-/\\-/g')" "$ROOT/man/tnat64.1" ||
+			bad="$bad $o"
+	done
+	[ "$RC" = 0 ] && [ -z "$bad" ] &&
+		pass "cli/tnat64-discover/options-in-tnat64.1" ||
+		fail "cli/tnat64-discover/options-in-tnat64.1" "status $RC; not in tnat64(1):$bad"
+else
+	fail "cli/tnat64-discover" "$D not built"
+fi
+
 # Short options too (tnat64, tnat64-validateconf: "-c, --conf").
 for prog in tnat64 tnat64-validateconf; do
 	[ -f "$T/help.$prog" ] || continue

@@ -186,11 +186,7 @@ tb_dns_variant dns64 || fail "variant/back to dns64" "unbound did not restart"
 
 # ------------------------------------------------ cache trust
 
-rm -rf "$TB_TMP/run/tnat64"
-chmod 711 "$TB_TMP"
-XDG=$TB_TMP/xdg
-mkdir -m 700 "$XDG" && chown $NOBODY:$NOBODY "$XDG"
-UF=$XDG/tnat64/prefix
+tb_user_xdg $NOBODY
 
 n0=$(tb_dns_queries)
 as_user

@@ -124,6 +124,17 @@ esac
 exit 3
 SVEOF
 chmod 755 "$T/bin/tnat64-seccomp"
+# A fake tnat64-discover beside the launchers (the real one would ask this
+# host's name servers): it notes how it was called in $T/disc.log, and
+# --status answers with its arguments.
+cat >"$T/bin/tnat64-discover" <<DISCEOF
+#!/bin/sh
+printf '%s\n' "\$*" >>"$T/disc.log"
+case \$1 in --status) printf 'STATUS:%s' "\$*" ;; esac
+exit 0
+DISCEOF
+chmod 755 "$T/bin/tnat64-discover"
+cp "$T/bin/tnat64-discover" "$T/build/tnat64-discover"
 cp /bin/true "$T/path/static-prog"
 
 # A program called "show" for the "--" test, and a fake user shell.
@@ -253,6 +264,36 @@ for I in $INTERPS; do
 	# CMD: the program's exit status passes through
 	run "$I" "$L" sh -c 'exit 42'
 	expect "$N/cmd-status" 42 ""
+
+	# CMD: the prefix cache is filled first (when the configuration
+	# leaves the prefix to discovery and the cache is not fresh: the
+	# tool decides), quietly
+	rm -f "$T/disc.log"
+	run "$I" "$L" sh -c "$PRINT"
+	result
+	if [ "$rc/$out" = "0/$LIB" ] &&
+		[ "$(cat "$T/disc.log" 2>/dev/null)" = "--cached --if-auto --quiet" ]; then
+		pass "$N/cmd-fills-prefix-cache"
+	else
+		fail "$N/cmd-fills-prefix-cache" "status $rc, calls [$(cat "$T/disc.log" 2>/dev/null)]"
+	fi
+	# status and discover: tnat64-discover, and nothing else
+	rm -f "$T/disc.log"
+	run "$I" "$L" status 198.51.100.10:80
+	expect "$N/status" 0 "STATUS:--status 198.51.100.10:80"
+	run "$I" "$L" -p 2001:db8:64::/96 status
+	expect "$N/status-no-host" 0 "STATUS:--status"
+	run "$I" "$L" discover --no-write --cached
+	expect "$N/discover" 0 ""
+	[ "$(tail -n 1 "$T/disc.log" 2>/dev/null)" = "--no-write --cached" ] &&
+		pass "$N/discover-args" ||
+		fail "$N/discover-args" "calls [$(cat "$T/disc.log" 2>/dev/null)]"
+	run "$I" "$L" status a b
+	expect_err "$N/status-two-hosts" 2 "one HOST"
+	run "$I" "$L" -s status
+	expect_err "$N/status-seccomp" 2 "does not go with 'status'"
+	run "$I" "$L" -- status
+	expect_err "$N/status-as-program" 127 "command not found"
 
 	# CMD: not found
 	run "$I" "$L" tnat64-no-such-command-$$
@@ -523,8 +564,11 @@ else
 		else
 			want=$BD/libtnat64.so
 		fi
+		# a prefix given: nothing for the real tnat64-discover to find
+		# (it would ask this host's name servers)
 		run env LD_PRELOAD="$pre" ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
-			TNAT64_CONF_FILE=/dev/null "$LAUNCHER" -d 0 sh -c "$PRINT"
+			TNAT64_CONF_FILE=/dev/null "$LAUNCHER" -d 0 \
+			-p 2001:db8:64::/96 sh -c "$PRINT"
 		expect launcher/real-library 0 "$want"
 	fi
 fi

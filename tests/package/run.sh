@@ -12,7 +12,10 @@
 #     conffile stays), then purge (nothing stays); and again with the
 #     conffile as shipped (replaced without a question: stdin is
 #     /dev/null, a question would fail the install).  Files, versions and
-#     conffile are checked at each step; dpkg must report no conflict.
+#     conffile are checked at each step; dpkg must report no conflict.  The
+#     edited file keeps 0.06's explicit prefix; the replaced one says
+#     nat64_prefix = auto.  tnat64-discover's units are enabled by the
+#     postinst, never started (no query from this host).
 #  3. the installed package: tests/package/t_installed.sh (curl, ssh, dig
 #     and a static busybox through /usr/bin/tnat64 with /etc/tnat64.conf)
 #     and tests/integration/t_system.sh against the installed paths.
@@ -156,13 +159,27 @@ for f in /usr/lib/tnat64/libtnat64.so /usr/bin/tnat64 \
 	/usr/bin/tnat64-validateconf /etc/tnat64.conf \
 	/usr/share/man/man1/tnat64.1.gz /usr/share/man/man5/tnat64.conf.5.gz \
 	/usr/share/man/man8/tnat64.8.gz /usr/share/man/man1/tnat64-validateconf.1.gz \
-	/usr/lib/tnat64/tnat64-seccomp /usr/share/doc/tnat64/copyright; do
+	/usr/lib/tnat64/tnat64-seccomp /usr/share/doc/tnat64/copyright \
+	/usr/lib/tnat64/tnat64-discover /lib/systemd/system/tnat64-discover.service \
+	/lib/systemd/system/tnat64-discover.path \
+	/usr/lib/NetworkManager/dispatcher.d/90-tnat64; do
 	grep -qxF "$f" "$W/files" || fail package/files "$f is not in the package"
 done
 pass package/files-checked
 dpkg-deb -e "$DEB" "$W/control"
 check package/conffile test "$(cat "$W/control/conffiles")" = /etc/tnat64.conf
 dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./etc/tnat64.conf >"$W/new.conf"
+# the new conffile leaves the prefix to discovery
+check package/conffile-auto grep -qx 'nat64_prefix = auto' "$W/new.conf"
+# the units are enabled, never started by the installation (it would ask
+# this host's name servers)
+if grep -q "deb-systemd-helper enable 'tnat64-discover.service'" "$W/control/postinst" &&
+	grep -q "deb-systemd-helper enable 'tnat64-discover.path'" "$W/control/postinst" &&
+	! grep -q 'deb-systemd-invoke.*start' "$W/control/postinst"; then
+	pass package/units-enabled-not-started
+else
+	fail package/units-enabled-not-started "$(grep -n systemd "$W/control/postinst" | head -n 4 | tr '\n' '|')"
+fi
 HARD=$(readelf -d "$SRC/debian/tnat64/usr/bin/tnat64-validateconf" 2>/dev/null)
 case $HARD in
 *BIND_NOW* | *'FLAGS_1'*NOW*) pass package/hardening-bindnow ;;
@@ -226,7 +243,10 @@ nothing_left() {
 	! dpkg-query -W tnat64 >/dev/null 2>&1 || [ "$(installed)" = not-installed ] ||
 		{ echo "dpkg still knows tnat64 ($(installed))"; return 1; }
 	for f in /etc/tnat64.conf /etc/tnat64.conf.dpkg-dist /etc/tnat64.conf.dpkg-old \
-		/usr/lib/tnat64 /usr/bin/tnat64 /usr/share/doc/tnat64; do
+		/usr/lib/tnat64 /usr/bin/tnat64 /usr/share/doc/tnat64 \
+		/lib/systemd/system/tnat64-discover.service \
+		/etc/systemd/system/multi-user.target.wants/tnat64-discover.service \
+		/etc/systemd/system/paths.target.wants/tnat64-discover.path; do
 		[ ! -e "$f" ] || { echo "$f is still there"; return 1; }
 	done
 }
@@ -257,6 +277,9 @@ if [ -n "$OLD" ]; then
 	check "package/upgrade-edited/version: tnat64 --version" test \
 		"$(tnat64 --version 2>&1)" = "tnat64 $VERSION"
 	check package/upgrade-edited/old-conf-validates sh -c 'tnat64-validateconf -f /etc/tnat64.conf >/dev/null'
+	# the admin's file keeps 0.06's explicit prefix: nothing is discovered
+	check package/upgrade-edited/prefix-stays-explicit sh -c \
+		'tnat64-validateconf -f /etc/tnat64.conf | grep -q "NAT64 prefix:  64:ff9b::/96 (line"'
 
 	dpkg_step package/upgrade-edited/remove -r tnat64
 	check package/upgrade-edited/removed-config-files-left version_is "$DEBVERSION rc "
@@ -280,6 +303,8 @@ if [ -n "$OLD" ]; then
 	dpkg_step package/upgrade-unedited/install-new -i "$DEB"
 	check package/upgrade-unedited/new-installed version_is "$DEBVERSION ii "
 	check package/upgrade-unedited/conf-replaced cmp -s /etc/tnat64.conf "$W/new.conf"
+	check package/upgrade-unedited/prefix-now-auto sh -c \
+		'tnat64-validateconf -f /etc/tnat64.conf | grep -q "^  auto (line"'
 	if [ ! -e /etc/tnat64.conf.dpkg-dist ] && [ ! -e /etc/tnat64.conf.dpkg-old ]; then
 		pass package/upgrade-unedited/no-conffile-copies
 	else

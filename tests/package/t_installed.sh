@@ -133,4 +133,28 @@ out=$(sys_exec - "$TB_CONF" "$VALIDATE" -t "$A:8080" 2>&1)
 	pass installed/validateconf-target ||
 	fail installed/validateconf-target "$out"
 
+# Zero configuration: the installed /etc/tnat64.conf (nat64_prefix =
+# auto), a DNS64 on the testbed's prefix: the launcher fills the cache
+# (/run is private to each command here), curl gets through, status says
+# where the prefix came from.
+if [ "$HAVE_DNS" = yes ] && command -v unbound >/dev/null 2>&1; then
+	tb_dns64_setup
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	zc() { sys_client - = sh -c 'cp "$1" /etc/resolv.conf && shift && exec "$@"' zc \
+		"$TB_RESOLV" "$@" 2>&1; }
+	out=$(zc "$LAUNCHER" curl -sS --max-time 10 "http://$A:8080/token.txt")
+	rc=$?
+	[ "$rc" = 0 ] && [[ $out == *"$TOKEN"* ]] &&
+		pass installed/zero-config/curl ||
+		fail installed/zero-config/curl "status $rc: $(echo "$out" | tail -n 2 | tr '\n' '|')"
+	out=$(zc "$LAUNCHER" status "$A:8080")
+	rc=$?
+	[ "$rc" = 0 ] && [[ $out == *"NAT64 prefix $TB_PREFIX"* ]] &&
+		[[ $out == *"from RFC 7050: name server $TB_DNS6"* ]] &&
+		pass installed/zero-config/status ||
+		fail installed/zero-config/status "status $rc: $(echo "$out" | tr '\n' '|')"
+else
+	skip installed/zero-config "dnsmasq, dig or unbound not installed"
+fi
+
 tb_summary

@@ -282,6 +282,17 @@ static inline bool v6_is_mapped(const struct in6_addr *a)
 	return memcmp(a->s6_addr, pfx, 12) == 0;
 }
 
+/* Open descriptors below max (no /proc needed). */
+static inline int progs_count_fds(int max)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < max; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
 /* ---- I/O ------------------------------------------------------------- */
 
 static inline int write_all(int fd, const void *buf, size_t len)

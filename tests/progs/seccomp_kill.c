@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* For the "supervisor killed" test: keeps one connect stuck on a black
- * hole (trapped, held by the supervisor) and one translated connection
- * open, prints READY, then makes a new connect every 100 ms.  Once the
- * supervisor is killed, the stuck call and the new ones must fail cleanly
- * (ENOSYS: no listener any more) and the old connection keep working.
+/* For the "supervisor killed" test: keeps one call held by the
+ * supervisor (a blocking recvfrom on a translated UDP socket whose
+ * datagram went to a black hole: nothing comes back) and one translated
+ * connection open, prints READY, then makes a new connect every 100 ms.
+ * Once the supervisor is killed, the held call and the new ones must
+ * fail cleanly (ENOSYS: no listener any more) and the old connection
+ * keep working.  (A blocking connect waits in the program's own call,
+ * not in the supervisor: doc/seccomp.md.)
  *
  *   seccomp_kill ADDR ECHOPORT BLACKHOLE PORT */
 #include "progs.h"
@@ -17,12 +20,17 @@ static int hole_errno;
 
 static void *hole_thread(void *arg)
 {
-	struct sockaddr_in sa = sin4(hole, hole_port);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), r;
+	struct sockaddr_in sa = sin4(hole, hole_port), from;
+	socklen_t l = sizeof from;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char buf[16];
+	ssize_t r = sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sizeof sa);
 
 	(void)arg;
-	r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
-	hole_errno = r == 0 ? 0 : errno;
+	if (r == 1)
+		r = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from,
+			     &l);
+	hole_errno = r >= 0 ? 0 : errno;
 	atomic_store(&hole_done, 1);
 	return NULL;
 }

@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests: tnat64.conf parsing, error reporting and lookup. */
+/* Unit tests: tnat64.conf parsing, error reporting and lookup, and the
+ * compiled form (confimg.h) against the same linear reference. */
 #include "check.h"
 #include "config.h"
+#include "confimg.h"
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <libgen.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static uint32_t v4(const char *s)
 {
@@ -67,7 +71,8 @@ static bool prefix_is(const struct nat64_prefix *p, const char *text)
 }
 
 /* lookup shorthand: result and prefix index packed, -1 = LOCAL,
- * -2 = NONE, >= 0 = NAT64 with that prefix */
+ * -2 = NONE, -3 = AUTO (the discovered default, slot 0), >= 0 = NAT64
+ * with that prefix */
 static int look(const struct config *c, const char *addr, unsigned port)
 {
 	int pi = -99;
@@ -77,13 +82,15 @@ static int look(const struct config *c, const char *addr, unsigned port)
 		return pi == -1 ? -1 : -100;
 	if (r == LOOKUP_NONE)
 		return pi == -1 ? -2 : -100;
+	if (r == LOOKUP_AUTO)
+		return pi == 0 ? -3 : -100;
 	return pi;
 }
 
 #define LOOK(name, c, addr, port, want) \
 	CHECK_INT(name, look((c), (addr), (port)), (want))
 
-enum { LOCAL = -1, NONE = -2 };
+enum { LOCAL = -1, NONE = -2, AUTO = -3 };
 
 /* ------------------------------------------------------------------ */
 
@@ -364,19 +371,19 @@ static void test_error_effects(void)
 	c = parse("path {\nsubnet = 192.0.2.0/24\nnat64_prefix = 2001:db8:64::/80\n}\n");
 	CHECK("effects: bad prefix drops path",
 	      c->nerrors == 2 && c->errors[0].line == 1 &&
-	      c->errors[1].line == 3 && c->nsubnets == 0 && c->nprefixes == 0);
+	      c->errors[1].line == 3 && c->nsubnets == 0 && c->nprefixes == 1);
 
 	/* the unterminated path still applies when complete */
 	c = parse("path {\nsubnet = 192.0.2.0/24\nnat64_prefix = 2001:db8:64::\n");
 	CHECK("effects: unterminated complete path applies",
-	      c->nsubnets == 1 && c->nprefixes == 1 && !c->has_default);
-	LOOK("effects: unterminated path lookup", c, "192.0.2.1", 1, 0);
+	      c->nsubnets == 1 && c->nprefixes == 2 && c->default_auto);
+	LOOK("effects: unterminated path lookup", c, "192.0.2.1", 1, 1);
 
 	/* nested path: the first one is closed and kept */
 	c = parse("path {\nsubnet = 192.0.2.0/24\nnat64_prefix = 2001:db8:64::\n"
 		  "path {\nsubnet = 198.51.100.0/24\nnat64_prefix = 2001:db8:65::\n}\n");
 	CHECK("effects: nested path keeps both",
-	      c->nsubnets == 2 && c->nprefixes == 2);
+	      c->nsubnets == 2 && c->nprefixes == 3);
 
 	/* bad subnet lines inside an otherwise valid path */
 	c = parse("path {\nsubnet = 192.0.2.0/40\nsubnet = 198.51.100.0/24\n"
@@ -453,16 +460,21 @@ static void test_lenient_syntax(void)
 	      c->subnets[1].port_hi == 65535);
 
 	c = parse("");
-	CHECK("empty text", c->nerrors == 0 && c->nprefixes == 0 &&
-	      !c->has_default && c->nlocals == 0 && c->nsubnets == 0);
-	LOOK("empty text -> none", c, "203.0.114.1", 80, NONE);
+	CHECK("empty text: auto default", c->nerrors == 0 &&
+	      c->nprefixes == 1 && c->has_default && c->default_auto &&
+	      nat64_prefix_is_wkp(&c->prefixes[0]) && c->prefix_line[0] == 0 &&
+	      c->nlocals == 0 && c->nsubnets == 0);
+	LOOK("empty text -> auto", c, "203.0.114.1", 80, AUTO);
+	LOOK("empty text, non-global -> auto", c, "192.0.2.1", 80, AUTO);
 	LOOK("empty text loopback -> local", c, "127.0.0.1", 80, LOCAL);
 
 	c = parse("nat64_prefix = 2001:db8:64::");
-	CHECK("no newline at end", c->nerrors == 0 && c->has_default);
+	CHECK("no newline at end", c->nerrors == 0 && c->has_default &&
+	      !c->default_auto);
 
 	c = parse("# only comments\n\n   \n# x\n");
-	CHECK("only comments", c->nerrors == 0 && c->nprefixes == 0);
+	CHECK("only comments", c->nerrors == 0 && c->nprefixes == 1 &&
+	      c->default_auto);
 
 	/* 0.06 allowed CIDR lengths too */
 	c = parse("local = 0.0.0.0/0\n");
@@ -479,16 +491,70 @@ static void test_no_default(void)
 		"path {\nsubnet = 192.0.2.0/24\nnat64_prefix = 2001:db8:64::\n}\n"
 		"path {\nsubnet = 198.51.100.0/24\nnat64_prefix = 2001:db8:65::/64\n}\n");
 
+	/* no default nat64_prefix line: the default is found at run time */
 	CHECK("no default: structure",
-	      c->nerrors == 0 && !c->has_default && c->nprefixes == 2 &&
-	      prefix_is(&c->prefixes[0], "2001:db8:64::/96") &&
-	      prefix_is(&c->prefixes[1], "2001:db8:65::/64") &&
-	      c->prefix_line[0] == 3 && c->prefix_line[1] == 7 &&
-	      c->path_line[0] == 1 && c->path_line[1] == 5 &&
-	      c->subnets[0].prefix == 0 && c->subnets[1].prefix == 1);
-	LOOK("no default: path 0", c, "192.0.2.1", 80, 0);
-	LOOK("no default: path 1", c, "198.51.100.1", 80, 1);
-	LOOK("no default: else none", c, "203.0.113.1", 80, NONE);
+	      c->nerrors == 0 && c->has_default && c->default_auto &&
+	      !c->default_env && c->nprefixes == 3 &&
+	      nat64_prefix_is_wkp(&c->prefixes[0]) &&
+	      prefix_is(&c->prefixes[1], "2001:db8:64::/96") &&
+	      prefix_is(&c->prefixes[2], "2001:db8:65::/64") &&
+	      c->prefix_line[0] == 0 &&
+	      c->prefix_line[1] == 3 && c->prefix_line[2] == 7 &&
+	      c->path_line[1] == 1 && c->path_line[2] == 5 &&
+	      c->subnets[0].prefix == 1 && c->subnets[1].prefix == 2);
+	LOOK("no default: path 1", c, "192.0.2.1", 80, 1);
+	LOOK("no default: path 2", c, "198.51.100.1", 80, 2);
+	LOOK("no default: else auto", c, "203.0.113.1", 80, AUTO);
+}
+
+static void test_auto(void)
+{
+	struct nat64_prefix p;
+	struct config *c = parse(
+		"local = 203.0.113.0/24\n"
+		"nat64_prefix = auto\n"
+		"path {\nsubnet = 192.0.2.0/24\nnat64_prefix = 2001:db8:64::\n}\n");
+
+	CHECK("auto: structure",
+	      c->nerrors == 0 && c->has_default && c->default_auto &&
+	      c->nprefixes == 2 && c->prefix_line[0] == 2 &&
+	      nat64_prefix_is_wkp(&c->prefixes[0]) &&
+	      c->subnets[0].prefix == 1);
+	LOOK("auto: path keeps its prefix", c, "192.0.2.1", 80, 1);
+	LOOK("auto: global -> auto", c, "8.8.8.8", 53, AUTO);
+	/* the prefix found decides about the well-known prefix rule */
+	LOOK("auto: non-global -> auto", c, "198.51.100.1", 80, AUTO);
+	LOOK("auto: local still local", c, "203.0.113.5", 80, LOCAL);
+
+	c = parse("nat64_prefix = auto\nnat64_prefix = 2001:db8:64::\n");
+	CHECK("auto: duplicate default reported, auto kept",
+	      c->nerrors == 1 && c->errors[0].line == 2 && c->default_auto);
+	c = parse("nat64_prefix = 2001:db8:64::\nnat64_prefix = auto\n");
+	CHECK("auto: explicit first, auto is the duplicate",
+	      c->nerrors == 1 && c->errors[0].line == 2 && !c->default_auto &&
+	      prefix_is(&c->prefixes[0], "2001:db8:64::/96"));
+	c = parse("path {\nsubnet = 192.0.2.0/24\nnat64_prefix = auto\n}\n");
+	CHECK("auto: not in a path block",
+	      c->nerrors == 2 && c->errors[1].line == 3 &&
+	      strstr(c->errors[1].msg, "only for the default prefix") &&
+	      c->nsubnets == 0 && c->nprefixes == 1 && c->default_auto);
+	c = parse("nat64_prefix = auto\nnat64_suffix = ::1\n");
+	CHECK("auto: no suffix with it",
+	      c->nerrors == 1 && c->errors[0].line == 2 && c->default_auto &&
+	      strstr(c->errors[0].msg, "does not go with nat64_prefix = auto"));
+	c = parse("nat64_prefix = Auto\n");
+	CHECK("auto: the word is lower case",
+	      c->nerrors == 1 && strstr(c->errors[0].msg, "bad nat64_prefix") &&
+	      c->default_auto && c->prefix_line[0] == 0);
+
+	/* TNAT64_NAT64_PREFIX over auto */
+	c = parse("nat64_prefix = auto\n");
+	nat64_prefix_parse("2001:db8:46::/96", &p);
+	config_set_default(c, &p);
+	CHECK("auto: set_default makes it explicit",
+	      !c->default_auto && c->default_env &&
+	      nat64_prefix_equal(&c->prefixes[0], &p));
+	LOOK("auto: set_default used", c, "198.51.100.1", 80, 0);
 }
 
 static void test_set_default(void)
@@ -504,14 +570,15 @@ static void test_set_default(void)
 	      c->has_default && c->nprefixes == 2 &&
 	      nat64_prefix_equal(&c->prefixes[0], &p) &&
 	      prefix_is(&c->prefixes[1], "2001:db8:64::/96") &&
-	      c->subnets[0].prefix == 1 && c->path_line[1] == 1);
+	      config_subnet_prefix(c, 0) == 1 && c->path_line[1] == 1);
 	LOOK("set_default: replaced default used", c, "198.51.100.1", 80, 0);
 	LOOK("set_default: path unchanged", c, "192.0.2.1", 80, 1);
 
 	c = parse("local = 203.0.113.0/24\n"
 		  "path {\nsubnet = 192.0.2.0/24\nnat64_prefix = 2001:db8:64::\n}\n"
 		  "path {\nsubnet = 198.51.100.0:80/24\nnat64_prefix = 2001:db8:65::\n}\n");
-	LOOK("set_default: before, no default", c, "198.51.100.1", 81, NONE);
+	LOOK("set_default: before, no default (auto)", c, "198.51.100.1", 81,
+	     AUTO);
 	config_set_default(c, &p);
 	CHECK("set_default: adds",
 	      c->has_default && c->nprefixes == 3 &&
@@ -520,7 +587,7 @@ static void test_set_default(void)
 	      prefix_is(&c->prefixes[2], "2001:db8:65::/96") &&
 	      c->prefix_line[0] == 0 && c->prefix_line[1] == 4 &&
 	      c->prefix_line[2] == 8 && c->path_line[2] == 6 &&
-	      c->subnets[0].prefix == 1 && c->subnets[1].prefix == 2);
+	      config_subnet_prefix(c, 0) == 1 && config_subnet_prefix(c, 1) == 2);
 	LOOK("set_default: added default used", c, "198.51.100.1", 81, 0);
 	LOOK("set_default: path 1", c, "192.0.2.1", 81, 1);
 	LOOK("set_default: path 2", c, "198.51.100.1", 80, 2);
@@ -539,13 +606,14 @@ static void test_builtin(void)
 
 	CHECK("builtin: parses", c != NULL);
 	if (c) {
-		CHECK("builtin: wkp default only",
-		      c->nerrors == 0 && c->has_default && c->nprefixes == 1 &&
+		CHECK("builtin: auto default only (wkp fallback)",
+		      c->nerrors == 0 && c->has_default && c->default_auto &&
+		      c->nprefixes == 1 &&
 		      nat64_prefix_equal(&c->prefixes[0], &nat64_wkp) &&
 		      c->nlocals == 0 && c->nsubnets == 0 &&
 		      c->prefix_line[0] == 0 && c->path_line[0] == 0);
-		LOOK("builtin: doc address -> none", c, "192.0.2.1", 80, NONE);
-		LOOK("builtin: global -> nat64", c, "203.0.114.1", 80, 0);
+		LOOK("builtin: doc address -> auto", c, "192.0.2.1", 80, AUTO);
+		LOOK("builtin: global -> auto", c, "203.0.114.1", 80, AUTO);
 	}
 	CHECK("builtin: arena too small", config_builtin(arena, size - 1) == NULL);
 	CHECK("builtin: config_arena_size(0) is enough",
@@ -565,34 +633,34 @@ static void test_lookup_semantics(void)
 		  "path {\nsubnet = 198.51.100.0/24\nnat64_prefix = 2001:db8:3::\n}\n"
 		  "path {\nsubnet = 198.51.100.0:1-65535/24\nnat64_prefix = 2001:db8:4::\n}\n");
 	CHECK_INT("ports: parsed", c->nerrors, 0);
-	LOOK("ports: 80 -> first", c, "198.51.100.1", 80, 0);
-	LOOK("ports: 85 -> first (file order)", c, "198.51.100.1", 85, 0);
-	LOOK("ports: 91 -> second", c, "198.51.100.1", 91, 1);
-	LOOK("ports: 100 -> second", c, "198.51.100.1", 100, 1);
-	LOOK("ports: 101 -> third", c, "198.51.100.1", 101, 2);
-	LOOK("ports: 79 -> third", c, "198.51.100.1", 79, 2);
-	LOOK("ports: 0 -> third", c, "198.51.100.1", 0, 2);
-	LOOK("ports: other net -> none", c, "198.51.101.1", 80, NONE);
+	LOOK("ports: 80 -> first", c, "198.51.100.1", 80, 1);
+	LOOK("ports: 85 -> first (file order)", c, "198.51.100.1", 85, 1);
+	LOOK("ports: 91 -> second", c, "198.51.100.1", 91, 2);
+	LOOK("ports: 100 -> second", c, "198.51.100.1", 100, 2);
+	LOOK("ports: 101 -> third", c, "198.51.100.1", 101, 3);
+	LOOK("ports: 79 -> third", c, "198.51.100.1", 79, 3);
+	LOOK("ports: 0 -> third", c, "198.51.100.1", 0, 3);
+	LOOK("ports: other net -> auto", c, "198.51.101.1", 80, AUTO);
 
 	/* file order beats specificity */
 	c = parse("path {\nsubnet = 198.51.100.0/24\nnat64_prefix = 2001:db8:1::\n}\n"
 		  "path {\nsubnet = 198.51.100.128/25\nnat64_prefix = 2001:db8:2::\n}\n");
-	LOOK("order: broad first wins", c, "198.51.100.200", 1, 0);
+	LOOK("order: broad first wins", c, "198.51.100.200", 1, 1);
 	c = parse("path {\nsubnet = 198.51.100.128/25\nnat64_prefix = 2001:db8:2::\n}\n"
 		  "path {\nsubnet = 198.51.100.0/24\nnat64_prefix = 2001:db8:1::\n}\n");
-	LOOK("order: narrow first wins", c, "198.51.100.200", 1, 0);
-	LOOK("order: outside narrow -> broad", c, "198.51.100.100", 1, 1);
+	LOOK("order: narrow first wins", c, "198.51.100.200", 1, 1);
+	LOOK("order: outside narrow -> broad", c, "198.51.100.100", 1, 2);
 
 	/* an enclosing block's port-specific rule vs an inner full rule */
 	c = parse("path {\nsubnet = 198.51.100.0:443/24\nnat64_prefix = 2001:db8:1::\n}\n"
 		  "path {\nsubnet = 198.51.100.64/26\nnat64_prefix = 2001:db8:2::\n}\n"
 		  "path {\nsubnet = 0.0.0.0:22/0\nnat64_prefix = 2001:db8:3::\n}\n");
-	LOOK("nest: outer port rule first", c, "198.51.100.70", 443, 0);
-	LOOK("nest: inner full rule", c, "198.51.100.70", 80, 1);
-	LOOK("nest: inner beats /0 port 22", c, "198.51.100.70", 22, 1);
-	LOOK("nest: /0 port 22 elsewhere", c, "198.51.100.7", 22, 2);
-	LOOK("nest: /0 port 22 far away", c, "203.0.113.9", 22, 2);
-	LOOK("nest: no match", c, "203.0.113.9", 23, NONE);
+	LOOK("nest: outer port rule first", c, "198.51.100.70", 443, 1);
+	LOOK("nest: inner full rule", c, "198.51.100.70", 80, 2);
+	LOOK("nest: inner beats /0 port 22", c, "198.51.100.70", 22, 2);
+	LOOK("nest: /0 port 22 elsewhere", c, "198.51.100.7", 22, 3);
+	LOOK("nest: /0 port 22 far away", c, "203.0.113.9", 22, 3);
+	LOOK("nest: no match -> auto", c, "203.0.113.9", 23, AUTO);
 
 	/* local precedence and always-local addresses */
 	c = parse("local = 198.51.100.0/25\n"
@@ -635,8 +703,8 @@ static void test_lookup_semantics(void)
 	/* edges of the address space */
 	c = parse("path {\nsubnet = 0.0.0.0/1\nsubnet = 128.0.0.0/1\n"
 		  "nat64_prefix = 2001:db8:1::\n}\n");
-	LOOK("edges: low", c, "1.0.0.0", 1, 0);
-	LOOK("edges: high", c, "254.255.255.255", 1, 0);
+	LOOK("edges: low", c, "1.0.0.0", 1, 1);
+	LOOK("edges: high", c, "254.255.255.255", 1, 1);
 	CHECK_INT("edges: intervals", c->nlookup, 2);
 }
 
@@ -664,10 +732,11 @@ static enum lookup_result reference(const struct config *c, uint32_t a,
 			continue;
 		p = s->prefix;
 	}
-	if (p < 0) {
-		if (!c->has_default)
-			return LOOKUP_NONE;
+	if (p < 0)
 		p = 0;
+	if (p == 0 && c->default_auto) {
+		*pi = 0;
+		return LOOKUP_AUTO;
 	}
 	if (nat64_prefix_is_wkp(&c->prefixes[p]) && !ipv4_is_global(a))
 		return LOOKUP_NONE;
@@ -772,9 +841,42 @@ static char *gen_config(unsigned nsub, unsigned per_path, bool with_default,
 	return t;
 }
 
-static void run_large(const char *name, unsigned nsub, unsigned per_path,
+/* The compiled image of c, in read-only memory of exactly its size (a
+ * write to it faults), opened into *v; NULL if it does not open. */
+static const struct conf_stamp test_stamp = { 1, 2, 3, 4, 5, 6, 7 };
+
+static struct config *image_of(const struct config *c,
+			       struct confimg_view *v, void **img,
+			       size_t *len)
+{
+	struct confimg_hdr hdr;
+	struct iovec iov[CONFIMG_IOV_MAX];
+	size_t total, off = 0;
+	int n = confimg_build(c, &test_stamp, &hdr, iov, &total);
+	char *m;
+
+	if (n < 0)
+		return NULL;
+	m = mmap(NULL, total, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		abort();
+	for (int i = 0; i < n; i++) {
+		memcpy(m + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	mprotect(m, total, PROT_READ);
+	*img = m;
+	*len = total;
+	return confimg_open(m, total, &test_stamp, "test.conf", v);
+}
+
+static void run_large(const char *name_in, unsigned nsub, unsigned per_path,
 		      bool with_default, bool with_locals, unsigned nq)
 {
+	char name[128]; /* name_in may be one of tname's rotating buffers */
+
+	snprintf(name, sizeof(name), "%s", name_in);
 	size_t len;
 	char *text = gen_config(nsub, per_path, with_default, with_locals,
 				 &len);
@@ -782,10 +884,18 @@ static void run_large(const char *name, unsigned nsub, unsigned per_path,
 	unsigned bad = 0, counts[3] = { 0, 0, 0 };
 	char first[160] = "";
 
+	static struct confimg_view view;
+	void *img;
+	size_t ilen;
+	struct config *ic = image_of(c, &view, &img, &ilen);
+	unsigned ibad = 0;
+
 	print_errors(c);
 	CHECK_MSG(tname("%s: parses", name),
 		  c->nerrors == 0 && c->nsubnets == nsub,
 		  "%zu errors, %zu subnets", c->nerrors, c->nsubnets);
+	CHECK_MSG(tname("%s: compiled image opens", name), ic != NULL,
+		  "%zu bytes", ilen);
 	for (unsigned q = 0; q < nq; q++) {
 		uint32_t a = random_doc_addr();
 		uint16_t port = (uint16_t)(rnd() % 8 == 0 ? rnd() : rnd() % 135);
@@ -800,6 +910,12 @@ static void run_large(const char *name, unsigned nsub, unsigned per_path,
 		enum lookup_result r2 = reference(c, a, port, &p2);
 
 		counts[r2 == LOOKUP_NAT64 ? 2 : r2 == LOOKUP_NONE]++;
+		if (ic) {
+			int p3;
+
+			ibad += config_lookup(ic, a, port, &p3) != r2 ||
+				p3 != p2;
+		}
 		if (r1 != r2 || p1 != p2) {
 			if (!bad++) {
 				char as[16];
@@ -815,7 +931,108 @@ static void run_large(const char *name, unsigned nsub, unsigned per_path,
 	       c->nlookup, counts[0], counts[1], counts[2]);
 	CHECK_MSG(tname("%s: %u lookups match the linear reference", name, nq),
 		  bad == 0, "%u mismatches, first: %s", bad, first);
+	CHECK_MSG(tname("%s: compiled image: %u lookups match the linear "
+			"reference", name, nq), ic && ibad == 0,
+		  "%u mismatches", ibad);
+	munmap(img, ilen);
 	free(text);
+}
+
+/* The compiled image: refused when it is not for this file or damaged
+ * in its header; any byte of it damaged never makes a lookup read
+ * outside it (the sanitizer build checks: the copies are exact-size
+ * mallocs); config_set_default on it writes nothing into it. */
+static void test_image(void)
+{
+	static struct confimg_view view, view2;
+	struct conf_stamp other = test_stamp;
+	struct config *c, *ic;
+	struct confimg_hdr hdr2;
+	struct iovec iov2[CONFIMG_IOV_MAX];
+	size_t total2;
+	void *img;
+	size_t len;
+	unsigned seed = 7;
+	struct nat64_prefix p;
+
+	c = parse("local = 203.0.113.0/25\n"
+		  "nat64_prefix = 2001:db8:64::/96\n"
+		  "path {\n subnet = 198.51.100.0:80-90/24\n"
+		  " subnet = 198.51.100.128/25\n"
+		  " nat64_prefix = 2001:db8:65::/64\n}\n"
+		  "path {\n subnet = 192.0.2.0/24\n"
+		  " nat64_prefix = 2001:db8:66::/96\n}\n"
+		  "bogus line\n");
+	ic = image_of(c, &view, &img, &len);
+	CHECK("image: opens, same shape", ic && ic->nprefixes == 3 &&
+	      ic->nsubnets == 3 && ic->nlocals == 1 && ic->nerrors == 1 &&
+	      !strcmp(ic->errors[0].msg, c->errors[0].msg));
+	other.ctime_nsec++;
+	CHECK("image: other stamp refused",
+	      confimg_open(img, len, &other, "x", &view2) == NULL);
+	CHECK("image: shorter refused",
+	      confimg_open(img, len - 16, &test_stamp, "x", &view2) == NULL);
+	CHECK("image: misaligned refused",
+	      confimg_open((char *)img + 1, len - 1, NULL, "x", &view2) ==
+		      NULL);
+
+	nat64_prefix_parse("2001:db8:46::/96", &p);
+	config_set_default(ic, &p);
+	LOOK("image: set_default: default replaced", ic, "198.51.101.1", 80, 0);
+	CHECK("image: set_default: prefix", nat64_prefix_equal(
+		      &ic->prefixes[0], &p));
+	LOOK("image: set_default: path", ic, "198.51.100.1", 85, 1);
+	LOOK("image: set_default: local", ic, "203.0.113.1", 85, LOCAL);
+	munmap(img, len);
+
+	/* no default prefix in the file: the default is discovered (auto),
+	 * kept as such in the image; one set afterwards replaces it */
+	c = parse("path {\n subnet = 198.51.100.0/24\n"
+		  " nat64_prefix = 2001:db8:65::/96\n}\n");
+	ic = image_of(c, &view, &img, &len);
+	CHECK("image: no default: auto kept", ic && ic->default_auto &&
+	      ic->has_default && !ic->default_env);
+	LOOK("image: no default: auto", ic, "192.0.2.1", 80, AUTO);
+	LOOK("image: no default: path", ic, "198.51.100.1", 80, 1);
+	config_set_default(ic, &p);
+	LOOK("image: no default: set", ic, "192.0.2.1", 80, 0);
+	LOOK("image: no default: path kept", ic, "198.51.100.1", 80, 1);
+	CHECK("image: no default: subnet's prefix",
+	      config_subnet_prefix(ic, 0) == 1 && ic->nprefixes == 2);
+	CHECK("image: not made after set_default",
+	      confimg_build(ic, &test_stamp, &hdr2, iov2, &total2) == -EINVAL);
+
+	/* every byte damaged in turn, in an exact-size copy */
+	{
+		char *copy = malloc(len);
+		unsigned opened = 0;
+
+		for (size_t i = 0; i < len; i++) {
+			memcpy(copy, img, len);
+			seed = seed * 1103515245u + 12345u;
+			copy[i] ^= (char)(1u << (seed >> 16) % 8);
+			ic = confimg_open(copy, len, NULL, "x", &view2);
+			if (!ic)
+				continue;
+			opened++;
+			for (unsigned q = 0; q < 64; q++) {
+				int pi;
+				uint32_t a = htonl(0xc6336400u + q * 7);
+				enum lookup_result r =
+					config_lookup(ic, a, (uint16_t)(q * 3),
+						      &pi);
+
+				if (r == LOOKUP_NAT64 &&
+				    (pi < 0 || (size_t)pi >= ic->nprefixes))
+					abort();
+			}
+		}
+		free(copy);
+		CHECK_MSG("image: each byte damaged: lookups stay inside",
+			  true, "%u of %zu opened", opened, len);
+	}
+	munmap(img, len);
+	free_arenas();
 }
 
 static void test_large(void)
@@ -945,12 +1162,14 @@ int main(void)
 	free_arenas();
 	test_lenient_syntax();
 	test_no_default();
+	test_auto();
 	free_arenas();
 	test_builtin();
 	test_set_default();
 	test_lookup_semantics();
 	free_arenas();
 	test_large();
+	test_image();
 	test_arena_bound();
 	free_arenas();
 	test_shipped_file();

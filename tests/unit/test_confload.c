@@ -8,8 +8,10 @@
  * configuration. */
 #include "check.h"
 #include "confload.h"
+#include "prefix.h"
 #include "log.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -95,7 +97,7 @@ static void write_file(const char *path, const void *data, size_t len)
 
 static bool is_builtin(const struct config *c)
 {
-	return c && c->has_default && c->nprefixes == 1 &&
+	return c && c->has_default && c->default_auto && c->nprefixes == 1 &&
 	       nat64_prefix_is_wkp(&c->prefixes[0]) && c->nlocals == 0 &&
 	       c->nsubnets == 0 && c->nerrors == 0;
 }
@@ -158,8 +160,8 @@ static void test_files(void)
 	int lines;
 	const char *out = load("/dev/null", NULL, &tc, &lines);
 
-	CHECK_MSG("/dev/null: an empty configuration, no message",
-		  tc.config && !tc.config->has_default &&
+	CHECK_MSG("/dev/null: an empty configuration (auto default), no message",
+		  tc.config && tc.config->default_auto &&
 		  tc.config->nerrors == 0 && lines == 0, "got \"%s\"", out);
 	tnconf_free(&tc);
 	path_in_dir(loop, sizeof(loop), "loop");
@@ -409,6 +411,148 @@ static void test_debug(void)
 	unsetenv("TNAT64_DEBUG_FILE");
 }
 
+/* The compiled form of a big file (confload.h): written once the file
+ * has settled, mapped by the next loads with the same answers and the
+ * same messages, ignored (one message) when it may not be trusted or is
+ * not an image, not used once the file changed. */
+static bool same_lookups(const struct config *a, const struct config *b)
+{
+	for (uint32_t i = 0; i < 70000; i += 7) {
+		uint32_t v = htonl(0x0a000000u + i * 61u);
+		int pa, pb;
+
+		if (config_lookup(a, v, (uint16_t)i, &pa) !=
+		    config_lookup(b, v, (uint16_t)i, &pb) || pa != pb)
+			return false;
+	}
+	return true;
+}
+
+static void test_cache(void)
+{
+	static char sys[160], ru[160], tmp[160];
+	char path[128], cached[256], cmd[512];
+	struct tnconf t1, t2;
+	struct stat st;
+	const char *out;
+	char *text, *msgs1;
+	size_t n = 0, cap = 1 << 20;
+	int lines, lines2;
+
+	snprintf(sys, sizeof(sys), "%s/sys", dir);
+	snprintf(ru, sizeof(ru), "%s/run-user", dir);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	log_setup(LOG_ERR, logp[1], "t"); /* test_debug changed it */
+	mkdir(ru, 0755);
+	mkdir(tmp, 01777);
+	tnconf_set_cache_dirs(ru, tmp, sys);
+	unsetenv("XDG_RUNTIME_DIR");
+	path_in_dir(path, sizeof(path), "big.conf");
+	text = malloc(cap);
+	if (!text)
+		abort();
+	n += (size_t)snprintf(text + n, cap - n,
+			      "nat64_prefix = 2001:db8:64::/96\n"
+			      "local = 10.200.0.0/16\n");
+	for (int p = 0; p < 8; p++) {
+		n += (size_t)snprintf(text + n, cap - n, "path {\n"
+				      " nat64_prefix = 2001:db8:%x::/96\n",
+				      0x100 + p);
+		for (int i = 0; i < 1000; i++)
+			n += (size_t)snprintf(text + n, cap - n,
+					      " subnet = 10.%d.%d.0:%d-%d/24\n",
+					      p * 20 + i / 256, i % 256,
+					      1 + i % 7, 100 + i % 900);
+		n += (size_t)snprintf(text + n, cap - n, "}\n");
+	}
+	for (int i = 0; i < 7; i++) /* errors: the report must be the same */
+		n += (size_t)snprintf(text + n, cap - n, "bogus %d\n", i);
+	write_file(path, text, n);
+	free(text);
+	printf("# %zu bytes, waiting %d s for the file to settle\n", n,
+	       TNCONF_SETTLE_SECONDS + 1);
+	sleep(TNCONF_SETTLE_SECONDS + 1);
+
+	guard("cache: first load");
+	out = load(path, NULL, &t1, &lines);
+	msgs1 = strdup(out);
+	if (stat(path, &st) != 0)
+		abort();
+	/* root keeps it in the system directory, users in their own */
+	if (geteuid() == 0)
+		snprintf(cached, sizeof(cached), "%s/conf-%llx-%llx", sys,
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino);
+	else
+		snprintf(cached, sizeof(cached), "%s/tnat64-%u/conf-%llx-%llx",
+			 tmp, (unsigned)geteuid(),
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino);
+	CHECK_MSG("cache: first load parses and keeps the compiled form",
+		  t1.config && !t1.image && t1.config->nsubnets == 8000 &&
+		  stat(cached, &st) == 0 && S_ISREG(st.st_mode) &&
+		  (st.st_mode & 07777) == 0644, "image %p, %s: %s",
+		  t1.image, cached, strerror(errno));
+
+	guard("cache: second load");
+	out = load(path, NULL, &t2, &lines2);
+	CHECK_MSG("cache: second load maps it, same answers and messages",
+		  lines == TNCONF_REPORT_MAX + 1 && t2.image && t2.config->nsubnets == 8000 &&
+		  t2.config->nerrors == 7 && same_lookups(t1.config, t2.config) &&
+		  lines2 == lines && !strcmp(out, msgs1),
+		  "image %p, %d/%d lines: \"%s\"", t2.image, lines2, lines,
+		  out);
+	tnconf_free(&t2);
+
+	guard("cache: with TNAT64_NAT64_PREFIX");
+	load(path, "2001:db8:46::/96", &t2, &lines2);
+	{
+		int pi;
+		struct nat64_prefix want;
+
+		nat64_prefix_parse("2001:db8:46::/96", &want);
+		CHECK("cache: TNAT64_NAT64_PREFIX applies to the mapped form",
+		      t2.image && config_lookup(t2.config, htonl(0xc6336401u),
+						80, &pi) == LOOKUP_NAT64 &&
+		      pi == 0 && nat64_prefix_equal(&t2.config->prefixes[0],
+						    &want) &&
+		      config_lookup(t2.config, htonl(0x0a000005u), 3, &pi) ==
+		      LOOKUP_NAT64 && pi == 1);
+	}
+	tnconf_free(&t2);
+
+	chmod(cached, 0666);
+	guard("cache: writable by others");
+	out = load(path, NULL, &t2, &lines2);
+	CHECK_MSG("cache: a file writable by others is ignored, one message",
+		  !t2.image && t2.config->nsubnets == 8000 &&
+		  lines2 == lines + 1 && strstr(out, "writable by group") &&
+		  stat(cached, &st) == 0 && (st.st_mode & 07777) == 0644,
+		  "image %p, %d lines: \"%s\"", t2.image, lines2, out);
+	tnconf_free(&t2);
+
+	write_file(cached, "not an image", 12);
+	guard("cache: junk");
+	out = load(path, NULL, &t2, &lines2);
+	CHECK_MSG("cache: junk is not used and is replaced",
+		  !t2.image && t2.config->nsubnets == 8000 &&
+		  lines2 == lines && stat(cached, &st) == 0 &&
+		  st.st_size > 100000, "image %p, %d lines: \"%s\"",
+		  t2.image, lines2, out);
+	tnconf_free(&t2);
+
+	snprintf(cmd, sizeof(cmd), "echo 'local = 10.0.0.0/24' >> '%s'", path);
+	if (system(cmd) != 0)
+		abort();
+	guard("cache: file changed");
+	out = load(path, NULL, &t2, &lines2);
+	CHECK_MSG("cache: a changed file is parsed again",
+		  !t2.image && t2.config->nlocals == 2, "image %p", t2.image);
+	tnconf_free(&t2);
+	tnconf_free(&t1);
+	free(msgs1);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -422,10 +566,18 @@ int main(void)
 	fcntl(logp[1], F_SETPIPE_SZ, 1 << 20);
 	log_setup(LOG_ERR, logp[1], "t");
 
+	{
+		/* never the host's cache directories */
+		static char none[160];
+
+		snprintf(none, sizeof(none), "%s/none", dir);
+		tnconf_set_cache_dirs(none, none, none);
+	}
 	test_files();
 	test_contents();
 	test_variables();
 	test_debug();
+	test_cache();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

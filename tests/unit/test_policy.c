@@ -93,7 +93,7 @@ static void test_route(void)
 	for (size_t i = 0; i < sizeof(route_rows) / sizeof(route_rows[0]); i++) {
 		const struct route_row *r = &route_rows[i];
 		int slot = 42;
-		int got = policy_route(r->wkp ? w : c, v4(r->addr),
+		int got = policy_route(r->wkp ? w : c, NULL, v4(r->addr),
 				       htons((uint16_t)r->port), &slot);
 
 		CHECK_INT(r->name, got, r->routed);
@@ -103,7 +103,7 @@ static void test_route(void)
 		int slot = 42;
 
 		CHECK_INT("route: no configuration: direct",
-			  policy_route(NULL, v4("198.51.100.10"), htons(80),
+			  policy_route(NULL, NULL, v4("198.51.100.10"), htons(80),
 				       &slot), 0);
 		CHECK_INT("route: no configuration: slot -1", slot, -1);
 	}

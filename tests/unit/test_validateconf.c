@@ -157,6 +157,25 @@ static void tests(void)
 	snprintf(want, sizeof(want), "%s/missing.conf", dir);
 	CHECK_INT("vc: missing -f file", run("-f", want, NULL, NULL), 1);
 	CHECK("vc: missing file message", strstr(err, "cannot read") != NULL);
+
+	/* Never waits for input: a FIFO without a writer, a terminal-like
+	 * device, a directory (an alarm ends a run that blocks). */
+	snprintf(want, sizeof(want), "%s/fifo", dir);
+	if (mkfifo(want, 0600) != 0)
+		abort();
+	alarm(10);
+	CHECK_INT("vc: FIFO without a writer: refused at once",
+		  run("-f", want, NULL, NULL), 1);
+	CHECK("vc: FIFO message", strstr(err, "it is a FIFO, not a file") != NULL);
+	CHECK_INT("vc: directory refused", run("-f", dir, NULL, NULL), 1);
+	CHECK("vc: directory message",
+	      strstr(err, "it is a directory, not a file") != NULL);
+	CHECK_INT("vc: /dev/zero refused", run("-f", "/dev/zero", NULL, NULL), 1);
+	CHECK("vc: device message",
+	      strstr(err, "a character device, not a file") != NULL);
+	CHECK_INT("vc: /dev/null is an empty file",
+		  run("-f", "/dev/null", NULL, NULL), 0);
+	alarm(0);
 }
 
 int main(int argc, char **argv)

@@ -1,24 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Stand-in sockets of tnat64-seccomp (doc/seccomp.md): socket(AF_INET,
- * SOCK_STREAM or SOCK_DGRAM) gives the program a dual-stack AF_INET6
- * socket of the supervisor, which must look and behave like the AF_INET
- * socket the program asked for.  Run it under the supervisor (most checks
- * also hold natively where IPv4 is reachable; the ones that look at the
- * IPv6 side of a stand-in only run under it):
+/* Translated sockets of tnat64-seccomp (doc/seccomp.md): an AF_INET
+ * socket is the program's own until its first connect or send to a
+ * NAT64 destination, which replaces it by an AF_INET6 socket of the
+ * supervisor; that one must look and behave like the AF_INET socket the
+ * program made, options and flags included.  Run it under the supervisor
+ * (most checks also hold natively where IPv4 is reachable; the ones that
+ * look at the IPv6 side of a translated socket only run under it):
  *
- *   seccomp_standin ADDR ECHOPORT UDPPORT LOCALPORT [nodump]
+ *   seccomp_xlat ADDR ECHOPORT UDPPORT LOCALPORT [nodump]
  *
  * ADDR:ECHOPORT is srv's TCP echo (greeting "PEER ..."), ADDR:UDPPORT a
- * UDP echo, LOCALPORT to LOCALPORT+2 free ports for local listeners.
- * Checks: SO_DOMAIN and names of a fresh stand-in (kernel optlen rules),
- * epoll registration before a non-blocking connect, IP_TOS/IP_TTL before a
- * translated connect (and on the wire; a refused IP_TTL changes nothing),
- * a UDP socket with an IPv4-only option, a UDP socket bound to 0.0.0.0:0
- * before sending, servers (bind then listen, and listen alone), local
- * UDP, IPv6 addresses refused as by AF_INET, TCP Fast Open, and unused
- * stand-ins that outlive two sweeps of the supervisor's socket table.  With
- * "nodump" it makes itself non-dumpable first and checks only local
- * sockets (run it so as an unprivileged user). */
+ * UDP echo (no TCP listener there), LOCALPORT to LOCALPORT+2 free ports
+ * for local listeners.  Checks: SO_DOMAIN of a translated socket (kernel
+ * optlen rules), names and flags of fresh sockets, epoll registration
+ * after a non-blocking connect, IP_TOS/IP_TTL set before a translated
+ * connect (kept, mirrored to the IPv6 level, seen on the wire; a refused
+ * IP_TTL changes nothing), a UDP socket with an IPv4-only option, a UDP
+ * socket bound to 0.0.0.0:0 before sending, servers (bind then listen,
+ * and listen alone), local UDP, IPv6 addresses refused as by AF_INET,
+ * TCP Fast Open, and a translated socket whose connect failed outliving
+ * two sweeps of the supervisor's socket table.  With "nodump" it makes
+ * itself non-dumpable first and checks only local sockets (run it so as
+ * an unprivileged user). */
 #include "progs.h"
 
 #include <sys/epoll.h>
@@ -26,7 +29,7 @@
 
 static const char *addr;
 static unsigned echo_port, udp_port, local_port;
-/* Under tnat64-seccomp: the stand-ins are really AF_INET6 sockets. */
+/* Under tnat64-seccomp: translated sockets are really AF_INET6 ones. */
 static bool supervised;
 
 static bool is_v4(const struct sockaddr_in *s, const char *want, unsigned port)
@@ -73,11 +76,12 @@ static void check_domain(const char *pfx, const char *what, int fd)
 
 	snprintf(n, sizeof n, "%s/%s", pfx, what);
 	check(n, d == AF_INET, "SO_DOMAIN %d%s", d,
-	      d == AF_INET6 ? " (AF_INET6: the stand-in shows)" : "");
+	      d == AF_INET6 ? " (AF_INET6: the translation shows)" : "");
 }
 
 /* A socket that the kernel itself takes for AF_INET: IPv6-level options
- * are unknown to it (a stand-in, AF_INET6 underneath, would answer). */
+ * are unknown to it (a translated one, AF_INET6 underneath, would
+ * answer). */
 static void check_real_inet(const char *pfx, int fd)
 {
 	char n[128];
@@ -149,8 +153,9 @@ static struct optres domain_raw(int fd, int ulen, bool null_len)
 /* The kernel's optlen rules (sk_getsockopt): a negative length is
  * EINVAL, a bad length pointer EFAULT, else min(optlen, sizeof(int))
  * bytes are copied and that length reported.  The same call on an
- * AF_UNIX socket (not a stand-in, answered by the kernel) is the
- * reference; only the value differs. */
+ * AF_UNIX socket (answered by the kernel) is the reference; only the
+ * value differs.  Asked of a translated socket (the supervisor answers
+ * for it). */
 static void so_domain_optlen(void)
 {
 	static const struct {
@@ -165,11 +170,13 @@ static void so_domain_optlen(void)
 		{ "negative", -1, false },
 		{ "null-optlen", 4, true },
 	};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = tcp_connect4(addr, echo_port);
 	int u = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	if (fd < 0 || u < 0) {
-		fail("standin/so-domain-optlen", "socket: %s", strerror(errno));
+		fail("xlat/so-domain-optlen", "connect: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -181,9 +188,9 @@ static void so_domain_optlen(void)
 		unsigned char exp[8];
 		char n[96];
 
-		snprintf(n, sizeof n, "standin/so-domain-optlen/%s",
+		snprintf(n, sizeof n, "xlat/so-domain-optlen/%s",
 			 cases[i].name);
-		/* What the stand-in must have written: the reference's
+		/* What the supervisor must have written: the reference's
 		 * bytes, with AF_INET in place of AF_UNIX. */
 		memcpy(exp, k.buf, sizeof exp);
 		if (k.r == 0 && k.len > 0)
@@ -208,13 +215,13 @@ static void fresh(void)
 	int d, a, b, c;
 
 	if (t < 0 || u < 0) {
-		fail("standin/socket", "%s", strerror(errno));
+		fail("xlat/socket", "%s", strerror(errno));
 		return;
 	}
-	pass("standin/socket");
-	check_domain("standin", "so-domain-tcp", t);
-	check_domain("standin", "so-domain-udp", u);
-	check("standin/so-type-protocol",
+	pass("xlat/socket");
+	check_domain("xlat", "so-domain-tcp", t);
+	check_domain("xlat", "so-domain-udp", u);
+	check("xlat/so-type-protocol",
 	      int_opt(t, SOL_SOCKET, SO_TYPE) == SOCK_STREAM &&
 	      int_opt(t, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP &&
 	      int_opt(u, SOL_SOCKET, SO_TYPE) == SOCK_DGRAM &&
@@ -225,18 +232,18 @@ static void fresh(void)
 	      int_opt(u, SOL_SOCKET, SO_PROTOCOL));
 	/* The same socket under another number (remembered by inode). */
 	d = dup(t);
-	check_domain("standin", "so-domain-dup", d);
+	check_domain("xlat", "so-domain-dup", d);
 	close(d);
 
 	/* Unbound, unconnected: 0.0.0.0 port 0, as an AF_INET socket. */
-	check_sockname("standin", "getsockname-fresh-tcp", t, "0.0.0.0", -1);
-	check_sockname("standin", "getsockname-fresh-udp", u, "0.0.0.0", -1);
+	check_sockname("xlat", "getsockname-fresh-tcp", t, "0.0.0.0", -1);
+	check_sockname("xlat", "getsockname-fresh-udp", u, "0.0.0.0", -1);
 	{
 		char small[4];
 		socklen_t l = sizeof small;
 
 		memset(small, 0x5a, sizeof small);
-		check("standin/getsockname-fresh-short",
+		check("xlat/getsockname-fresh-short",
 		      getsockname(t, (struct sockaddr *)small, &l) == 0 &&
 		      l == sizeof(struct sockaddr_in) && small[0] == AF_INET &&
 		      small[1] == 0 && small[2] == 0 && small[3] == 0,
@@ -247,22 +254,22 @@ static void fresh(void)
 		socklen_t l = sizeof p;
 		int r = getpeername(t, (struct sockaddr *)&p, &l);
 
-		check("standin/getpeername-fresh", r < 0 && errno == ENOTCONN,
+		check("xlat/getpeername-fresh", r < 0 && errno == ENOTCONN,
 		      "r=%d %s", r, strerror(errno));
 	}
 
-	/* The stand-in is the call's result: lowest free number, flags as
+	/* The socket is the call's result: lowest free number, flags as
 	 * asked. */
 	a = socket(AF_INET, SOCK_STREAM, 0);
 	b = socket(AF_INET, SOCK_DGRAM, 0);
 	close(a);
 	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	check("standin/lowest-fd", c == a, "got fd %d, %d was free", c, a);
-	check("standin/flags-nonblock-cloexec",
+	check("xlat/lowest-fd", c == a, "got fd %d, %d was free", c, a);
+	check("xlat/flags-nonblock-cloexec",
 	      (fcntl(c, F_GETFL) & O_NONBLOCK) &&
 	      (fcntl(c, F_GETFD) & FD_CLOEXEC), "flags %#x fd flags %#x",
 	      fcntl(c, F_GETFL), fcntl(c, F_GETFD));
-	check("standin/flags-default",
+	check("xlat/flags-default",
 	      !(fcntl(b, F_GETFL) & O_NONBLOCK) &&
 	      !(fcntl(b, F_GETFD) & FD_CLOEXEC), "flags %#x fd flags %#x",
 	      fcntl(b, F_GETFL), fcntl(b, F_GETFD));
@@ -274,11 +281,14 @@ static void fresh(void)
 
 /* ---------------------------------------------------------- epoll */
 
-/* Registered with epoll before connect: the socket the program has is
- * the one that connects (no replacement), so the event arrives. */
-static void epoll_before_connect(void)
+/* A non-blocking connect, then the socket registered with epoll (as Go,
+ * libuv, tokio and asyncio do): the registration is made on the socket
+ * the connect left in the program (replaced by then), so the events
+ * arrive.  (A registration made before a translated connect stays with
+ * the replaced socket: doc/seccomp.md, Limits.) */
+static void epoll_after_connect(void)
 {
-	const char *pfx = "standin/epoll-before-connect";
+	const char *pfx = "xlat/epoll-after-connect";
 	struct sockaddr_in sa = sin4(addr, echo_port), p;
 	struct epoll_event ev = { .events = EPOLLOUT }, got[4];
 	struct greeting g;
@@ -288,55 +298,59 @@ static void epoll_before_connect(void)
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	ev.data.fd = fd;
-	if (fd < 0 || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+	if (fd < 0 || ep < 0) {
 		fail(pfx, "setup: %s", strerror(errno));
 		goto out;
 	}
 	r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
 	if (r == 0) {
-		pass("standin/epoll-before-connect/connect");
+		pass("xlat/epoll-after-connect/connect");
 	} else {
-		check("standin/epoll-before-connect/connect",
+		check("xlat/epoll-after-connect/connect",
 		      errno == EINPROGRESS, "r=%d %s", r, strerror(errno));
 		if (errno != EINPROGRESS)
 			goto out;
 	}
+	ev.data.fd = fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		fail(pfx, "epoll_ctl: %s", strerror(errno));
+		goto out;
+	}
 	/* 10 s: a hang guard, not a measure. */
 	n = epoll_wait(ep, got, 4, 10000);
 	if (n != 1 || got[0].data.fd != fd || !(got[0].events & EPOLLOUT)) {
-		fail("standin/epoll-before-connect/epollout",
+		fail("xlat/epoll-after-connect/epollout",
 		     "epoll_wait %d events %#x (%s)", n,
 		     n > 0 ? got[0].events : 0, n < 0 ? strerror(errno)
 						     : "nothing");
 		goto out;
 	}
-	pass("standin/epoll-before-connect/epollout");
+	pass("xlat/epoll-after-connect/epollout");
 	l = sizeof e;
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l);
-	check("standin/epoll-before-connect/so-error", e == 0, "SO_ERROR %d %s",
+	check("xlat/epoll-after-connect/so-error", e == 0, "SO_ERROR %d %s",
 	      e, e > 0 ? strerror(e) : "");
 	l = sizeof p;
 	memset(&p, 0, sizeof p);
-	check("standin/epoll-before-connect/getpeername",
+	check("xlat/epoll-after-connect/getpeername",
 	      getpeername(fd, (struct sockaddr *)&p, &l) == 0 &&
 	      l == sizeof p && is_v4(&p, addr, echo_port), "%s",
 	      FMT_SA(p, l, b));
 	check_domain(pfx, "so-domain", fd);
 	if (read_greeting(fd, &g, err, sizeof err) < 0 ||
 	    echo_roundtrip(fd, "epoll\n", err, sizeof err) < 0)
-		fail("standin/epoll-before-connect/echo", "%s", err);
+		fail("xlat/epoll-after-connect/echo", "%s", err);
 	else
-		pass("standin/epoll-before-connect/echo");
+		pass("xlat/epoll-after-connect/echo");
 	/* The echo came back: epoll still watches the right socket. */
 	ev.events = EPOLLIN;
 	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
 	if (write_all(fd, "again\n", 6) < 0) {
-		fail("standin/epoll-before-connect/epollin", "write: %s",
+		fail("xlat/epoll-after-connect/epollin", "write: %s",
 		     strerror(errno));
 	} else {
 		n = epoll_wait(ep, got, 4, 10000);
-		check("standin/epoll-before-connect/epollin",
+		check("xlat/epoll-after-connect/epollin",
 		      n == 1 && (got[0].events & EPOLLIN), "epoll_wait %d", n);
 	}
 out:
@@ -348,10 +362,10 @@ out:
 
 /* ---------------------------------------------------------- IP_TOS */
 
-/* IP_TOS and IP_TTL on a TCP stand-in before a translated connect: set
- * on the socket (the kernel's IPv4 options of a dual-stack socket) and
- * mirrored to the IPv6 level, which is what the NAT64 path uses: the
- * server sees the TOS. */
+/* IP_TOS and IP_TTL on a TCP socket before a translated connect: carried
+ * to the AF_INET6 socket that replaces it (its IPv4 options, for
+ * readback) and mirrored to the IPv6 level, which is what the NAT64 path
+ * uses: the server sees the TOS. */
 static void tos_before_connect(const char *pfx, bool one_byte)
 {
 	struct sockaddr_in sa = sin4(addr, echo_port);
@@ -377,19 +391,6 @@ static void tos_before_connect(const char *pfx, bool one_byte)
 		check(n, r == 0 && int_opt(fd, SOL_IP, IP_TTL) == ttl,
 		      "r=%d IP_TTL %d", r, int_opt(fd, SOL_IP, IP_TTL));
 	}
-	if (supervised) {
-		/* The stand-in is AF_INET6 underneath: the mirrored
-		 * options are readable there. */
-		snprintf(n, sizeof n, "%s/tclass", pfx);
-		check(n, int_opt(fd, SOL_IPV6, IPV6_TCLASS) == tos,
-		      "IPV6_TCLASS %#x", int_opt(fd, SOL_IPV6, IPV6_TCLASS));
-		if (!one_byte) {
-			int h = int_opt(fd, SOL_IPV6, IPV6_UNICAST_HOPS);
-
-			snprintf(n, sizeof n, "%s/hops", pfx);
-			check(n, h == ttl, "IPV6_UNICAST_HOPS %d", h);
-		}
-	}
 	check_domain(pfx, "so-domain-before-connect", fd);
 	snprintf(n, sizeof n, "%s/connect", pfx);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
@@ -402,6 +403,22 @@ static void tos_before_connect(const char *pfx, bool one_byte)
 	snprintf(n, sizeof n, "%s/getsockopt-after-connect", pfx);
 	check(n, int_opt(fd, SOL_IP, IP_TOS) == tos, "IP_TOS %#x",
 	      int_opt(fd, SOL_IP, IP_TOS));
+	if (supervised) {
+		/* AF_INET6 underneath now: the mirrored options are
+		 * readable there. */
+		snprintf(n, sizeof n, "%s/tclass", pfx);
+		check(n, int_opt(fd, SOL_IPV6, IPV6_TCLASS) == tos,
+		      "IPV6_TCLASS %#x", int_opt(fd, SOL_IPV6, IPV6_TCLASS));
+		if (!one_byte) {
+			int h = int_opt(fd, SOL_IPV6, IPV6_UNICAST_HOPS);
+
+			snprintf(n, sizeof n, "%s/hops", pfx);
+			check(n, h == ttl, "IPV6_UNICAST_HOPS %d", h);
+			snprintf(n, sizeof n, "%s/ttl-after-connect", pfx);
+			check(n, int_opt(fd, SOL_IP, IP_TTL) == ttl,
+			      "IP_TTL %d", int_opt(fd, SOL_IP, IP_TTL));
+		}
+	}
 	snprintf(n, sizeof n, "%s/echo", pfx);
 	if (read_greeting(fd, &g, err, sizeof err) < 0 ||
 	    echo_roundtrip(fd, "tos\n", err, sizeof err) < 0) {
@@ -434,32 +451,37 @@ static void ttl_invalid(void)
 
 	set_timeouts(fd, 10);
 	r = setsockopt(fd, SOL_IP, IP_TTL, &zero, sizeof zero);
-	check("standin/ttl-invalid/einval", r < 0 && errno == EINVAL,
+	check("xlat/ttl-invalid/einval", r < 0 && errno == EINVAL,
 	      "r=%d %s", r, strerror(errno));
-	check("standin/ttl-invalid/ttl-unchanged",
+	check("xlat/ttl-invalid/ttl-unchanged",
 	      int_opt(fd, SOL_IP, IP_TTL) == int_opt(ref, SOL_IP, IP_TTL),
 	      "IP_TTL %d, fresh socket %d", int_opt(fd, SOL_IP, IP_TTL),
 	      int_opt(ref, SOL_IP, IP_TTL));
-	if (supervised)
-		check("standin/ttl-invalid/hops-unchanged",
-		      int_opt(fd, SOL_IPV6, IPV6_UNICAST_HOPS) ==
-		      int_opt(ref, SOL_IPV6, IPV6_UNICAST_HOPS),
-		      "IPV6_UNICAST_HOPS %d, fresh stand-in %d",
-		      int_opt(fd, SOL_IPV6, IPV6_UNICAST_HOPS),
-		      int_opt(ref, SOL_IPV6, IPV6_UNICAST_HOPS));
 	close(ref);
 	/* SO_SNDTIMEO (10 s) bounds the connect: a hang guard. */
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		fail("standin/ttl-invalid/connect", "%s", strerror(errno));
+		fail("xlat/ttl-invalid/connect", "%s", strerror(errno));
 		close(fd);
 		return;
 	}
-	pass("standin/ttl-invalid/connect");
+	pass("xlat/ttl-invalid/connect");
+	if (supervised) {
+		/* Translated: its hop limit is a fresh AF_INET6 socket's. */
+		int ref6 = socket(AF_INET6, SOCK_STREAM, 0);
+
+		check("xlat/ttl-invalid/hops-unchanged",
+		      int_opt(fd, SOL_IPV6, IPV6_UNICAST_HOPS) ==
+		      int_opt(ref6, SOL_IPV6, IPV6_UNICAST_HOPS),
+		      "IPV6_UNICAST_HOPS %d, fresh AF_INET6 socket %d",
+		      int_opt(fd, SOL_IPV6, IPV6_UNICAST_HOPS),
+		      int_opt(ref6, SOL_IPV6, IPV6_UNICAST_HOPS));
+		close(ref6);
+	}
 	if (read_greeting(fd, &g, err, sizeof err) < 0 ||
 	    echo_roundtrip(fd, "ttl\n", err, sizeof err) < 0)
-		fail("standin/ttl-invalid/echo", "%s", err);
+		fail("xlat/ttl-invalid/echo", "%s", err);
 	else
-		pass("standin/ttl-invalid/echo");
+		pass("xlat/ttl-invalid/echo");
 	close(fd);
 }
 
@@ -502,9 +524,9 @@ static void udp_echo(const char *pfx, int fd, const char *msg)
 	fail(n, "no reply");
 }
 
-/* A UDP stand-in given an IPv4-only option becomes a real AF_INET socket
- * (the option must keep its meaning); sending to a NAT64 destination
- * then still works. */
+/* A UDP socket given an IPv4-only option (a real AF_INET socket until
+ * then); sending to a NAT64 destination then still works and the option
+ * is still there. */
 static void udp_v4_option(const char *pfx, int level, int name, int val)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -537,17 +559,17 @@ static void udp_v4_option(const char *pfx, int level, int name, int val)
  * NAT64 destination: works, the port chosen at bind is kept. */
 static void udp_bound_first(void)
 {
-	const char *pfx = "standin/udp-bound";
+	const char *pfx = "xlat/udp-bound";
 	struct sockaddr_in any = sin4("0.0.0.0", 0);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	unsigned port;
 
 	if (bind(fd, (struct sockaddr *)&any, sizeof any) < 0) {
-		fail("standin/udp-bound/bind", "%s", strerror(errno));
+		fail("xlat/udp-bound/bind", "%s", strerror(errno));
 		close(fd);
 		return;
 	}
-	pass("standin/udp-bound/bind");
+	pass("xlat/udp-bound/bind");
 	check_domain(pfx, "so-domain", fd);
 	port = check_sockname(pfx, "getsockname", fd, "0.0.0.0", 0);
 	udp_echo(pfx, fd, "bound");
@@ -559,8 +581,9 @@ static void udp_bound_first(void)
 
 /* ---------------------------------------------------------- servers */
 
-/* A local client (itself a stand-in) connects to 127.0.0.1:port of the
- * listener ls; accept() must give an AF_INET peer, data must flow. */
+/* A local client connects to 127.0.0.1:port of the listener ls (both
+ * left alone by the supervisor); accept() must give an AF_INET peer,
+ * data must flow. */
 static void local_client(const char *pfx, int ls, unsigned port)
 {
 	struct sockaddr_in sa = sin4("127.0.0.1", port), peer, me;
@@ -623,8 +646,8 @@ static void local_client(const char *pfx, int ls, unsigned port)
 	close(c);
 }
 
-/* socket(AF_INET) + options + bind + listen: bind turns the stand-in
- * into the AF_INET socket asked for, keeping options and flags. */
+/* socket(AF_INET) + options + bind + listen: a server is the AF_INET
+ * socket asked for, with its options and flags. */
 static void server(const char *pfx, const char *bind_addr, unsigned port,
 		   int flags)
 {
@@ -709,9 +732,9 @@ static void autobind(const char *pfx)
 	close(ls);
 }
 
-/* UDP between two stand-ins on 127.0.0.1 (the server's bind makes it a
- * real AF_INET socket, the client stays a stand-in): each side sees the
- * other as AF_INET 127.0.0.1 with the port it reports itself. */
+/* UDP between two sockets on 127.0.0.1 (neither translated): each side
+ * sees the other as AF_INET 127.0.0.1 with the port it reports
+ * itself. */
 static void udp_local(void)
 {
 	struct sockaddr_in sa = sin4("127.0.0.1", 0), from, me;
@@ -723,17 +746,17 @@ static void udp_local(void)
 
 	if (bind(s, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    getsockname(s, (struct sockaddr *)&sa, &l) < 0) {
-		fail("standin/udp-local/bind", "%s", strerror(errno));
+		fail("xlat/udp-local/bind", "%s", strerror(errno));
 		goto out;
 	}
-	pass("standin/udp-local/bind");
+	pass("xlat/udp-local/bind");
 	/* Loopback does not lose datagrams: no retries needed. */
 	r = sendto(c, "hi", 2, 0, (struct sockaddr *)&sa, sizeof sa);
-	check("standin/udp-local/sendto", r == 2, "r=%zd %s", r,
+	check("xlat/udp-local/sendto", r == 2, "r=%zd %s", r,
 	      strerror(errno));
 	l = sizeof me;
 	memset(&me, 0, sizeof me);
-	check("standin/udp-local/client-getsockname",
+	check("xlat/udp-local/client-getsockname",
 	      getsockname(c, (struct sockaddr *)&me, &l) == 0 &&
 	      l == sizeof me && me.sin_family == AF_INET && me.sin_port,
 	      "%s", FMT_SA(me, l, b));
@@ -742,21 +765,21 @@ static void udp_local(void)
 	r = wait_fd(s, POLLIN, 10000) ?
 	    recvfrom(s, buf, sizeof buf, MSG_DONTWAIT,
 		     (struct sockaddr *)&from, &l) : -1;
-	check("standin/udp-local/server-recvfrom",
+	check("xlat/udp-local/server-recvfrom",
 	      r == 2 && l == sizeof from &&
 	      is_v4(&from, "127.0.0.1", ntohs(me.sin_port)), "r=%zd %s", r,
 	      FMT_SA(from, l, b));
 	if (r != 2)
 		goto out;
 	r = sendto(s, "ho", 2, 0, (struct sockaddr *)&from, l);
-	check("standin/udp-local/server-sendto", r == 2, "r=%zd %s", r,
+	check("xlat/udp-local/server-sendto", r == 2, "r=%zd %s", r,
 	      strerror(errno));
 	l = sizeof from;
 	memset(&from, 0, sizeof from);
 	r = wait_fd(c, POLLIN, 10000) ?
 	    recvfrom(c, buf, sizeof buf, MSG_DONTWAIT,
 		     (struct sockaddr *)&from, &l) : -1;
-	check("standin/udp-local/client-recvfrom",
+	check("xlat/udp-local/client-recvfrom",
 	      r == 2 && !memcmp(buf, "ho", 2) && l == sizeof from &&
 	      is_v4(&from, "127.0.0.1", ntohs(sa.sin_port)), "r=%zd %s", r,
 	      FMT_SA(from, l, b));
@@ -765,12 +788,13 @@ out:
 	close(s);
 }
 
-/* An IPv6 address given to the AF_INET socket asked for: the kernel
- * says EAFNOSUPPORT (tcp_v4_connect, udp_sendmsg); the stand-in, an
- * AF_INET6 socket underneath, must not go and use it. */
+/* An IPv6 address given to an AF_INET socket: the kernel says
+ * EAFNOSUPPORT (tcp_v4_connect, udp_sendmsg); a translated one, an
+ * AF_INET6 socket underneath, must not go and use it either. */
 static void wrong_family(void)
 {
 	struct sockaddr_in6 s6;
+	struct sockaddr_in sa = sin4(addr, udp_port);
 	int t = socket(AF_INET, SOCK_STREAM, 0);
 	int u = socket(AF_INET, SOCK_DGRAM, 0);
 	int r;
@@ -781,11 +805,25 @@ static void wrong_family(void)
 	s6.sin6_port = htons((uint16_t)local_port);
 	s6.sin6_addr = in6addr_loopback;
 	r = connect(t, (struct sockaddr *)&s6, sizeof s6);
-	check("standin/wrong-family/connect", r < 0 && errno == EAFNOSUPPORT,
+	check("xlat/wrong-family/connect", r < 0 && errno == EAFNOSUPPORT,
 	      "r=%d %s", r, r < 0 ? strerror(errno) : "connected");
 	n = sendto(u, "x", 1, 0, (struct sockaddr *)&s6, sizeof s6);
-	check("standin/wrong-family/sendto", n < 0 && errno == EAFNOSUPPORT,
+	check("xlat/wrong-family/sendto", n < 0 && errno == EAFNOSUPPORT,
 	      "r=%zd %s", n, n < 0 ? strerror(errno) : "sent");
+	/* Translated by a first datagram to a NAT64 destination. */
+	if (sendto(u, "x", 1, 0, (struct sockaddr *)&sa, sizeof sa) != 1) {
+		fail("xlat/wrong-family/translated", "sendto: %s",
+		     strerror(errno));
+	} else {
+		n = sendto(u, "x", 1, 0, (struct sockaddr *)&s6, sizeof s6);
+		check("xlat/wrong-family/translated-sendto",
+		      n < 0 && errno == EAFNOSUPPORT, "r=%zd %s", n,
+		      n < 0 ? strerror(errno) : "sent");
+		r = connect(u, (struct sockaddr *)&s6, sizeof s6);
+		check("xlat/wrong-family/translated-connect",
+		      r < 0 && errno == EAFNOSUPPORT, "r=%d %s", r,
+		      r < 0 ? strerror(errno) : "connected");
+	}
 	close(u);
 	close(t);
 }
@@ -805,8 +843,9 @@ static int tfo_sysctl(void)
 	return n > 0 ? atoi(b) : -1;
 }
 
-/* sendto(MSG_FASTOPEN) to a NAT64 destination on a stand-in connects
- * like connect(): data arrives, names are IPv4.  When client TFO is off
+/* sendto(MSG_FASTOPEN) to a NAT64 destination on an AF_INET socket
+ * connects like connect() (replaced first): data arrives, names are
+ * IPv4.  When client TFO is off
  * the kernel says EOPNOTSUPP, and so must we. */
 static void fastopen(const char *pfx)
 {
@@ -856,49 +895,76 @@ static void fastopen(const char *pfx)
 
 /* The supervisor forgets closed sockets by sweeping its table (a
  * NETLINK_SOCK_DIAG dump of open sockets) once it holds 8192 entries,
- * then at twice the live count.  A stand-in never bound nor connected is
- * in no kernel table, so it is not in the dump either: it must survive
- * any number of sweeps while the program holds it.  Churn enough
- * short-lived stand-ins for at least two sweeps (entries made since the
- * last sweep may be spared by the first), then use the old ones.  The
- * namespace has no other IPv6 socket open by then: the dump is empty. */
-#define CHURN 20000
+ * then at twice the live count.  A translated TCP socket whose connect
+ * was refused is in no kernel table (unbound again), so it is not in the
+ * dump either: it must survive any number of sweeps while the program
+ * holds it, and a connect repeated on it still be translated.  Churn
+ * enough short-lived translated sockets (a datagram each) for at least
+ * two sweeps (entries made since the last sweep may be spared by the
+ * first), then use the old one.  (No TCP listener on UDPPORT: refused.) */
+#define CHURN 17000
 
 static void survives_sweeps(void)
 {
-	const char *pfx = "standin/sweep";
-	int t = socket(AF_INET, SOCK_STREAM, 0);
-	int u = socket(AF_INET, SOCK_DGRAM, 0);
-	int s = socket(AF_INET, SOCK_STREAM, 0);
+	const char *pfx = "xlat/sweep";
+	struct sockaddr_in refused = sin4(addr, udp_port);
+	struct sockaddr_in echo = sin4(addr, echo_port), p;
 	struct sockaddr_in lo = sin4("127.0.0.1", 0);
+	struct greeting g;
+	char err[256], b[128];
+	socklen_t l = sizeof p;
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	int r = connect(t, (struct sockaddr *)&refused, sizeof refused);
 	unsigned port;
 
+	check("xlat/sweep/refused", r < 0 && errno == ECONNREFUSED, "r=%d %s",
+	      r, r < 0 ? strerror(errno) : "connected");
 	for (int i = 0; i < CHURN; i++) {
-		int x = socket(AF_INET, i & 1 ? SOCK_DGRAM : SOCK_STREAM, 0);
+		int x = socket(AF_INET, SOCK_DGRAM, 0);
 
-		if (x < 0) {
-			fail("standin/sweep/churn", "socket #%d: %s", i,
+		if (x < 0 || sendto(x, "c", 1, MSG_DONTWAIT,
+				    (struct sockaddr *)&refused,
+				    sizeof refused) != 1) {
+			fail("xlat/sweep/churn", "socket #%d: %s", i,
 			     strerror(errno));
+			if (x >= 0)
+				close(x);
 			break;
 		}
 		close(x);
 	}
+	/* Still ours: an AF_INET name, and the next connect translated. */
 	check_domain(pfx, "so-domain", t);
-	check_sockname(pfx, "getsockname", t, "0.0.0.0", -1);
+	check_sockname(pfx, "getsockname", t, "0.0.0.0", 0);
+	set_timeouts(t, 10);
+	if (connect(t, (struct sockaddr *)&echo, sizeof echo) < 0) {
+		fail("xlat/sweep/reconnect", "%s", strerror(errno));
+	} else {
+		pass("xlat/sweep/reconnect");
+		memset(&p, 0, sizeof p);
+		check("xlat/sweep/getpeername",
+		      getpeername(t, (struct sockaddr *)&p, &l) == 0 &&
+		      l == sizeof p && is_v4(&p, addr, echo_port), "%s",
+		      FMT_SA(p, l, b));
+		if (read_greeting(t, &g, err, sizeof err) < 0 ||
+		    echo_roundtrip(t, "sweep\n", err, sizeof err) < 0)
+			fail("xlat/sweep/echo", "%s", err);
+		else
+			pass("xlat/sweep/echo");
+	}
 	/* A server socket made early, bound late. */
 	if (bind(s, (struct sockaddr *)&lo, sizeof lo) < 0) {
-		fail("standin/sweep/bind", "%s", strerror(errno));
+		fail("xlat/sweep/bind", "%s", strerror(errno));
 	} else {
-		pass("standin/sweep/bind");
+		pass("xlat/sweep/bind");
 		check_real_inet(pfx, s);
 		port = check_sockname(pfx, "bound-getsockname", s, "127.0.0.1",
 				      0);
 		if (port && listen(s, 4) == 0)
 			local_client(pfx, s, port);
 	}
-	udp_echo(pfx, u, "sweep");
 	close(s);
-	close(u);
 	close(t);
 }
 
@@ -914,16 +980,16 @@ static void not_dumpable(void)
 	int fd;
 
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		fail("standin-nodump/prctl", "%s", strerror(errno));
+		fail("xlat-nodump/prctl", "%s", strerror(errno));
 		return;
 	}
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	check_domain("standin-nodump", "so-domain", fd);
-	check_sockname("standin-nodump", "getsockname-fresh", fd, "0.0.0.0",
+	check_domain("xlat-nodump", "so-domain", fd);
+	check_sockname("xlat-nodump", "getsockname-fresh", fd, "0.0.0.0",
 		       -1);
 	close(fd);
-	server("standin-nodump/server", "127.0.0.1", local_port + 2, 0);
-	autobind("standin-nodump/autobind");
+	server("xlat-nodump/server", "127.0.0.1", local_port + 2, 0);
+	autobind("xlat-nodump/autobind");
 }
 
 int main(int argc, char **argv)
@@ -947,22 +1013,22 @@ int main(int argc, char **argv)
 	fresh();
 	/* First network use of the run: the decision cache is cold (direct
 	 * IPv4 tried first) for a non-blocking connect. */
-	epoll_before_connect();
-	tos_before_connect("standin/tos", false);
-	tos_before_connect("standin/tos-1byte", true);
+	epoll_after_connect();
+	tos_before_connect("xlat/tos", false);
+	tos_before_connect("xlat/tos-1byte", true);
 	ttl_invalid();
-	udp_v4_option("standin/udp-v4opt-mcast-ttl", SOL_IP,
+	udp_v4_option("xlat/udp-v4opt-mcast-ttl", SOL_IP,
 		      IP_MULTICAST_TTL, 5);
-	udp_v4_option("standin/udp-v4opt-pktinfo", SOL_IP, IP_PKTINFO, 1);
+	udp_v4_option("xlat/udp-v4opt-pktinfo", SOL_IP, IP_PKTINFO, 1);
 	udp_bound_first();
-	server("standin/server-any", "0.0.0.0", local_port, 0);
-	server("standin/server-loopback", "127.0.0.1", local_port + 1,
+	server("xlat/server-any", "0.0.0.0", local_port, 0);
+	server("xlat/server-loopback", "127.0.0.1", local_port + 1,
 	       SOCK_NONBLOCK | SOCK_CLOEXEC);
-	autobind("standin/autobind");
+	autobind("xlat/autobind");
 	udp_local();
 	wrong_family();
-	fastopen("standin/fastopen");
-	fastopen("standin/fastopen-again");  /* with a cookie this time */
+	fastopen("xlat/fastopen");
+	fastopen("xlat/fastopen-again");  /* with a cookie this time */
 	survives_sweeps();
 	return progs_exit();
 }
