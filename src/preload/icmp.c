@@ -215,19 +215,19 @@ int tn_icmp_msg_4to6(const struct msghdr *msg, struct msghdr *out,
 	return 1;
 }
 
-/* The prefixes to find IPv4 forms in, the socket's peer's first. */
-static void pfx_of(const struct fdrec *rec, struct msgconv_pfx *p)
+/* The prefixes to find IPv4 forms in (buf: TN_PFX_LIST entries), the
+ * socket's peer's first. */
+static void pfx_of(const struct fdrec *rec, struct msgconv_pfx *p,
+		   struct nat64_prefix *buf)
 {
-	const struct config *c = tn_config();
-
-	p->pfx = c ? c->prefixes : NULL;
-	p->npfx = c ? c->nprefixes : 0;
+	p->pfx = tn_prefix_list(buf, TN_PFX_LIST, &p->npfx);
 	p->prefer = rec->peer_prefix == 0xff ? -1 : rec->peer_prefix;
 }
 
 size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
 			struct msghdr *msg, int *trunc)
 {
+	struct nat64_prefix pbuf[TN_PFX_LIST];
 	struct msgconv_pfx p;
 
 	*trunc = 0;
@@ -235,7 +235,7 @@ size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
 		len = msgconv_cmsg_drop(ctl, len, SOL_IPV6, IPV6_HOPLIMIT);
 	if (!msg->msg_control || !msg->msg_controllen)
 		return 0;
-	pfx_of(rec, &p);
+	pfx_of(rec, &p, pbuf);
 	return msgconv_cmsg_to_v4x(ctl, len, msg->msg_control,
 				   msg->msg_controllen, htonl(ICMPX_LOCAL_V4),
 				   p.pfx, p.npfx, trunc);
@@ -302,6 +302,7 @@ ssize_t tn_icmp_recvmsg(int fd, struct fdrec *rec, struct msghdr *msg,
 	char ctl[ICMP_CTL] __attribute__((aligned(sizeof(size_t))));
 	struct sockaddr_in6 ss;
 	struct icmpx_rx rx;
+	struct nat64_prefix pbuf[TN_PFX_LIST];
 	struct msgconv_pfx p;
 	struct msghdr m;
 	struct iovec iov;
@@ -322,7 +323,7 @@ ssize_t tn_icmp_recvmsg(int fd, struct fdrec *rec, struct msghdr *msg,
 		  msg->msg_iov[0].iov_len >= sizeof(stackbuf);
 	buf = inplace ? msg->msg_iov[0].iov_base : stackbuf;
 	cap = inplace ? msg->msg_iov[0].iov_len : sizeof(stackbuf);
-	pfx_of(rec, &p);
+	pfx_of(rec, &p, pbuf);
 	for (;;) {
 		memset(&m, 0, sizeof(m));
 		iov.iov_base = buf + hdr;

@@ -228,6 +228,12 @@ int tn_synth(int slot, uint32_t v4, uint16_t port_be,
 	return prefixes_synth(&pfx, tn_config(), slot, v4, port_be, out);
 }
 
+const struct nat64_prefix *tn_prefix_list(struct nat64_prefix *buf,
+					  size_t nbuf, size_t *n)
+{
+	return prefixes_list(&pfx, tn_config(), buf, nbuf, n);
+}
+
 int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
 	     struct sockaddr_in *out)
 {

@@ -46,18 +46,21 @@ static int source_out(const struct fdrec *rec, const struct sockaddr_in6 *ss,
 static size_t cmsg_out(const struct fdrec *rec, const void *src, size_t len,
 		       void *dst, size_t cap, int *trunc)
 {
-	const struct config *c = tn_config();
+	struct nat64_prefix buf[TN_PFX_LIST];
+	size_t n;
+	const struct nat64_prefix *p = tn_prefix_list(buf, TN_PFX_LIST, &n);
 
-	return msgconv_cmsg_to_v4x(src, len, dst, cap, rec->bound_v4,
-				   c ? c->prefixes : NULL,
-				   c ? c->nprefixes : 0, trunc);
+	return msgconv_cmsg_to_v4x(src, len, dst, cap, rec->bound_v4, p, n,
+				   trunc);
 }
 
 ssize_t tn_recv_errqueue(int fd, struct fdrec *rec, struct msghdr *msg,
 			 int flags)
 {
 	char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));
-	const struct config *c = tn_config();
+	struct nat64_prefix buf[TN_PFX_LIST];
+	size_t np;
+	const struct nat64_prefix *p = tn_prefix_list(buf, TN_PFX_LIST, &np);
 	bool icmp = fdrec_kind(rec) == FD_ICMP6;
 	struct sockaddr_in6 ss;
 	struct msghdr m;
@@ -75,9 +78,7 @@ ssize_t tn_recv_errqueue(int fd, struct fdrec *rec, struct msghdr *msg,
 		r = real.recvmsg(fd, &m, flags);
 		if (r < 0)
 			return neg_errno();
-		if (msgconv_errq_has_v4(ctl, m.msg_controllen,
-					c ? c->prefixes : NULL,
-					c ? c->nprefixes : 0))
+		if (msgconv_errq_has_v4(ctl, m.msg_controllen, p, np))
 			break;
 		/* RFC 7915 drops it: the next one, or EAGAIN */
 		if (flags & MSG_PEEK) {

@@ -120,9 +120,8 @@ static size_t rx_cap(const struct sockinfo *si, size_t len)
 static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 		      int flags)
 {
-	const struct config *cf = sv_config();
-	struct msgconv_pfx p = { cf ? cf->prefixes : NULL,
-				 cf ? cf->nprefixes : 0, si->x.pfx };
+	struct nat64_prefix pbuf[SV_PFX_LIST];
+	struct msgconv_pfx p = { NULL, 0, si->x.pfx };
 	bool icmp = sv_is_icmp(si), errq = (flags & MSG_ERRQUEUE) != 0;
 	size_t hdr = rx_hdr(si, flags), clen = 0;
 	char ctl[2048] __attribute__((aligned(sizeof(size_t))));
@@ -130,6 +129,7 @@ static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 	struct msghdr m;
 	ssize_t n;
 
+	p.pfx = sv_prefix_list(pbuf, SV_PFX_LIST, &p.npfx);
 	for (;;) {
 		struct iovec iov = { x->buf + hdr, x->cap };
 		struct icmpx_rx r;

@@ -67,6 +67,12 @@ struct call;
  * applies after all. */
 int sv_synth(struct call *c, int pfx, uint32_t v4, uint16_t port_be,
 	     struct sockaddr_in6 *out);
+/* prefixes_list under our configuration and discovered default: the
+ * prefixes to find embedded IPv4 addresses in (ICMP errors); buf has
+ * room for nbuf (SV_PFX_LIST is enough for most). */
+#define SV_PFX_LIST 8
+const struct nat64_prefix *sv_prefix_list(struct nat64_prefix *buf,
+					  size_t nbuf, size_t *n);
 /* The IPv4 form of an address seen on a translated socket
  * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
 int sv_to_v4(const struct sockaddr_in6 *s6, int prefer,
