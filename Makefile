@@ -232,6 +232,9 @@ $(FB)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJ) | fuzz-cc
 
 # Fails with a clear message where clang or its libFuzzer runtime is
 # missing (gcc-only machines).
+# the supervisor's readers of another process's memory
+$(FB)/fuzz_targetmsg: $(FB)/obj/src/supervisor/targetmsg.o
+
 fuzz-cc:
 	@sh fuzz/check-cc.sh '$(FUZZ_CC)'
 

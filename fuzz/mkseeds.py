@@ -178,3 +178,41 @@ for p in range(12):
 text = "\n".join(lines) + "\n"
 assert len(text) < 8192
 put("config", "big.conf", text.encode())
+
+# fuzz_targetmsg: op(1) gone(1) 7 x u64, then the program's memory at
+# 0x10000 (MEM_BASE in the target).
+MB = 0x10000
+
+
+def tmsg(op, vals, mem, gone=0):
+    vals = list(vals) + [0] * (7 - len(vals))
+    return bytes([op, gone]) + struct.pack("<7Q", *vals) + mem
+
+
+sin = struct.pack("<HH", 2, 80) + v4("198.51.100.10") + bytes(8)
+sin6 = (struct.pack("<HHI", 10, 80, 0) + v6("2001:db8:64::c633:640a") +
+        struct.pack("<I", 0))
+put("targetmsg", "read_sin", tmsg(0, [MB, 16], sin))
+put("targetmsg", "read_sin6", tmsg(0, [MB, 28], sin6))
+put("targetmsg", "read_gone", tmsg(0, [MB, 16], sin, gone=1))
+put("targetmsg", "read_fault", tmsg(0, [MB + 8, 16], sin))
+put("targetmsg", "write_short", tmsg(1, [MB, MB + 128, 28],
+                                     bytes(128) + struct.pack("<i", 16)))
+put("targetmsg", "write_full", tmsg(1, [MB, MB + 128, 16],
+                                    bytes(128) + struct.pack("<i", 128)))
+put("targetmsg", "write_neg", tmsg(1, [MB, MB + 128, 16],
+                                   bytes(128) + struct.pack("<i", -1)))
+data = b"GET / HTTP/1.0\r\n\r\n"
+iovs = struct.pack("<QQQQ", MB + 32, 4, MB + 36, len(data) - 4)
+put("targetmsg", "iov_list", tmsg(2, [MB, 2], iovs + data))
+# sendmsg: name at MB, iovec list at MB+32, data at MB+64, control at
+# MB+128 (an IP_TTL cmsg: len 20, level 0, type 2, value 1)
+mem = bytearray(160)
+mem[0:16] = sin
+mem[32:64] = struct.pack("<QQQQ", MB + 64, 5, MB + 69, 13)
+mem[64:64 + len(data)] = data
+mem[128:148] = struct.pack("<QiiI", 20, 0, 2, 1)
+put("targetmsg", "send_msg", tmsg(3, [MB, 16, MB + 32, 2, MB + 128, 24],
+                                  bytes(mem)))
+put("targetmsg", "send_noname", tmsg(3, [0, 0, MB + 32, 2, 0, 0],
+                                     bytes(mem)))

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,15 @@ const char *tnconf_xdg_runtime_dir(void)
 
 const char *tnconf_env(const char *name, int trusted_only)
 {
-	if (trusted_only && getauxval(AT_SECURE))
+	/* asked once: it never changes in a process (-1: not asked yet) */
+	static _Atomic int secure = -1;
+	int s = atomic_load_explicit(&secure, memory_order_relaxed);
+
+	if (trusted_only && s < 0) {
+		s = getauxval(AT_SECURE) != 0;
+		atomic_store_explicit(&secure, s, memory_order_relaxed);
+	}
+	if (trusted_only && s)
 		return NULL;
 	return getenv(name);
 }

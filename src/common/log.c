@@ -67,16 +67,15 @@ static void set_prog(const char *progname)
 	size_t n = 0;
 
 	if (progname) {
-		/* keep only the last path component */
-		const char *base = strrchr(progname, '/');
+		/* keep only the last path component; no libc calls: this
+		 * runs at load time in every process (lazy binding) */
+		const char *base = progname;
 
-		if (base && base[1])
-			progname = base + 1;
-		n = strlen(progname);
-		if (n >= sizeof(cur_prog))
-			n = sizeof(cur_prog) - 1;
-		for (size_t i = 0; i < n; i++)
-			cur_prog[i] = is_control(progname[i]) ? '?' : progname[i];
+		for (const char *q = progname; *q; q++)
+			if (*q == '/' && q[1])
+				base = q + 1;
+		for (; base[n] && n < sizeof(cur_prog) - 1; n++)
+			cur_prog[n] = is_control(base[n]) ? '?' : base[n];
 	}
 	cur_prog[n] = '\0';
 }

@@ -21,9 +21,66 @@
 
 /* ------------------------------------------------------------ libc ops */
 
+/* The table holds our own small functions, not libc's addresses: in the
+ * preloaded library an address of libc's is a symbol the dynamic loader
+ * must look up when the library is loaded, in every process (with the
+ * library in /etc/ld.so.preload), while these calls bind lazily, at
+ * their first use. */
+static int libc_socket(int domain, int type, int protocol)
+{
+	return socket(domain, type, protocol);
+}
+
+static int libc_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	return connect(fd, sa, len);
+}
+
+static ssize_t libc_sendto(int fd, const void *buf, size_t len, int flags,
+			   const struct sockaddr *sa, socklen_t salen)
+{
+	return sendto(fd, buf, len, flags, sa, salen);
+}
+
+static ssize_t libc_recvfrom(int fd, void *buf, size_t len, int flags,
+			     struct sockaddr *sa, socklen_t *salen)
+{
+	return recvfrom(fd, buf, len, flags, sa, salen);
+}
+
+static int libc_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	return poll(fds, n, timeout_ms);
+}
+
+static int libc_close(int fd)
+{
+	return close(fd);
+}
+
+static int libc_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	return clock_gettime(clk, ts);
+}
+
 static int libc_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	return openat(dirfd, path, flags, mode);
+}
+
+static ssize_t libc_read(int fd, void *buf, size_t len)
+{
+	return read(fd, buf, len);
+}
+
+static ssize_t libc_write(int fd, const void *buf, size_t len)
+{
+	return write(fd, buf, len);
+}
+
+static int libc_fstat(int fd, struct stat *st)
+{
+	return fstat(fd, st);
 }
 
 static int libc_fstatat(int dirfd, const char *path, struct stat *st,
@@ -32,28 +89,49 @@ static int libc_fstatat(int dirfd, const char *path, struct stat *st,
 	return fstatat(dirfd, path, st, flags);
 }
 
+static int libc_fchmod(int fd, mode_t mode)
+{
+	return fchmod(fd, mode);
+}
+
+static int libc_mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	return mkdirat(dirfd, path, mode);
+}
+
+static int libc_renameat(int olddirfd, const char *oldpath, int newdirfd,
+			 const char *newpath)
+{
+	return renameat(olddirfd, oldpath, newdirfd, newpath);
+}
+
+static int libc_unlinkat(int dirfd, const char *path, int flags)
+{
+	return unlinkat(dirfd, path, flags);
+}
+
 static ssize_t libc_getrandom(void *buf, size_t len, unsigned flags)
 {
 	return getrandom(buf, len, flags);
 }
 
 const struct disc_ops disc_libc_ops = {
-	.socket = socket,
-	.connect = connect,
-	.sendto = sendto,
-	.recvfrom = recvfrom,
-	.poll = poll,
-	.close = close,
-	.clock_gettime = clock_gettime,
+	.socket = libc_socket,
+	.connect = libc_connect,
+	.sendto = libc_sendto,
+	.recvfrom = libc_recvfrom,
+	.poll = libc_poll,
+	.close = libc_close,
+	.clock_gettime = libc_clock_gettime,
 	.openat = libc_openat,
-	.read = read,
-	.write = write,
-	.fstat = fstat,
+	.read = libc_read,
+	.write = libc_write,
+	.fstat = libc_fstat,
 	.fstatat = libc_fstatat,
-	.fchmod = fchmod,
-	.mkdirat = mkdirat,
-	.renameat = renameat,
-	.unlinkat = unlinkat,
+	.fchmod = libc_fchmod,
+	.mkdirat = libc_mkdirat,
+	.renameat = libc_renameat,
+	.unlinkat = libc_unlinkat,
 	.getrandom = libc_getrandom,
 };
 
@@ -659,6 +737,10 @@ static int read_record(const struct disc_ops *ops, const struct pfx_dir *d,
 		if (k <= 0)
 			break;
 		n += (size_t)k;
+		/* the whole file as fstat saw it (written by rename, never
+		 * in place): no read for the end of it */
+		if (n >= (size_t)st.st_size)
+			break;
 	}
 	ops->close(fd);
 	if (pfx_record_parse(buf, n, rec) < 0) {
