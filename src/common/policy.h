@@ -379,6 +379,17 @@ static inline int policy_cache_after(struct policy_cache *pc, int slot,
  * their options are IPv4 ones). */
 bool policy_dest_needs_inet(uint32_t v4);
 
+/* r (-errno) from turning a stand-in back into the AF_INET socket the
+ * program asked for: true when it failed for lack of a descriptor or of
+ * memory (EMFILE, ENFILE, ENOBUFS, ENOMEM).  bind, listen, setsockopt and
+ * ioctl never give those natively: they then go on with the stand-in
+ * itself (an AF_INET6 socket that takes IPv4-mapped addresses and most
+ * IPv4-level options) instead of failing. */
+static inline bool policy_unstand_short(int r)
+{
+	return r == -EMFILE || r == -ENFILE || r == -ENOBUFS || r == -ENOMEM;
+}
+
 /* setsockopt(level, name) on a stand-in not used yet: true when only a
  * real AF_INET socket takes it (multicast options, SO_BROADCAST, raw IP
  * options...), false when the stand-in keeps it (options that apply to

@@ -260,9 +260,10 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 	    policy_option_needs_inet(level, name, true)) {
 		int r = tn_unfresh(fd, rec);
 
-		if (r < 0)
+		if (r == 0)
+			kind = FD_PLAIN;
+		else if (!policy_unstand_short(r))
 			return r;
-		kind = FD_PLAIN;
 	}
 	if (real.setsockopt(fd, level, name, val, len) < 0) {
 		int r = neg_errno();
@@ -270,7 +271,7 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 		/* An IPv4 option our stand-in socket does not take. */
 		if (kind != FD_EMU || !(rec->opts & OPT_FRESH) ||
 		    level != SOL_IP || tn_unfresh(fd, rec) < 0)
-			return r;
+			return r;   /* the stand-in's answer (policy_unstand_short) */
 		kind = FD_PLAIN;
 		if (real.setsockopt(fd, level, name, val, len) < 0)
 			return neg_errno();
@@ -298,9 +299,10 @@ int tn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (kind == FD_EMU && (rec->opts & OPT_FRESH)) {
 		r = tn_unfresh(fd, rec);
-		if (r < 0)
+		if (r == 0)
+			kind = FD_PLAIN;
+		else if (!policy_unstand_short(r))
 			return r;
-		kind = FD_PLAIN;
 	}
 	if (kind == FD_ICMP6) {
 		/* to any IPv4 address: nothing to do for ICMPv6; to one: the
@@ -331,6 +333,7 @@ int tn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 					   s6.sin6_addr.s6_addr);
 		if (real.bind(fd, (struct sockaddr *)&s6, sizeof(s6)) < 0)
 			return neg_errno();
+		rec->opts &= (uint8_t)~OPT_FRESH;   /* used now: kept as it is */
 		rec->bound_v4 = sin->sin_addr.s_addr;
 		rec->bound_port = sin->sin_port;
 		return 0;
@@ -366,7 +369,7 @@ int tn_ioctl(int fd, unsigned long req, void *arg)
 
 		if (fdrec_kind(rec) == FD_EMU && (rec->opts & OPT_FRESH)) {
 			r = tn_unfresh(fd, rec);
-			if (r < 0)
+			if (r < 0 && !policy_unstand_short(r))
 				return r;
 		}
 	}
@@ -381,8 +384,10 @@ int tn_listen(int fd, int backlog)
 	if (fdrec_kind(rec) == FD_EMU && (rec->opts & OPT_FRESH)) {
 		int r = tn_unfresh(fd, rec);
 
-		if (r < 0)
+		if (r < 0 && !policy_unstand_short(r))
 			return r;
+		if (r < 0)
+			rec->opts &= (uint8_t)~OPT_FRESH; /* listens as it is */
 	}
 	return real.listen(fd, backlog) < 0 ? neg_errno() : 0;
 }

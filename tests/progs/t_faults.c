@@ -155,6 +155,25 @@ static void case_nofile(void)
 	else
 		fail("nofile: socket with none left: EMFILE", "errno %s",
 		     strerror(errno));
+	/* none left: a bind and listen that would turn the stand-in back
+	 * into an AF_INET socket keep it as it is (bind and listen never
+	 * give EMFILE), the address the program sees is still its own */
+	if (fd >= 0) {
+		struct sockaddr_in lo = sin4("127.0.0.1", 0), got;
+		socklen_t gl = sizeof got;
+		int b = bind(fd, (struct sockaddr *)&lo, sizeof lo) < 0 ? errno : 0;
+		int l = b ? -1 : listen(fd, 4) < 0 ? errno : 0;
+
+		memset(&got, 0, sizeof got);
+		if (!b && !l && getsockname(fd, (struct sockaddr *)&got, &gl) == 0 &&
+		    gl == sizeof got && got.sin_family == AF_INET &&
+		    got.sin_addr.s_addr == lo.sin_addr.s_addr && got.sin_port)
+			pass("nofile: bind and listen of a stand-in with none left");
+		else
+			fail("nofile: bind and listen of a stand-in with none left",
+			     "bind %s, listen %s, family %d", strerror(b),
+			     l < 0 ? "-" : strerror(l), got.sin_family);
+	}
 	if (fd >= 0)
 		close(fd);
 	release(first, n);

@@ -598,6 +598,23 @@ static void test_device(void)
 	}
 }
 
+/* A stand-in that cannot become an AF_INET socket goes on as it is only
+ * when descriptors or memory ran out. */
+static void test_unstand_short(void)
+{
+	static const int yes[] = { EMFILE, ENFILE, ENOBUFS, ENOMEM };
+	static const int no[] = { 0, 1, EPERM, EACCES, EAFNOSUPPORT, EINVAL,
+				  EBADF, EINTR, ENOTSOCK };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		CHECK(tname("unstand short: -%d", yes[i]),
+		      policy_unstand_short(-yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		CHECK(tname("unstand not short: -%d", no[i]),
+		      !policy_unstand_short(-no[i]));
+	CHECK("unstand not short: positive EMFILE", !policy_unstand_short(EMFILE));
+}
+
 int main(void)
 {
 	test_route();
@@ -608,5 +625,6 @@ int main(void)
 	test_ioctls();
 	test_device();
 	test_icmp_rules();
+	test_unstand_short();
 	return check_exit();
 }
