@@ -491,8 +491,10 @@ int tn_icmp_setsockopt(int fd, struct fdrec *rec, int level, int name,
 	}
 	if (level != SOL_IP)
 		return TN_ICMP_PASS;
+	/* short of descriptors or memory, the ICMPv6 socket answers
+	 * (setsockopt never gives EMFILE natively: policy_unstand_short) */
 	if (policy_icmp_keeps_inet(level, name) && v6 &&
-	    (r = unfresh(fd, rec)) < 0)
+	    (r = unfresh(fd, rec)) < 0 && !policy_unstand_short(r))
 		return r;
 	if (fdrec_kind(rec) != FD_ICMP6) {
 		/* AF_INET: the kernel's own; what a translation needs later
