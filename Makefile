@@ -216,6 +216,10 @@ bench: all $(BENCH_BIN)
 bench-gw: all $(BENCH_BIN)
 	B=$(B) bash bench/run_gw.sh
 
+# Round-trip time of ping through tayga: translated against native IPv6.
+bench-ping: all
+	B=$(B) bash bench/ping.sh
+
 # Start-up cost of the library in /etc/ld.so.preload (of a private mount
 # namespace) against an empty library there and against nothing.
 bench-startup: all $(BENCH_BIN)
@@ -322,7 +326,7 @@ clean:
 
 FORCE:
 
-.PHONY: all tests check check-unit check-package bench bench-gw bench-startup bench-discover demo \
+.PHONY: all tests check check-unit check-package bench bench-gw bench-ping bench-startup bench-discover demo \
         bench-confsize bench-exec soak \
         install uninstall clean FORCE fuzz fuzz-ci fuzz-build fuzz-cc
 .DELETE_ON_ERROR:

@@ -19,6 +19,8 @@
 set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/../tests/integration/lib.sh"
+# shellcheck source=bench/rounds.sh
+. "$(dirname "$0")/rounds.sh"
 TB_NAME=bench-gw
 ROUNDS=${ROUNDS:-10}
 CYCLES=${CYCLES:-2000}
@@ -30,11 +32,7 @@ SV=$TB_BUILD/tnat64-seccomp
 for f in "$CYCLE" "$ACCEPTOR" "$TB_LIB"; do
 	[ -f "$f" ] || { echo "bench-gw: $f missing (make all bench)" >&2; exit 1; }
 done
-for v in "$ROUNDS" "$CYCLES"; do
-	case $v in
-	'' | *[!0-9]* | 0) echo "bench-gw: ROUNDS and CYCLES must be numbers >= 1" >&2; exit 1 ;;
-	esac
-done
+bench_counts ROUNDS CYCLES
 tb_setup
 tb_server sysctl -qw net.ipv4.tcp_max_tw_buckets=0 net.core.somaxconn=65535 \
 	>/dev/null || echo "bench-gw: warning: server sysctls failed" >&2
@@ -75,34 +73,11 @@ for m in $modes; do
 	v=$(one "$m" 200)
 	[ -n "$v" ] || { echo "bench-gw: $m does not work: $(cat "$TB_TMP/err")" >&2; exit 1; }
 done
-: >"$TB_TMP/r.lib"
-: >"$TB_TMP/r.sv"
-r=1
-while [ "$r" -le "$ROUNDS" ]; do
-	order=$modes
-	[ $((r % 2)) = 0 ] && order=$(echo "$modes" | tr ' ' '\n' | tac | tr '\n' ' ')
-	line="# round $r:"
-	declare -A val=()
-	for m in $order; do
-		v=$(one "$m" "$CYCLES")
-		[ -n "$v" ] || { echo "bench-gw: no result for $m: $(cat "$TB_TMP/err")" >&2; exit 1; }
-		val[$m]=$v
-		line="$line $m=$v"
-	done
-	echo "$line"
-	awk -v a="${val[lib]}" -v b="${val[native]}" 'BEGIN { print a / b }' >>"$TB_TMP/r.lib"
-	[ "$have_sv" = 1 ] &&
-		awk -v a="${val[sv]}" -v b="${val[native]}" 'BEGIN { print a / b }' >>"$TB_TMP/r.sv"
-	r=$((r + 1))
-done
-med() { # FILE -> "median min max"
-	sort -n "$1" | awk '{ a[NR] = $1 }
-		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		      printf "%.3f (min %.3f max %.3f)", m, a[1], a[NR] }'
-}
-echo "median per-round ratio through tayga, library/native  $(med "$TB_TMP/r.lib")"
+# shellcheck disable=SC2086 # the modes are words
+bench_rounds "$ROUNDS" "$CYCLES" $modes
+echo "median per-round ratio through tayga, library/native  $(bench_median "$TB_TMP/r.lib")"
 if [ "$have_sv" = 1 ]; then
-	echo "median per-round ratio through tayga, seccomp/native  $(med "$TB_TMP/r.sv")"
+	echo "median per-round ratio through tayga, seccomp/native  $(bench_median "$TB_TMP/r.sv")"
 else
 	echo "# seccomp mode: skipped (no tnat64-seccomp or no kernel support)"
 fi

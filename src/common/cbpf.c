@@ -156,7 +156,11 @@ long cbpf_run(const struct sock_filter *prog, size_t n,
 		case BPF_LD:
 			switch (BPF_MODE(c)) {
 			case BPF_IMM: a = f->k; break;
-			case BPF_MEM: a = mem[f->k]; break;
+			case BPF_MEM:
+				if (f->k >= BPF_MEMWORDS)
+					return -1;
+				a = mem[f->k];
+				break;
 			case BPF_LEN: a = (uint32_t)pkt->len; break;
 			case BPF_ABS:
 			case BPF_IND:
@@ -176,7 +180,11 @@ long cbpf_run(const struct sock_filter *prog, size_t n,
 		case BPF_LDX:
 			switch (BPF_MODE(c)) {
 			case BPF_IMM: x = f->k; break;
-			case BPF_MEM: x = mem[f->k]; break;
+			case BPF_MEM:
+				if (f->k >= BPF_MEMWORDS)
+					return -1;
+				x = mem[f->k];
+				break;
 			case BPF_LEN: x = (uint32_t)pkt->len; break;
 			case BPF_MSH:
 				r = load(pkt, (int64_t)(int32_t)f->k, 1, &v);
@@ -191,10 +199,10 @@ long cbpf_run(const struct sock_filter *prog, size_t n,
 			}
 			break;
 		case BPF_ST:
-			mem[f->k] = a;
-			break;
 		case BPF_STX:
-			mem[f->k] = x;
+			if (f->k >= BPF_MEMWORDS)
+				return -1;
+			mem[f->k] = BPF_CLASS(c) == BPF_ST ? a : x;
 			break;
 		case BPF_ALU:
 			v = BPF_SRC(c) == BPF_X ? x : f->k;

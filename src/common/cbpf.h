@@ -37,7 +37,9 @@ struct cbpf_pkt {
  * packet), as the kernel would trim it; or -1 when the filter needs
  * something only the kernel knows (link-layer bytes, ancillary data other
  * than the protocol and packet type): the caller then keeps the packet
- * (fails open). */
+ * (fails open).  Memory-safe whatever the n instructions are (a program
+ * being replaced while read, never checked): a scratch index out of range
+ * gives -1 too. */
 long cbpf_run(const struct sock_filter *prog, size_t n,
 	      const struct cbpf_pkt *pkt);
 

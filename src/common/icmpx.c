@@ -341,3 +341,75 @@ long icmpx_msg_6to4(const uint8_t *msg6, size_t len6, uint8_t *out,
 	wr16(out + 2, icmpx_fold(icmpx_sum(out, ICMP_HLEN + (size_t)inner, 0)));
 	return ICMP_HLEN + inner;
 }
+
+void icmpx_filter_6(uint32_t mask4, uint32_t out[8])
+{
+	/* ICMPv6 type -> the ICMPv4 types it can become */
+	static const struct {
+		uint8_t t6, t4a, t4b;
+	} pass[] = {
+		{ ICMPX6_DEST_UNREACH, ICMPX4_DEST_UNREACH, ICMPX4_DEST_UNREACH },
+		{ ICMPX6_PKT_TOOBIG, ICMPX4_DEST_UNREACH, ICMPX4_DEST_UNREACH },
+		{ ICMPX6_TIME_EXCEED, ICMPX4_TIME_EXCEEDED, ICMPX4_TIME_EXCEEDED },
+		{ ICMPX6_PARAMPROB, ICMPX4_PARAMETERPROB, ICMPX4_DEST_UNREACH },
+		{ ICMPX6_ECHO_REQUEST, ICMPX4_ECHO, ICMPX4_ECHO },
+		{ ICMPX6_ECHO_REPLY, ICMPX4_ECHOREPLY, ICMPX4_ECHOREPLY },
+	};
+
+	for (int i = 0; i < 8; i++)
+		out[i] = 0xffffffffu;
+	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
+		if ((mask4 >> pass[i].t4a & 1) && (mask4 >> pass[i].t4b & 1))
+			continue;
+		out[pass[i].t6 >> 5] &= ~(1u << (pass[i].t6 & 31));
+	}
+}
+
+long icmpx_rx_6to4(uint8_t *buf, size_t cap, size_t hdr, size_t len6,
+		   size_t full6, struct icmpx_rx *rx)
+{
+	uint8_t *msg = buf + hdr;
+	size_t full4;
+	long n4;
+
+	if (cap < hdr + ICMP_HLEN || len6 < ICMP_HLEN || len6 > cap - hdr)
+		return -1;
+	if (full6 < len6)
+		full6 = len6;
+	if (msg[0] == ICMPX6_ECHO_REQUEST || msg[0] == ICMPX6_ECHO_REPLY) {
+		/* only from an address an IPv4 socket could hear from */
+		if (!rx->v4_of || !rx->v4_of(rx->src6, &rx->src4, rx->ctx))
+			return 0;
+		icmpx_echo_6to4(msg, len6);
+		n4 = (long)len6;
+		full4 = full6;
+	} else {
+		uint8_t copy[ICMPX_ERR_MAX];
+		size_t n = len6 < sizeof(copy) ? len6 : sizeof(copy);
+		uint32_t dst4;
+
+		/* the packet in error must be one sent to an IPv4 address
+		 * through NAT64: the program's (or another IPv4 program's) */
+		if (len6 < ICMP_HLEN + IP6_HLEN || (msg[ICMP_HLEN] >> 4) != 6 ||
+		    !rx->v4_of ||
+		    !rx->v4_of(msg + ICMP_HLEN + 24, &dst4, rx->ctx))
+			return 0;
+		if (!rx->v4_of(rx->src6, &rx->src4, rx->ctx))
+			rx->src4 = htonl(ICMPX_DUMMY_V4);
+		memcpy(copy, msg, n);
+		n4 = icmpx_msg_6to4(copy, n, msg, cap - hdr, rx->local4,
+				    rx->v4_of, rx->ctx);
+		if (n4 <= 0)
+			return n4;
+		/* what was cut off stays cut off, the same length */
+		full4 = full6 - n + (size_t)n4;
+	}
+	if (hdr) {
+		icmpx_ipv4_header(buf, rx->src4, rx->local4, rx->hoplimit, 0,
+				  PROTO_ICMP,
+				  (uint16_t)(full4 > 65535 - IP4_HLEN
+					     ? 65535 - IP4_HLEN : full4), 0);
+	}
+	rx->full = hdr + full4;
+	return (long)hdr + n4;
+}

@@ -25,6 +25,12 @@ enum {
 	ICMPX6_ECHO_REQUEST = 128, ICMPX6_ECHO_REPLY = 129,
 };
 
+/* raw(7)'s ICMP_FILTER option (level SOL_RAW), from <linux/icmp.h>,
+ * which clashes with the C library's headers. */
+#ifndef ICMP_FILTER
+#define ICMP_FILTER 1
+#endif
+
 /* The IPv4 address translators use for hops that have no IPv4 address
  * (192.0.0.8, RFC 7600 section 4.8 and the IANA special-purpose
  * registry): the source of ICMPv4 errors that came from an IPv6 address
@@ -119,5 +125,50 @@ long icmpx_inner_6to4(const uint8_t *in6, size_t len6, uint8_t *out,
 long icmpx_msg_6to4(const uint8_t *msg6, size_t len6, uint8_t *out,
 		    size_t cap, uint32_t local4, icmpx_v4_of v4_of,
 		    void *ctx);
+
+/* The ICMP6_FILTER of a raw ICMPv6 socket standing in for an IPv4 raw
+ * ICMP socket whose ICMP_FILTER is mask4 (raw(7): bit t set blocks ICMPv4
+ * type t; 0 blocks nothing): out[8] as struct icmp6_filter's words (bit
+ * set: type blocked).  Only the ICMPv6 types with an ICMPv4 form pass
+ * (echo request 128 and reply 129, and the errors of RFC 7915 section
+ * 5.2: 1, 2, 3, 4), and of those the ones whose ICMPv4 types mask4 lets
+ * through (Parameter Problem, 4, also gives Destination Unreachable).
+ * Neighbour discovery, MLD and router messages never pass. */
+void icmpx_filter_6(uint32_t mask4, uint32_t out[8]);
+
+/* Largest ICMPv6 error a translation looks at: an error carries at most
+ * the IPv6 minimum MTU (RFC 4443 section 2.4 (c)). */
+#define ICMPX_ERR_MAX 1280
+
+/* A received ICMPv6 message and what the program of an IPv4 ICMP socket
+ * gets for it (icmpx_rx_6to4). */
+struct icmpx_rx {
+	/* in */
+	const uint8_t *src6;   /* the sender's IPv6 address (16 bytes) */
+	uint8_t hoplimit;      /* of the received packet: the TTL shown */
+	uint32_t local4;       /* our side's IPv4 address, network order */
+	icmpx_v4_of v4_of;     /* IPv4 form of an IPv6 address, or false */
+	void *ctx;
+	/* out */
+	uint32_t src4;         /* the sender as the program sees it */
+	size_t full;           /* length before any truncation, header
+				  included (recvmsg's MSG_TRUNC length) */
+};
+
+/* RFC 7915 for an IPv4 ICMP socket's reader, in place.  buf (cap bytes)
+ * holds the ICMPv6 message at buf + hdr: len6 bytes received of full6
+ * (more when the buffer truncated it).  hdr is 20 for a raw socket (an
+ * IPv4 header is written there: total length, TTL = hoplimit, protocol
+ * 1, source rx->src4, destination rx->local4, DF, checksum) and 0 for a
+ * datagram ("ping") socket.  Echo request/reply: type 128/129 -> 8/0 and
+ * the ICMPv4 checksum over the len6 bytes; errors: icmpx_msg_6to4 (at
+ * most ICMPX_ERR_MAX bytes looked at), sender 192.0.0.8 when it has no
+ * IPv4 form.  Returns the bytes now at buf (hdr included), 0 when the
+ * program must not see the message (no ICMPv4 form; an echo from an
+ * address without an IPv4 form; an error about a packet that was not
+ * sent to an IPv4-embedding address, i.e. not the program's traffic), or
+ * -1 when it is malformed or cap is under hdr + 8. */
+long icmpx_rx_6to4(uint8_t *buf, size_t cap, size_t hdr, size_t len6,
+		   size_t full6, struct icmpx_rx *rx);
 
 #endif

@@ -40,6 +40,22 @@ int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
 	return used;
 }
 
+bool msgconv_v4_of(const uint8_t v6[16], uint32_t *v4, void *ctx)
+{
+	const struct msgconv_pfx *p = ctx;
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+
+	memset(&s6, 0, sizeof(s6));
+	s6.sin6_family = AF_INET6;
+	memcpy(s6.sin6_addr.s6_addr, v6, 16);
+	if (!p || msgconv_addr_to_v4(&s6, p->pfx, p->npfx, p->prefer,
+				     &s4) == -2)
+		return false;
+	*v4 = s4.sin_addr.s_addr;
+	return true;
+}
+
 void msgconv_mapped(uint32_t v4, uint16_t port_be, struct sockaddr_in6 *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -101,6 +117,49 @@ static int put_cmsg(void *dst, size_t cap, size_t *used, int level,
 	      (dlen) = (h).cmsg_len - CMSG_LEN(0), 1); \
 	     off_ += CMSG_ALIGN((h).cmsg_len))
 
+size_t msgconv_cmsg_drop(void *buf, size_t len, int level, int type)
+{
+	char *b = buf;
+	size_t off = 0, out = 0;
+
+	while (off + sizeof(struct cmsghdr) <= len) {
+		struct cmsghdr h;
+		size_t step;
+
+		memcpy(&h, b + off, sizeof(h));
+		if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > len - off)
+			break;
+		step = CMSG_ALIGN(h.cmsg_len);
+		if (step > len - off)
+			step = len - off;
+		if (!(h.cmsg_level == level && h.cmsg_type == type)) {
+			memmove(b + out, b + off, step);
+			out += step;
+		}
+		off += step;
+	}
+	return out;
+}
+
+int msgconv_cmsg_int(const void *buf, size_t len, int level, int type,
+		     int dflt)
+{
+	struct cmsghdr h;
+	const char *data;
+	size_t dlen;
+
+	FOR_EACH_CMSG(buf, len, h, data, dlen) {
+		if (h.cmsg_level == level && h.cmsg_type == type &&
+		    dlen >= sizeof(int)) {
+			int v;
+
+			memcpy(&v, data, sizeof(v));
+			return v;
+		}
+	}
+	return dflt;
+}
+
 size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
 			 const struct nat64_prefix *pfx, size_t npfx)
 {
@@ -137,6 +196,24 @@ size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
 	memcpy(out, &ee, sizeof(ee));
 	memcpy((char *)out + sizeof(ee), &off4, sizeof(off4));
 	return MSGCONV_ERR4_LEN;
+}
+
+bool msgconv_errq_has_v4(const void *ctl, size_t len,
+			 const struct nat64_prefix *pfx, size_t npfx)
+{
+	struct cmsghdr h;
+	const char *data;
+	size_t dlen;
+
+	FOR_EACH_CMSG(ctl, len, h, data, dlen) {
+		if (h.cmsg_level == IPPROTO_IPV6 &&
+		    h.cmsg_type == IPV6_RECVERR) {
+			unsigned char e4[MSGCONV_ERR4_LEN];
+
+			return msgconv_err_to_v4(data, dlen, e4, pfx, npfx) != 0;
+		}
+	}
+	return true;
 }
 
 size_t msgconv_cmsg_to_v4(const void *src, size_t srclen, void *dst,

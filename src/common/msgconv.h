@@ -5,6 +5,7 @@
 #ifndef TNAT64_MSGCONV_H
 #define TNAT64_MSGCONV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
@@ -20,6 +21,16 @@
 int msgconv_addr_to_v4(const struct sockaddr_in6 *in,
 		       const struct nat64_prefix *pfx, size_t npfx,
 		       int prefer, struct sockaddr_in *out);
+
+/* The prefixes msgconv_v4_of looks in (ctx of icmpx_v4_of). */
+struct msgconv_pfx {
+	const struct nat64_prefix *pfx;
+	size_t npfx;
+	int prefer;   /* index tried first, or -1 */
+};
+/* icmpx_v4_of over msgconv_addr_to_v4: true with *v4 when v6 embeds an
+ * IPv4 address in one of ctx's prefixes (or is ::ffff:a.b.c.d). */
+bool msgconv_v4_of(const uint8_t v6[16], uint32_t *v4, void *ctx);
 
 /* ::ffff:a.b.c.d form of an IPv4 socket address. */
 void msgconv_v4_to_mapped(const struct sockaddr_in *in,
@@ -50,6 +61,13 @@ size_t msgconv_cmsg_to_v4x(const void *src, size_t srclen, void *dst,
 			   const struct nat64_prefix *pfx, size_t npfx,
 			   int *truncated);
 
+/* The control messages of one error-queue read (ctl, len bytes) carry an
+ * IPV6_RECVERR entry that has an ICMPv4 form (msgconv_err_to_v4), or no
+ * such entry at all: false when RFC 7915 drops the entry, which the
+ * program must then never read. */
+bool msgconv_errq_has_v4(const void *ctl, size_t len,
+			 const struct nat64_prefix *pfx, size_t npfx);
+
 /* Size of an IP_RECVERR payload: struct sock_extended_err and the
  * offender's struct sockaddr_in. */
 #define MSGCONV_ERR4_LEN (16 + sizeof(struct sockaddr_in))
@@ -69,6 +87,14 @@ size_t msgconv_cmsg_to_v4x(const void *src, size_t srclen, void *dst,
  * form (RFC 7915 drops it). */
 size_t msgconv_err_to_v4(const void *data, size_t dlen, void *out,
 			 const struct nat64_prefix *pfx, size_t npfx);
+
+/* Remove every control message of level/type from buf (len bytes, in
+ * place); returns the new length. */
+size_t msgconv_cmsg_drop(void *buf, size_t len, int level, int type);
+/* The int carried by the first control message of level/type in buf, or
+ * dflt when there is none. */
+int msgconv_cmsg_int(const void *buf, size_t len, int level, int type,
+		     int dflt);
 
 /* Rewrite control messages a program sends with an IPv4 destination that
  * goes out as IPv6: IP_TOS -> IPV6_TCLASS, IP_TTL -> IPV6_HOPLIMIT,

@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -62,6 +63,53 @@ static inline bool policy_translatable(int type, int proto)
 		return proto == 0 || proto == IPPROTO_UDP ||
 		       proto == IPPROTO_UDPLITE;
 	return false;
+}
+
+/* ICMP sockets: socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) (the "ping"
+ * socket an unprivileged ping uses where net.ipv4.ping_group_range allows
+ * it) and socket(AF_INET, SOCK_RAW, IPPROTO_ICMP).  Their traffic to a
+ * NAT64 destination goes through an ICMPv6 socket of the same type
+ * (policy_proto6; RFC 7915: echo 8/0 <-> 128/129, errors read in ICMPv4
+ * form): a send or connect decides as for a datagram (policy_route,
+ * policy_way), and the socket's family then follows the destination
+ * (policy_icmp_family: there is no dual-stack ICMP socket).  On a host
+ * where IPv4 has no route they are ICMPv6 from the start
+ * (policy_icmp_born_v6): a raw socket may only ever receive, e.g. the
+ * errors a traceroute's UDP probes bring back.  A raw socket whose
+ * program writes the IPv4 header itself (IP_HDRINCL) is never
+ * translated (policy_icmp_keeps_inet). */
+static inline bool policy_icmp(int type, int proto)
+{
+	return proto == IPPROTO_ICMP && (type == SOCK_DGRAM || type == SOCK_RAW);
+}
+
+/* The protocol of the AF_INET6 socket that carries the translated
+ * traffic of an AF_INET socket of type and proto. */
+static inline int policy_proto6(int type, int proto)
+{
+	return policy_icmp(type, proto) ? IPPROTO_ICMPV6 : proto;
+}
+
+/* An AF_INET socket of type/proto is made as its ICMPv6 form at once:
+ * ICMP sockets on a host without an IPv4 route (ipv6_only_host). */
+static inline bool policy_icmp_born_v6(int type, int proto,
+				       bool ipv6_only_host)
+{
+	return ipv6_only_host && policy_icmp(type, proto);
+}
+
+/* The family an ICMP socket needs for a destination that policy_route
+ * sent through NAT64 (nat) or not. */
+static inline int policy_icmp_family(bool nat)
+{
+	return nat ? AF_INET6 : AF_INET;
+}
+
+/* setsockopt(level, name) that keeps an ICMP socket AF_INET for good:
+ * IP_HDRINCL (the program writes IPv4 headers). */
+static inline bool policy_icmp_keeps_inet(int level, int name)
+{
+	return level == SOL_IP && name == IP_HDRINCL;
 }
 
 /* ------------------------------------------------------- destinations */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The NAT64 prefixes of one mechanism (prefixes.h). */
+#include <string.h>
+
 #include "prefixes.h"
 #include "msgconv.h"
 
@@ -62,4 +64,20 @@ int prefixes_to_v4(struct prefixes *ps, const struct config *c,
 	if (r != -2)
 		return r >= 0 ? r + 1 : r;
 	return msgconv_addr_to_v4(in, p0, 1, -1, out);
+}
+
+const struct nat64_prefix *prefixes_list(struct prefixes *ps,
+					 const struct config *c,
+					 struct nat64_prefix *buf, size_t nbuf,
+					 size_t *n)
+{
+	struct pfxauto_view v;
+
+	*n = c ? c->nprefixes : 0;
+	if (!c || !c->default_auto || !c->nprefixes || c->nprefixes > nbuf ||
+	    !pfxauto_peek(&ps->autop, &v))
+		return c ? c->prefixes : NULL;
+	memcpy(buf, c->prefixes, c->nprefixes * sizeof(*buf));
+	buf[0] = v.prefix;
+	return buf;
 }

@@ -60,4 +60,16 @@ int prefixes_to_v4(struct prefixes *ps, const struct config *c,
 		   const struct sockaddr_in6 *in, int prefer,
 		   struct sockaddr_in *out);
 
+/* The prefixes of c, in slot order, to find embedded IPv4 addresses in
+ * (ICMP errors and their quoted datagrams: msgconv_cmsg_to_v4x,
+ * msgconv_v4_of): c's own array, or for an auto configuration a copy in
+ * buf (room for nbuf) whose slot 0 is the discovered default published
+ * now (pfxauto_peek; the configuration's fallback while none is).  An
+ * auto configuration of more than nbuf slots gets its own array (its
+ * slot 0 the fallback).  *n entries; NULL and 0 without c. */
+const struct nat64_prefix *prefixes_list(struct prefixes *ps,
+					 const struct config *c,
+					 struct nat64_prefix *buf, size_t nbuf,
+					 size_t *n);
+
 #endif

@@ -105,45 +105,138 @@ static bool defaults(int t, int type, const struct sockopt_ops *ops)
 	return true;
 }
 
+int sockopt_ip_twin(int name)
+{
+	switch (name) {
+	case IP_TOS:
+		return IPV6_TCLASS;
+	case IP_TTL:
+		return IPV6_UNICAST_HOPS;
+	case IP_PKTINFO:
+		return IPV6_RECVPKTINFO;
+	case IP_RECVTOS:
+		return IPV6_RECVTCLASS;
+	case IP_RECVTTL:
+		return IPV6_RECVHOPLIMIT;
+	case IP_RECVERR:
+		return IPV6_RECVERR;
+	case IP_MTU_DISCOVER:   /* IP_PMTUDISC_* = IPV6_PMTUDISC_* */
+		return IPV6_MTU_DISCOVER;
+	case IP_MTU:
+		return IPV6_MTU;
+	case IP_MULTICAST_TTL:
+		return IPV6_MULTICAST_HOPS;
+	case IP_MULTICAST_LOOP:
+		return IPV6_MULTICAST_LOOP;
+	default:
+		return -1;
+	}
+}
+
+/* The value of an IPv4-level option as the kernel reads it: an int, or
+ * one byte when optlen < 4.  false when len is 0. */
+static bool ip_optval(const void *val, socklen_t len, int *v)
+{
+	if (len >= (socklen_t)sizeof(int))
+		memcpy(v, val, sizeof(*v));
+	else if (len >= 1)
+		*v = *(const unsigned char *)val;
+	else
+		return false;
+	return true;
+}
+
 void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 		       const struct sockopt_ops *ops)
 {
-	int v, v6name;
+	int v, v6name = sockopt_ip_twin(name);
 
-	/* The kernel reads an int, or one byte when optlen < 4. */
-	if (len >= (socklen_t)sizeof(int))
-		memcpy(&v, val, sizeof(v));
-	else if (len >= 1)
-		v = *(const unsigned char *)val;
-	else
+	if (v6name < 0 || name == IP_MTU || !ip_optval(val, len, &v))
 		return;
+	if (name == IP_TOS)
+		v &= 0xff;
+	ops->set(fd, SOL_IPV6, v6name, &v, sizeof(v));
+}
+
+int sockopt_set_ip6(int fd, int name, const void *val, socklen_t len,
+		    const struct sockopt_ops *ops)
+{
+	int v, v6name = sockopt_ip_twin(name);
+
+	if (v6name < 0 || name == IP_MTU)
+		return -ENOPROTOOPT;
+	if (!val && len)
+		return -EFAULT;
+	if (!ip_optval(val, len, &v))
+		return -EINVAL;
 	switch (name) {
+	case IP_TTL:
+		if (len < (socklen_t)sizeof(int) ||
+		    (v != -1 && (v < 1 || v > 255)))
+			return -EINVAL;
+		break;
 	case IP_TOS:
 		v &= 0xff;
-		v6name = IPV6_TCLASS;
 		break;
-	case IP_TTL:
-		v6name = IPV6_UNICAST_HOPS;
+	case IP_MULTICAST_TTL:
+		if (v < -1 || v > 255)
+			return -EINVAL;
 		break;
-	case IP_PKTINFO:
-		v6name = IPV6_RECVPKTINFO;
-		break;
-	case IP_RECVTOS:
-		v6name = IPV6_RECVTCLASS;
-		break;
-	case IP_RECVTTL:
-		v6name = IPV6_RECVHOPLIMIT;
-		break;
-	case IP_RECVERR:
-		v6name = IPV6_RECVERR;
-		break;
-	case IP_MTU_DISCOVER:   /* IP_PMTUDISC_* = IPV6_PMTUDISC_* */
-		v6name = IPV6_MTU_DISCOVER;
+	case IP_MTU_DISCOVER:
+		if (v < IP_PMTUDISC_DONT || v > IP_PMTUDISC_OMIT)
+			return -EINVAL;
 		break;
 	default:
-		return;
+		v = v != 0;
+		break;
 	}
-	ops->set(fd, SOL_IPV6, v6name, &v, sizeof(v));
+	return ops->set(fd, SOL_IPV6, v6name, &v, sizeof(v)) < 0 ? -errno : 0;
+}
+
+int sockopt_get_ip6(int fd, int name, void *val, socklen_t *len,
+		    const struct sockopt_ops *ops)
+{
+	int v, v6name = sockopt_ip_twin(name);
+	socklen_t l = sizeof(v);
+
+	if (v6name < 0)
+		return -ENOPROTOOPT;
+	if (!len || (int)*len < 0)
+		return -EINVAL;
+	if (ops->get(fd, SOL_IPV6, v6name, &v, &l) < 0)
+		return -errno;
+	if (name == IP_MTU)
+		v = v > 20 ? v - 20 : v;
+	else if (name == IP_TOS && v < 0)
+		v = 0;
+	if (*len < (socklen_t)sizeof(int) && *len > 0 && v >= 0 && v <= 255) {
+		unsigned char b = (unsigned char)v;
+
+		memcpy(val, &b, 1);
+		*len = 1;
+	} else {
+		if (*len > (socklen_t)sizeof(int))
+			*len = sizeof(int);
+		memcpy(val, &v, *len);
+	}
+	return 0;
+}
+
+void sockopt_carry_back_ip(int from6, int to4, const struct sockopt_ops *ops)
+{
+	static const int names[] = {
+		IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER, IP_PKTINFO,
+		IP_RECVTOS, IP_MULTICAST_TTL, IP_MULTICAST_LOOP,
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int v;
+		socklen_t l = sizeof(v);
+
+		if (sockopt_get_ip6(from6, names[i], &v, &l, ops) == 0 &&
+		    l == sizeof(v) && !(names[i] == IP_TTL && v == 64))
+			ops->set(to4, SOL_IP, names[i], &v, l);
+	}
 }
 
 unsigned sockopt_carry(int from, int to, unsigned levels, int type,
@@ -243,5 +336,26 @@ int sockopt_bindv6only(void)
 		r = c == '1';
 		atomic_store_explicit(&v, r, memory_order_relaxed);
 	}
+	return r;
+}
+
+bool sockopt_ipv4_unrouted(const struct sockopt_ops *ops)
+{
+	int saved = errno, fd = ops->socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+					    0);
+	/* Any global address: only the route lookup matters. */
+	struct sockaddr_in probe = { .sin_family = AF_INET,
+				     .sin_port = htons(53),
+				     .sin_addr.s_addr = htonl(0xc0000201) };
+	struct fdid id;
+	bool r = false;
+
+	if (fd >= 0 && fdid_get(fd, &id) == 0) {
+		r = ops->connect(fd, (struct sockaddr *)&probe,
+				 sizeof(probe)) < 0 && errno == ENETUNREACH;
+		/* only if the program did not take the number meanwhile */
+		fdid_close(fd, &id);
+	}
+	errno = saved;
 	return r;
 }

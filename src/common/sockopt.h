@@ -17,6 +17,7 @@ struct sockopt_ops {
 	int (*get)(int, int, int, void *, socklen_t *);
 	int (*set)(int, int, int, const void *, socklen_t);
 	int (*ioctl)(int, unsigned long, void *);
+	int (*connect)(int, const struct sockaddr *, socklen_t);
 };
 
 enum {
@@ -43,6 +44,42 @@ unsigned sockopt_carry(int from, int to, unsigned levels, int type,
  * setsockopt (an int, or one byte). */
 void sockopt_mirror_ip(int fd, int name, const void *val, socklen_t len,
 		       const struct sockopt_ops *ops);
+
+/* The IPv6-level option (SOL_IPV6) that does for IPv6 traffic what the
+ * IPv4-level option name does for IPv4: IP_TOS IPV6_TCLASS, IP_TTL
+ * IPV6_UNICAST_HOPS, IP_PKTINFO IPV6_RECVPKTINFO, IP_RECVTOS
+ * IPV6_RECVTCLASS, IP_RECVTTL IPV6_RECVHOPLIMIT, IP_RECVERR IPV6_RECVERR,
+ * IP_MTU_DISCOVER IPV6_MTU_DISCOVER (same IP_PMTUDISC_* values), IP_MTU
+ * IPV6_MTU (read only; the IPv4 path MTU is 20 bytes less),
+ * IP_MULTICAST_TTL IPV6_MULTICAST_HOPS, IP_MULTICAST_LOOP
+ * IPV6_MULTICAST_LOOP; -1: none. */
+int sockopt_ip_twin(int name);
+
+/* setsockopt(SOL_IP, name, val, len) of an AF_INET socket now carried by
+ * the AF_INET6 socket fd on which IPv4-level options do nothing (an ICMPv6
+ * socket): checked as ip(7) checks it (an int, or one byte when len < 4;
+ * IP_TTL 1-255 or -1, IP_TOS one byte, IP_MTU_DISCOVER 0-5) and set as
+ * its twin.  0, -ENOPROTOOPT (no twin) or -errno (EINVAL...). */
+int sockopt_set_ip6(int fd, int name, const void *val, socklen_t len,
+		    const struct sockopt_ops *ops);
+/* getsockopt(SOL_IP, name) for such a socket: the twin's value as ip(7)
+ * reports it (IP_MTU: IPV6_MTU - 20; one byte when *len < 4 and the value
+ * fits).  0, -ENOPROTOOPT or -errno. */
+int sockopt_get_ip6(int fd, int name, void *val, socklen_t *len,
+		    const struct sockopt_ops *ops);
+
+/* An ICMPv6 socket from6 whose IPv4-level options were kept as their
+ * twins (sockopt_set_ip6) becomes the AF_INET socket to4 again: set
+ * there the IPv4 options the twins say (TOS, TTL when not the default,
+ * RECVERR, MTU_DISCOVER, PKTINFO, RECVTOS, multicast TTL and loop).
+ * IP_RECVTTL is the caller's (a raw stand-in asks the hop limit for
+ * itself). */
+void sockopt_carry_back_ip(int from6, int to4, const struct sockopt_ops *ops);
+
+/* True when IPv4 has no route here: a UDP socket's connect to a global
+ * address (nothing is sent) fails with ENETUNREACH.  The caller caches
+ * it.  errno kept. */
+bool sockopt_ipv4_unrouted(const struct sockopt_ops *ops);
 
 /* net.ipv6.bindv6only: AF_INET6 sockets are IPv6-only by default (a
  * dual-stack stand-in must then clear IPV6_V6ONLY).  Read once; errno

@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "fdops.h"
+#include "icmptab.h"
 #include "tnat64.h"
 
 /* Once NAT64 is in use, an AF_INET TCP socket is born as a dual-stack
@@ -56,6 +57,13 @@ int tn_socket(int domain, int type, int proto)
 		fd = emu_socket(type, proto);
 		emu = fd >= 0;
 		errno = saved;
+	} else if (domain == AF_INET && policy_icmp(base, proto) &&
+		   policy_icmp_born_v6(base, proto, tn_ipv6_only_host())) {
+		int saved = errno;
+
+		fd = tn_icmp_socket(type, proto);
+		emu = fd >= 0;
+		errno = saved;
 	}
 	if (fd < 0)
 		fd = real.socket(domain, type, proto);
@@ -78,8 +86,9 @@ static inline bool ip_socket(int domain, int base)
 	       (base == SOCK_STREAM || base == SOCK_DGRAM);
 }
 
-static inline void rec_init(struct fdrec *rec, int domain, int base,
-			    int proto, bool emu)
+/* A new socket's record, all but its kind (left FD_UNKNOWN). */
+static inline void rec_fields(struct fdrec *rec, int domain, int base,
+			      int proto, bool emu)
 {
 	atomic_store_explicit(&rec->kind, FD_UNKNOWN, memory_order_relaxed);
 	rec->domain = (uint8_t)domain;
@@ -92,9 +101,34 @@ static inline void rec_init(struct fdrec *rec, int domain, int base,
 	rec->bound_v4 = 0;
 	rec->bound_port = 0;
 	atomic_store_explicit(&rec->dst_seq, 0, memory_order_relaxed);
+	/* an ICMP socket's state left by a descriptor closed unseen */
+	if (__builtin_expect(atomic_load_explicit(&rec->icmp,
+						  memory_order_relaxed) != 0, 0))
+		fdtab_set_icmp(rec, 0);
 	if (emu)
 		tn_state_set(TN_EMU_SEEN);
+}
+
+static inline void rec_init(struct fdrec *rec, int domain, int base,
+			    int proto, bool emu)
+{
+	rec_fields(rec, domain, base, proto, emu);
 	atomic_store_explicit(&rec->kind, emu ? FD_EMU : FD_PLAIN,
+			      memory_order_release);
+}
+
+/* An ICMP socket's record (policy_icmp): an AF_INET one also gets the
+ * state kept for it (icmptab.h) and its spare; born ICMPv6 (emu), it is
+ * FD_ICMP6. */
+static void icmp_rec_init(int fd, struct fdrec *rec, int domain, int base,
+			  int proto, bool emu)
+{
+	rec_fields(rec, domain, base, proto, emu);
+	if (domain == AF_INET) {
+		fdtab_set_icmp(rec, icmptab_new());
+		tn_icmp_make_spare(fd, emu ? AF_INET6 : AF_INET, rec);
+	}
+	atomic_store_explicit(&rec->kind, emu ? FD_ICMP6 : FD_PLAIN,
 			      memory_order_release);
 }
 
@@ -121,11 +155,18 @@ bool tn_socket_record(int fd, int domain, int type, int proto, bool emu)
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct fdrec *rec;
 
-	if (!ip_socket(domain, base) || (rec = fdtab_get(fd, 1)) == NULL) {
+	bool icmp = (domain == AF_INET || domain == AF_INET6) &&
+		    policy_icmp(base, proto);
+
+	if ((!ip_socket(domain, base) && !icmp) ||
+	    (rec = fdtab_get(fd, 1)) == NULL) {
 		fdtab_clear(fd);
 		return false;
 	}
-	rec_init(rec, domain, base, proto, emu);
+	if (icmp)
+		icmp_rec_init(fd, rec, domain, base, proto, emu);
+	else
+		rec_init(rec, domain, base, proto, emu);
 	return true;
 }
 
@@ -207,6 +248,12 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 	struct fdrec *rec = fdtab_get(fd, 0);
 	uint32_t kind = fdrec_kind(rec);
 
+	if (tn_is_icmp(rec, kind)) {
+		int r = tn_icmp_setsockopt(fd, rec, level, name, val, len);
+
+		if (r != TN_ICMP_PASS)
+			return r;
+	}
 	/* Received control messages are rewritten to IPv4 form here (recv.c):
 	 * IP_PKTINFO and the like stay on the stand-in. */
 	if (kind == FD_EMU && (rec->opts & OPT_FRESH) &&
@@ -229,7 +276,7 @@ int tn_setsockopt(int fd, int level, int name, const void *val,
 		if (real.setsockopt(fd, level, name, val, len) < 0)
 			return neg_errno();
 	}
-	if (kind == FD_PLAIN || kind == FD_EMU) {
+	if (kind == FD_PLAIN || kind == FD_EMU || kind == FD_ICMP6) {
 		if (level == SOL_SOCKET && name == SO_BINDTODEVICE)
 			rec->opts |= OPT_DEVICE;
 		if (level == SOL_SOCKET)
@@ -256,6 +303,22 @@ int tn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 			kind = FD_PLAIN;
 		else if (!policy_unstand_short(r))
 			return r;
+	}
+	if (kind == FD_ICMP6) {
+		/* to any IPv4 address: nothing to do for ICMPv6; to one: the
+		 * program wants IPv4 (policy_bound_addr) */
+		const struct sockaddr_in *sin = (const void *)addr;
+
+		if (addr && len >= (socklen_t)sizeof(*sin) &&
+		    sin->sin_family == AF_INET &&
+		    !policy_bound_addr(sin->sin_addr.s_addr)) {
+			rec->opts |= OPT_BOUND;
+			return 0;
+		}
+		r = tn_replace(fd, rec, AF_INET);
+		if (r < 0)
+			return r;
+		kind = FD_PLAIN;
 	}
 	if (kind == FD_EMU && addr && len >= (socklen_t)sizeof(struct sockaddr_in) &&
 	    addr->sa_family == AF_INET) {

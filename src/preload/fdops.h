@@ -9,10 +9,10 @@
 #include "sockopt.h"
 
 /* Record fd, just made by socket(domain, type, proto) (as a stand-in:
- * emu): an IP stream or datagram socket gets its record (FD_PLAIN or
- * FD_EMU), anything else a cleared one.  False when it got none (no
- * memory for the table, or not an IP stream/datagram socket).  Leaves
- * errno alone. */
+ * emu): an IP stream, datagram or ICMP socket gets its record (FD_PLAIN,
+ * FD_EMU or FD_ICMP6), anything else a cleared one.  False when it got
+ * none (no memory for the table, or no such socket).  Leaves errno
+ * alone. */
 bool tn_socket_record(int fd, int domain, int type, int proto, bool emu);
 /* socket(domain, type, proto) as asked, recorded: libc's result and
  * errno (when tn_socket_as_asked). */

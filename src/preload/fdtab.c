@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "icmptab.h"
 #include "fdtab.h"
 
 #define CHUNK_BITS FDTAB_CHUNK_BITS
@@ -38,6 +39,20 @@ struct fdrec *fdtab_create(int fd)
 	return &chunk[i];
 }
 
+/* The record no longer refers to an ICMP socket's state (a plain load
+ * first: only ICMP sockets ever have one). */
+static void drop_icmp(struct fdrec *r)
+{
+	if (atomic_load_explicit(&r->icmp, memory_order_relaxed))
+		fdtab_set_icmp(r, 0);
+}
+
+void fdtab_set_icmp(struct fdrec *r, uint16_t id)
+{
+	icmptab_unref(atomic_exchange_explicit(&r->icmp, id,
+					       memory_order_acq_rel));
+}
+
 void fdtab_clear_range(unsigned int first, unsigned int last)
 {
 	unsigned int c;
@@ -52,9 +67,13 @@ void fdtab_clear_range(unsigned int first, unsigned int last)
 		if (end > last)
 			end = last;
 		if (chunk)
-			for (unsigned int fd = first; fd <= end; fd++)
-				atomic_store_explicit(&chunk[fd & (CHUNK_SIZE - 1)].kind,
-					FD_UNKNOWN, memory_order_release);
+			for (unsigned int fd = first; fd <= end; fd++) {
+				struct fdrec *r = &chunk[fd & (CHUNK_SIZE - 1)];
+
+				atomic_store_explicit(&r->kind, FD_UNKNOWN,
+						      memory_order_release);
+				drop_icmp(r);
+			}
 		first = end + 1;
 		if (first == 0)
 			break;
@@ -86,6 +105,8 @@ void fdtab_copy(int oldfd, int newfd)
 	dst->bound_port = src->bound_port;
 	dst->bound_v4 = src->bound_v4;
 	dst->proto = src->proto;
+	fdtab_set_icmp(dst, icmptab_ref(atomic_load_explicit(&src->icmp,
+						memory_order_acquire)));
 	atomic_store_explicit(&dst->dst_seq, 0, memory_order_relaxed);
 	atomic_store_explicit(&dst->kind, kind, memory_order_release);
 }

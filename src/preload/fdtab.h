@@ -19,6 +19,9 @@ enum fd_kind {
 			   peer was sent to NAT64 */
 	FD_EPOLL,       /* an epoll instance (its registrations are carried
 			   over when a socket is replaced) */
+	FD_ICMP6,       /* ICMPv6 socket (raw or datagram) standing in for
+			   the program's AF_INET ICMP socket: what it reads
+			   is turned into ICMPv4 (icmp.c) */
 };
 
 /* Options the program set on a socket we saw being created; a
@@ -54,6 +57,9 @@ struct fdrec {
 	_Atomic uint32_t dst_v4;
 	_Atomic uint32_t dst_port_pfx; /* port (network order) << 16 | pfx + 1 */
 	_Atomic uint32_t dst6[4];
+	/* ICMP sockets: the id of what the library keeps for the socket
+	 * (icmptab.h; 0: none), shared by its descriptors' records. */
+	_Atomic uint16_t icmp;
 };
 
 #define FDTAB_CHUNK_BITS 10
@@ -82,14 +88,23 @@ static inline struct fdrec *fdtab_get(int fd, int create)
 	return create ? fdtab_create(fd) : NULL;
 }
 
-/* Forget fd (close). */
+/* Give record r the icmptab reference id (0: none), releasing the one it
+ * held. */
+void fdtab_set_icmp(struct fdrec *r, uint16_t id);
+
+/* Forget fd (close), and the ICMP socket state its record refers to (a
+ * plain load first: only ICMP sockets ever have one). */
 static inline void fdtab_clear(int fd)
 {
 	struct fdrec *r = fdtab_get(fd, 0);
 
-	if (r)
+	if (r) {
 		atomic_store_explicit(&r->kind, FD_UNKNOWN,
 				      memory_order_release);
+		if (__builtin_expect(atomic_load_explicit(&r->icmp,
+					memory_order_relaxed) != 0, 0))
+			fdtab_set_icmp(r, 0);
+	}
 }
 /* Forget [first, last] (close_range, closefrom). */
 void fdtab_clear_range(unsigned int first, unsigned int last);

@@ -228,6 +228,12 @@ int tn_synth(int slot, uint32_t v4, uint16_t port_be,
 	return prefixes_synth(&pfx, tn_config(), slot, v4, port_be, out);
 }
 
+const struct nat64_prefix *tn_prefix_list(struct nat64_prefix *buf,
+					  size_t nbuf, size_t *n)
+{
+	return prefixes_list(&pfx, tn_config(), buf, nbuf, n);
+}
+
 int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
 	     struct sockaddr_in *out)
 {
@@ -272,24 +278,7 @@ bool tn_ipv6_only_host(void)
 	int s = atomic_load_explicit(&state, memory_order_relaxed);
 
 	if (!s) {
-		int saved = errno;
-		int fd = real.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		/* Any global address: only the route lookup matters. */
-		struct sockaddr_in probe = { .sin_family = AF_INET,
-					     .sin_port = htons(53),
-					     .sin_addr.s_addr = htonl(0xc0000201) };
-
-		struct fdid id;
-
-		s = 1;
-		if (fd >= 0 && fdid_get(fd, &id) == 0) {
-			if (real.connect(fd, (struct sockaddr *)&probe,
-					 sizeof(probe)) < 0 &&
-			    errno == ENETUNREACH)
-				s = 2;
-			fdid_close(fd, &id);
-		}
-		errno = saved;
+		s = sockopt_ipv4_unrouted(&tn_sockopt_ops) ? 2 : 1;
 		atomic_store_explicit(&state, s, memory_order_relaxed);
 	}
 	return s == 2 && tn_nat64_configured();

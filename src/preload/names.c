@@ -5,6 +5,7 @@
  * is dropped and the kernel's answer returned untouched. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <string.h>
 
 #include "addr.h"
@@ -30,7 +31,7 @@ static int names(int fd, struct sockaddr *addr, socklen_t *len, int peer)
 	socklen_t sl = sizeof(ss);
 	int r;
 
-	if (kind != FD_EMU && kind != FD_V6MAP) {
+	if (kind != FD_EMU && kind != FD_V6MAP && kind != FD_ICMP6) {
 		r = peer ? real.getpeername(fd, addr, len)
 			 : real.getsockname(fd, addr, len);
 		return r < 0 ? neg_errno() : r;
@@ -44,6 +45,24 @@ static int names(int fd, struct sockaddr *addr, socklen_t *len, int peer)
 	if (ss.ss_family != AF_INET6 || sl < sizeof(struct sockaddr_in6)) {
 		fdtab_clear(fd); /* not the socket we translated */
 		sockaddr_copy_out(addr, len, &ss, sl);
+		return 0;
+	}
+	if (kind == FD_ICMP6) {
+		/* ICMP: the address bound (0.0.0.0), the port a raw IPv4
+		 * socket shows (its protocol) or the ping socket's
+		 * identifier; the peer connected to */
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+
+		if (peer) {
+			sin.sin_addr.s_addr = rec->peer_v4;
+			sin.sin_port = rec->peer_port;
+		} else {
+			sin.sin_addr.s_addr = rec->bound_v4;
+			sin.sin_port = rec->type == SOCK_RAW
+				       ? htons(IPPROTO_ICMP)
+				       : ((struct sockaddr_in6 *)&ss)->sin6_port;
+		}
+		sockaddr_copy_out(addr, len, &sin, sizeof(sin));
 		return 0;
 	}
 	if (kind == FD_EMU) {
@@ -99,7 +118,19 @@ int tn_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 int tn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
 	struct fdrec *rec = fdtab_get(fd, 0);
+	uint32_t kind = fdrec_kind(rec);
 
+	if (kind == FD_ICMP6) {
+		int r = tn_icmp_getsockopt(fd, rec, level, name, val, len);
+
+		if (r != TN_ICMP_PASS)
+			return r;
+	}
+	/* IP_MTU of a peer through NAT64: the IPv6 path MTU less the 20
+	 * bytes the IPv4 header is shorter */
+	if (kind == FD_EMU && level == SOL_IP && name == IP_MTU &&
+	    rec->peer_prefix != 0xff)
+		return sockopt_get_ip6(fd, name, val, len, &tn_sockopt_ops);
 	if (real.getsockopt(fd, level, name, val, len) < 0)
 		return neg_errno();
 	/* The outcome of a non-blocking connect through NAT64 (SO_ERROR
@@ -115,15 +146,17 @@ int tn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 			tn_cache_after(rec->peer_prefix, POLICY_CONNECT, -e);
 	}
 	/* The program created an AF_INET socket and must keep seeing one. */
-	if (fdrec_kind(rec) == FD_EMU && level == SOL_SOCKET &&
-	    name == SO_DOMAIN && len && *len >= (socklen_t)sizeof(int)) {
+	if ((kind == FD_EMU || kind == FD_ICMP6) && level == SOL_SOCKET &&
+	    (name == SO_DOMAIN || name == SO_ERROR) && len &&
+	    *len >= (socklen_t)sizeof(int)) {
 		int v;
 
 		memcpy(&v, val, sizeof(v));
-		if (v == AF_INET6) {
+		if (name == SO_DOMAIN && v == AF_INET6)
 			v = AF_INET;
-			memcpy(val, &v, sizeof(v));
-		}
+		else if (name == SO_ERROR && v > 0)
+			v = (int)-tn_errno6to4(rec, -v);
+		memcpy(val, &v, sizeof(v));
 	}
 	return 0;
 }

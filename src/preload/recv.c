@@ -7,7 +7,10 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include <linux/errqueue.h>
+
 #include "addr.h"
+#include "icmpx.h"
 #include "msgconv.h"
 #include "tnat64.h"
 
@@ -38,6 +41,77 @@ static int source_out(const struct fdrec *rec, const struct sockaddr_in6 *ss,
 	return 0;
 }
 
+/* The control messages of a receive on an FD_EMU socket, in IPv4 form
+ * (error-queue entries included). */
+static size_t cmsg_out(const struct fdrec *rec, const void *src, size_t len,
+		       void *dst, size_t cap, int *trunc)
+{
+	struct nat64_prefix buf[TN_PFX_LIST];
+	size_t n;
+	const struct nat64_prefix *p = tn_prefix_list(buf, TN_PFX_LIST, &n);
+
+	return msgconv_cmsg_to_v4x(src, len, dst, cap, rec->bound_v4, p, n,
+				   trunc);
+}
+
+ssize_t tn_recv_errqueue(int fd, struct fdrec *rec, struct msghdr *msg,
+			 int flags)
+{
+	char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));
+	struct nat64_prefix buf[TN_PFX_LIST];
+	size_t np;
+	const struct nat64_prefix *p = tn_prefix_list(buf, TN_PFX_LIST, &np);
+	bool icmp = fdrec_kind(rec) == FD_ICMP6;
+	struct sockaddr_in6 ss;
+	struct msghdr m;
+	ssize_t r;
+	int trunc = 0;
+
+	for (;;) {
+		size_t want = msg->msg_control ? msg->msg_controllen : 0;
+
+		m = *msg;
+		m.msg_name = &ss;
+		m.msg_namelen = sizeof(ss);
+		m.msg_control = ctl;
+		m.msg_controllen = want + 256 < CTL_MAX ? want + 256 : CTL_MAX;
+		r = real.recvmsg(fd, &m, flags);
+		if (r < 0)
+			return neg_errno();
+		if (msgconv_errq_has_v4(ctl, m.msg_controllen, p, np))
+			break;
+		/* RFC 7915 drops it: the next one, or EAGAIN */
+		if (flags & MSG_PEEK) {
+			struct msghdr d = { .msg_control = ctl,
+					    .msg_controllen = sizeof(ctl) };
+
+			real.recvmsg(fd, &d, (flags & ~MSG_PEEK) | MSG_DONTWAIT);
+		}
+	}
+	/* An ICMP socket reads the echo it sent: in ICMPv4 form. */
+	if (icmp && r >= 8 && msg->msg_iovlen && msg->msg_iov[0].iov_base &&
+	    msg->msg_iov[0].iov_len >= 8)
+		icmpx_echo_6to4(msg->msg_iov[0].iov_base,
+				(size_t)r < msg->msg_iov[0].iov_len
+				? (size_t)r : msg->msg_iov[0].iov_len);
+	if (!m.msg_namelen || source_out(rec, &ss, m.msg_namelen,
+					 msg->msg_name, &msg->msg_namelen) < 0)
+		msg->msg_namelen = 0;
+	if (icmp)
+		msg->msg_controllen = tn_icmp_cmsg_out(rec, ctl,
+						       m.msg_controllen, msg,
+						       &trunc);
+	else if (msg->msg_control && msg->msg_controllen)
+		msg->msg_controllen = cmsg_out(rec, ctl, m.msg_controllen,
+					       msg->msg_control,
+					       msg->msg_controllen, &trunc);
+	else
+		msg->msg_controllen = 0;
+	msg->msg_flags = (m.msg_flags & ~MSG_CTRUNC) |
+			 (trunc || (m.msg_flags & MSG_CTRUNC) ? MSG_CTRUNC : 0);
+	return r;
+}
+
 /* Throw away the datagram at the head of the queue (after a MSG_PEEK). */
 static void discard(int fd)
 {
@@ -52,12 +126,17 @@ ssize_t tn_recvmsg(int fd, struct msghdr *msg, int flags)
 	char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));
 	struct sockaddr_in6 ss;
 	struct msghdr m;
+	uint32_t kind = fdrec_kind(rec);
 	ssize_t r;
 
-	if (fdrec_kind(rec) != FD_EMU || !msg || (flags & MSG_ERRQUEUE)) {
+	if (kind == FD_ICMP6)
+		return tn_icmp_recvmsg(fd, rec, msg, flags);
+	if (kind != FD_EMU || !msg) {
 		r = real.recvmsg(fd, msg, flags);
 		return r < 0 ? neg_errno() : r;
 	}
+	if (flags & MSG_ERRQUEUE)
+		return tn_recv_errqueue(fd, rec, msg, flags);
 	for (;;) {
 		int trunc = 0;
 
@@ -71,7 +150,7 @@ ssize_t tn_recvmsg(int fd, struct msghdr *msg, int flags)
 		}
 		r = real.recvmsg(fd, &m, flags);
 		if (r < 0)
-			return neg_errno();
+			return tn_errno6to4(rec, neg_errno());
 		if (m.msg_namelen && source_out(rec, &ss, m.msg_namelen,
 				msg->msg_name, &msg->msg_namelen) < 0) {
 			if (flags & MSG_PEEK)
@@ -83,9 +162,9 @@ ssize_t tn_recvmsg(int fd, struct msghdr *msg, int flags)
 		if (!m.msg_namelen)
 			msg->msg_namelen = 0;
 		if (m.msg_control) {
-			msg->msg_controllen = msgconv_cmsg_to_v4(ctl,
+			msg->msg_controllen = cmsg_out(rec, ctl,
 				m.msg_controllen, msg->msg_control,
-				msg->msg_controllen, rec->bound_v4, &trunc);
+				msg->msg_controllen, &trunc);
 		} else {
 			msg->msg_controllen = m.msg_controllen;
 		}
@@ -101,18 +180,20 @@ ssize_t tn_recvfrom(int fd, void *buf, size_t n, int flags,
 	struct fdrec *rec = fdtab_get(fd, 0);
 	struct iovec iov = { .iov_base = buf, .iov_len = n };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	uint32_t kind = fdrec_kind(rec);
 	ssize_t r;
 
-	if (fdrec_kind(rec) != FD_EMU || !addr) {
+	if (kind != FD_ICMP6 && (kind != FD_EMU || !addr)) {
 		r = real.recvfrom(fd, buf, n, flags, addr, len);
-		return r < 0 ? neg_errno() : r;
+		return r < 0 ? (kind == FD_EMU ? tn_errno6to4(rec, neg_errno())
+				: neg_errno()) : r;
 	}
-	if (!len)
+	if (addr && !len)
 		return -EFAULT;
 	m.msg_name = addr;
-	m.msg_namelen = *len;
+	m.msg_namelen = addr ? *len : 0;
 	r = tn_recvmsg(fd, &m, flags);
-	if (r >= 0)
+	if (r >= 0 && addr)
 		*len = m.msg_namelen;
 	return r;
 }
@@ -134,6 +215,23 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 	char arena[MMSG_CTL_ARENA] __attribute__((aligned(sizeof(size_t))));
 	int r;
 
+	if (fdrec_kind(rec) == FD_ICMP6 && vec) {
+		/* one by one: the ICMPv4 view needs each message whole */
+		unsigned int i;
+
+		for (i = 0; i < n; i++) {
+			int f = flags & ~MSG_WAITFORONE;
+			ssize_t got;
+
+			if (i > 0 && (flags & MSG_WAITFORONE))
+				f |= MSG_DONTWAIT;
+			got = tn_icmp_recvmsg(fd, rec, &vec[i].msg_hdr, f);
+			if (got < 0)
+				return i ? (int)i : (int)got;
+			vec[i].msg_len = (unsigned int)got;
+		}
+		return (int)n;
+	}
 	if (fdrec_kind(rec) != FD_EMU || !vec || !n) {
 		r = real.recvmmsg(fd, vec, n, flags, timeout);
 		return r < 0 ? neg_errno() : r;
@@ -163,7 +261,7 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 	}
 	r = real.recvmmsg(fd, mv, n, flags, timeout);
 	if (r < 0)
-		return neg_errno();
+		return (int)tn_errno6to4(rec, neg_errno());
 	for (int i = 0; i < r; i++) {
 		struct msghdr *out = &vec[i].msg_hdr;
 		const struct msghdr *in = &mv[i].msg_hdr;
@@ -175,10 +273,9 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 		    in->msg_control != out->msg_control) {
 			int trunc;
 
-			out->msg_controllen = msgconv_cmsg_to_v4(
+			out->msg_controllen = cmsg_out(rec,
 				in->msg_control, in->msg_controllen,
-				out->msg_control, caps[i], rec->bound_v4,
-				&trunc);
+				out->msg_control, caps[i], &trunc);
 			if (trunc)
 				out->msg_flags |= MSG_CTRUNC;
 		} else if (in->msg_control && in->msg_controllen) {
@@ -190,9 +287,8 @@ int tn_recvmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags,
 			int trunc;
 
 			memcpy(ctl, in->msg_control, cl);
-			out->msg_controllen = msgconv_cmsg_to_v4(ctl, cl,
-				out->msg_control, caps[i],
-				rec->bound_v4, &trunc);
+			out->msg_controllen = cmsg_out(rec, ctl, cl,
+				out->msg_control, caps[i], &trunc);
 			if (trunc)
 				out->msg_flags |= MSG_CTRUNC;
 		}

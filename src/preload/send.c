@@ -40,18 +40,43 @@ static ssize_t send_rewritten(int fd, const struct msghdr *m, int flags,
 	return r < 0 ? neg_errno() : r;
 }
 
-/* Send msg to the NAT64 form of sin; control messages become IPv6 ones. */
-static ssize_t send_nat64(int fd, const struct msghdr *msg, int flags,
-			  int pfx, const struct sockaddr_in *sin, int own_iov)
+/* Pieces an ICMP message may come in (its header takes one more). */
+#define ICMP_IOV 64
+
+/* An ICMP socket's message with no ICMPv6 form (not an echo): a raw one
+ * loses it as a translator would (RFC 7915 section 5.1), reported sent;
+ * a "ping" socket refuses it as the kernel does for IPv4 (EINVAL). */
+static ssize_t icmp_no_form(int fd, const struct fdrec *rec,
+			    const struct msghdr *msg, int flags)
+{
+	size_t n = 0;
+
+	if (rec->type != SOCK_RAW)
+		return do_sendmsg(fd, msg, flags);
+	for (size_t i = 0; i < msg->msg_iovlen; i++)
+		n += msg->msg_iov[i].iov_len;
+	return (ssize_t)n;
+}
+
+/* Send msg to the NAT64 form of sin; control messages become IPv6 ones,
+ * an ICMP socket's echo header ICMPv6's. */
+static ssize_t send_nat64(int fd, struct fdrec *rec, const struct msghdr *msg,
+			  int flags, int pfx, const struct sockaddr_in *sin,
+			  int own_iov)
 {
 	struct sockaddr_in6 s6;
 	struct msghdr m = *msg;
 	char ctl[CTL_MAX] __attribute__((aligned(sizeof(size_t))));
+	struct iovec iov[ICMP_IOV + 1];
+	uint8_t hdr[8];
+	bool icmp = fdrec_kind(rec) == FD_ICMP6;
 	ssize_t r;
 
 	/* -ENETUNREACH when no prefix applies after all: the direct
-	 * attempt's answer */
-	r = tn_synth(pfx, sin->sin_addr.s_addr, sin->sin_port, &s6);
+	 * attempt's answer; an ICMPv6 socket's port is its protocol or
+	 * nothing */
+	r = tn_synth(pfx, sin->sin_addr.s_addr, icmp ? 0 : sin->sin_port,
+		     &s6);
 	if (r < 0)
 		return r;
 	m.msg_name = &s6;
@@ -67,9 +92,57 @@ static ssize_t send_nat64(int fd, const struct msghdr *msg, int flags,
 			m.msg_control = msg->msg_control,
 			m.msg_controllen = msg->msg_controllen;
 	}
+	if (icmp) {
+		int e = tn_icmp_msg_4to6(&m, &m, iov, ICMP_IOV + 1, hdr);
+
+		if (e < 0)
+			return e;
+		if (e == 0)
+			return icmp_no_form(fd, rec, &m, flags);
+		own_iov = 0;
+	}
 	r = send_rewritten(fd, &m, flags, own_iov);
 	tn_cache_after(pfx, POLICY_SEND, r);
 	return r;
+}
+
+/* A send on an FD_ICMP6 socket: to its connected peer (no destination),
+ * to a NAT64 destination, or to a direct one (the AF_INET socket again:
+ * there is no dual-stack ICMP socket, policy_icmp_family). */
+static ssize_t icmp6_sendmsg(int fd, struct fdrec *rec,
+			     const struct msghdr *msg, int flags, int own_iov)
+{
+	const struct sockaddr_in *sin = msg ? msg->msg_name : NULL;
+	int pfx = -1, nat;
+
+	if (!msg || !msg->msg_name) {
+		struct msghdr m;
+		struct iovec iov[ICMP_IOV + 1];
+		uint8_t hdr[8];
+		int e;
+
+		if (!msg)
+			return do_sendmsg(fd, msg, flags);
+		e = tn_icmp_msg_4to6(msg, &m, iov, ICMP_IOV + 1, hdr);
+		if (e < 0)
+			return e;
+		if (e == 0)
+			return icmp_no_form(fd, rec, msg, flags);
+		return do_sendmsg(fd, &m, flags);
+	}
+	if (msg->msg_namelen < (socklen_t)sizeof(*sin) ||
+	    sin->sin_family != AF_INET)
+		return msg->msg_namelen >= (socklen_t)sizeof(sa_family_t) &&
+		       sin->sin_family != AF_UNSPEC ? -EAFNOSUPPORT : -EINVAL;
+	rec->opts &= (uint8_t)~OPT_FRESH;
+	nat = tn_route(sin->sin_addr.s_addr, 0, &pfx);
+	if (policy_icmp_family(nat) == AF_INET) {
+		int e = tn_replace(fd, rec, AF_INET);
+
+		return e < 0 ? e : do_sendmsg(fd, msg, flags);
+	}
+	rec->peer_prefix = (uint8_t)pfx;
+	return send_nat64(fd, rec, msg, flags, pfx, sin, own_iov);
 }
 
 /* The per-socket destination cache (struct fdrec, dst_*).  Lock-free and
@@ -149,7 +222,7 @@ static ssize_t emu_sendmsg(int fd, struct fdrec *rec, const struct msghdr *msg,
 	tn_sock_facts(rec, &s);
 	if (nat && tn_way(fd, rec, POLICY_SEND, pfx, &s) == POLICY_WAY_NAT64) {
 		rec->peer_prefix = (uint8_t)pfx;
-		r = send_nat64(fd, msg, flags, pfx, sin, own_iov);
+		r = send_nat64(fd, rec, msg, flags, pfx, sin, own_iov);
 		goto sent_nat64;
 	}
 	msgconv_v4_to_mapped(sin, &m6);
@@ -161,7 +234,7 @@ static ssize_t emu_sendmsg(int fd, struct fdrec *rec, const struct msghdr *msg,
 	if (!nat || !policy_direct_failed((int)r))
 		return r;
 	rec->peer_prefix = (uint8_t)pfx;
-	r = send_nat64(fd, msg, flags, pfx, sin, own_iov);
+	r = send_nat64(fd, rec, msg, flags, pfx, sin, own_iov);
 sent_nat64:
 	if (r >= 0 && rec->type == SOCK_DGRAM &&
 	    tn_synth(pfx, v4, sin->sin_port, &m6) == 0)
@@ -179,27 +252,40 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 	enum policy_way way;
 	uint32_t kind;
 	int pfx = -1, type, domain = AF_INET, direct;
+	bool icmp = false;
 	ssize_t r;
 
 	if (!msg || !msg->msg_name ||
 	    msg->msg_namelen < (socklen_t)sizeof(struct sockaddr_in) ||
-	    ((const struct sockaddr *)msg->msg_name)->sa_family != AF_INET)
+	    ((const struct sockaddr *)msg->msg_name)->sa_family != AF_INET) {
+		rec = fdtab_get(fd, 0);
+		if (fdrec_kind(rec) == FD_ICMP6)
+			return icmp6_sendmsg(fd, rec, msg, flags, own_iov);
 		return do_sendmsg(fd, msg, flags);
+	}
 	sin = msg->msg_name;
 	rec = fdtab_get(fd, 0);
 	kind = fdrec_kind(rec);
 	if (kind == FD_EMU)
 		return emu_sendmsg(fd, rec, msg, flags, sin, own_iov);
-	if (!tn_route(sin->sin_addr.s_addr, sin->sin_port, &pfx))
+	if (kind == FD_ICMP6)
+		return icmp6_sendmsg(fd, rec, msg, flags, own_iov);
+	if (kind == FD_PLAIN)
+		icmp = policy_icmp(rec->type, rec->proto) &&
+		       !(tn_icmp_flags(rec) & ICMPF_HDRINCL);
+	/* ICMP has no ports: a path's port range never matches it */
+	if (!tn_route(sin->sin_addr.s_addr, icmp ? 0 : sin->sin_port, &pfx))
 		return do_sendmsg(fd, msg, flags);
 
-	/* An AF_INET socket: datagrams, or a TCP Fast Open connect. */
+	/* An AF_INET socket: datagrams, ICMP, or a TCP Fast Open connect. */
 	if (kind == FD_PLAIN) {
 		type = rec->type;
 		domain = rec->domain;
-		if (domain != AF_INET || !policy_translatable(type, rec->proto) ||
-		    !(type == SOCK_DGRAM || (type == SOCK_STREAM &&
-					     (flags & MSG_FASTOPEN))))
+		if (domain != AF_INET ||
+		    !(icmp || (policy_translatable(type, rec->proto) &&
+			       (type == SOCK_DGRAM ||
+				(type == SOCK_STREAM &&
+				 (flags & MSG_FASTOPEN))))))
 			return do_sendmsg(fd, msg, flags);
 	} else {
 		type = -1;
@@ -233,8 +319,8 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 			return -ENETUNREACH;
 	}
 	if (domain != AF_INET ||
-	    !(type == SOCK_DGRAM || (type == SOCK_STREAM &&
-				     (flags & MSG_FASTOPEN))))
+	    !(icmp || type == SOCK_DGRAM || (type == SOCK_STREAM &&
+					     (flags & MSG_FASTOPEN))))
 		return -ENETUNREACH;
 	if (!rec)
 		rec = fdtab_get(fd, 1);
@@ -249,9 +335,9 @@ static ssize_t sendmsg_any(int fd, const struct msghdr *msg, int flags,
 			rec->peer_port = sin->sin_port;
 		}
 	}
-	r = send_nat64(fd, msg, flags, pfx, sin, own_iov);
+	r = send_nat64(fd, rec, msg, flags, pfx, sin, own_iov);
 	log_msg(LOG_INFO, "fd %d: %s to %A:%u via NAT64%s", fd,
-		type == SOCK_DGRAM ? "datagrams" : "fast open",
+		icmp ? "ICMP" : type == SOCK_DGRAM ? "datagrams" : "fast open",
 		sin->sin_addr.s_addr, (unsigned)ntohs(sin->sin_port),
 		r < 0 ? " failed" : "");
 	return r;
@@ -271,6 +357,9 @@ ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
 
 	if (!addr || len < (socklen_t)sizeof(struct sockaddr_in) ||
 	    addr->sa_family != AF_INET) {
+		rec = fdtab_get(fd, 0);
+		if (fdrec_kind(rec) == FD_ICMP6)
+			goto icmp;
 		r = real.sendto(fd, buf, n, flags, addr, len);
 		return r < 0 ? neg_errno() : r;
 	}
@@ -287,6 +376,7 @@ ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
 			return r;
 		/* The way there is gone: decide again. */
 	}
+icmp:
 	{
 		struct iovec iov = { .iov_base = (void *)buf, .iov_len = n };
 		struct msghdr m = { .msg_name = (void *)addr,
@@ -303,7 +393,8 @@ ssize_t tn_sendto(int fd, const void *buf, size_t n, int flags,
 int tn_sendmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags)
 {
 	struct fdrec *rec = fdtab_get(fd, 0);
-	int emu = fdrec_kind(rec) == FD_EMU, need = 0;
+	int emu = fdrec_kind(rec) == FD_EMU || fdrec_kind(rec) == FD_ICMP6;
+	int need = 0;
 	unsigned int i;
 
 	for (i = 0; vec && i < n && !need; i++) {
@@ -329,4 +420,11 @@ int tn_sendmmsg(int fd, struct mmsghdr *vec, unsigned int n, int flags)
 		vec[i].msg_len = (unsigned int)r;
 	}
 	return (int)n;
+}
+
+/* send(2): only an ICMPv6 socket of ours needs anything (its connected
+ * peer's echo header); the rest is sendto without an address. */
+ssize_t tn_send(int fd, const void *buf, size_t n, int flags)
+{
+	return tn_sendto(fd, buf, n, flags, NULL, 0);
 }

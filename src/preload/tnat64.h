@@ -13,6 +13,8 @@
 
 #include "config.h"
 #include "fdtab.h"
+#include "icmptab.h"
+#include "icmpx.h"
 #include "policy.h"
 #include "real.h"
 #include "sockopt.h"
@@ -191,6 +193,12 @@ int tn_synth(int pfx, uint32_t v4, uint16_t port_be,
 	     struct sockaddr_in6 *out);
 /* The IPv4 form of an address a translated socket reports
  * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
+/* The prefixes to find embedded IPv4 addresses in (ICMP errors), slot 0
+ * the discovered default of an auto configuration (prefixes_list; buf:
+ * room for nbuf, TN_PFX_LIST is enough for most). */
+#define TN_PFX_LIST 8
+const struct nat64_prefix *tn_prefix_list(struct nat64_prefix *buf,
+					  size_t nbuf, size_t *n);
 int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
 	     struct sockaddr_in *out);
 
@@ -236,6 +244,84 @@ static inline enum policy_way tn_way(int fd, const struct fdrec *rec,
 
 	return sockopt_way(fd, family, call, tn_cache_get(pfx), s,
 			   &tn_sockopt_ops);
+}
+
+/* ------------------------------------------------- ICMP sockets (icmp.c) */
+
+/* The program's AF_INET ICMP socket (raw or "ping"; policy_icmp), as
+ * created here or carried by an ICMPv6 socket of ours (FD_ICMP6). */
+static inline bool tn_is_icmp(const struct fdrec *rec, uint32_t kind)
+{
+	return kind == FD_ICMP6 ||
+	       (kind == FD_PLAIN && rec->domain == AF_INET &&
+		policy_icmp(rec->type, rec->proto));
+}
+/* The ICMPv6 socket standing in for socket(AF_INET, type, proto) (type
+ * with its flags) on a host without IPv4 routes: fd or -1 (errno). */
+int tn_icmp_socket(int type, int proto);
+/* A raw ICMP socket fd of family was just made for the program (record
+ * rec): make the other family's now, while the program may, and keep it
+ * as rec's spare (nothing when no NAT64 prefix is configured). */
+void tn_icmp_make_spare(int fd, int family, struct fdrec *rec);
+/* tn_replace's new socket for a raw ICMP record: its spare if it is of
+ * family (readied: emptied, unfiltered, status flags fl), else -1. */
+int tn_icmp_take_spare(struct fdrec *rec, int family, int fl);
+/* Keep old (our duplicate of the socket fd had before tn_replace put
+ * another in its place) as rec's spare. */
+void tn_icmp_keep_spare(struct fdrec *rec, int old);
+/* ICMPF_* of an ICMP socket's record (0 without any). */
+static inline unsigned int tn_icmp_flags(const struct fdrec *rec)
+{
+	const struct icmpsock *s =
+		icmptab_at(atomic_load_explicit(&rec->icmp,
+						memory_order_acquire));
+
+	return s ? atomic_load_explicit(&s->flags, memory_order_relaxed) : 0;
+}
+/* tn_replace's part for ICMP sockets: what newfd (now of family) needs
+ * that oldfd had or the record keeps (ICMP6_FILTER and the hop limit;
+ * back to AF_INET: IPv4-level options from their twins, ICMP_FILTER, the
+ * socket filter). */
+void tn_icmp_setup(int oldfd, int newfd, int family, const struct fdrec *rec);
+/* The program's ICMPv4 message msg with its echo header (first 8 bytes,
+ * copied to hdr) as ICMPv6 in out, through iov (niov entries at most):
+ * 1; 0 when it is no echo (no ICMPv6 form, RFC 7915 5.1); -EMSGSIZE when
+ * it is in more pieces than niov. */
+int tn_icmp_msg_4to6(const struct msghdr *msg, struct msghdr *out,
+		     struct iovec *iov, size_t niov, uint8_t hdr[8]);
+/* recvmsg on an FD_ICMP6 socket (the ICMPv4 view; errors in IPv4 form). */
+ssize_t tn_icmp_recvmsg(int fd, struct fdrec *rec, struct msghdr *msg,
+			int flags);
+/* The control messages of an ICMP socket's receive (ctl, len bytes) into
+ * msg's buffer; the length written, *trunc set when some did not fit. */
+size_t tn_icmp_cmsg_out(const struct fdrec *rec, char *ctl, size_t len,
+			struct msghdr *msg, int *trunc);
+/* connect() of an ICMP socket to sin. */
+int tn_icmp_connect(int fd, struct fdrec *rec, const struct sockaddr_in *sin);
+/* Options of ICMP sockets: the result, or TN_ICMP_PASS when the common
+ * path applies. */
+#define TN_ICMP_PASS 1
+int tn_icmp_setsockopt(int fd, struct fdrec *rec, int level, int name,
+		       const void *val, socklen_t len);
+int tn_icmp_getsockopt(int fd, struct fdrec *rec, int level, int name,
+		       void *val, socklen_t *len);
+
+/* recvmsg(MSG_ERRQUEUE) of a translated socket (FD_EMU, FD_ICMP6): the
+ * entries in IPv4 form (msgconv_err_to_v4; entries without one are
+ * skipped), the destination in msg_name as the IPv4 address, an ICMP
+ * socket's quoted echo as ICMPv4 (recv.c). */
+ssize_t tn_recv_errqueue(int fd, struct fdrec *rec, struct msghdr *msg,
+			 int flags);
+ssize_t tn_send(int fd, const void *buf, size_t n, int flags);
+
+/* -errno r of a call on a translated socket whose peer is reached through
+ * NAT64, as the AF_INET socket would have given it (icmpx_errno_6to4:
+ * "no route" and "prohibited" from the network are "host unreachable"). */
+static inline long tn_errno6to4(const struct fdrec *rec, long r)
+{
+	if (r < 0 && rec && rec->peer_prefix != 0xff)
+		return -icmpx_errno_6to4((int)-r);
+	return r;
 }
 
 /* Return -errno of the last failing libc call. */

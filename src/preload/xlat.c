@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "epoll.h"
+#include "fdid.h"
 #include "fdops.h"
 #include "log.h"
 #include "msgconv.h"
@@ -45,16 +46,23 @@ static int ops_ioctl(int fd, unsigned long req, void *arg)
 	return real.ioctl(fd, req, arg);
 }
 
+static int ops_connect(int fd, const struct sockaddr *a, socklen_t l)
+{
+	return real.connect(fd, a, l);
+}
+
 const struct sockopt_ops tn_sockopt_ops = {
 	.socket = ops_socket, .close = ops_close,
 	.get = ops_get, .set = ops_set, .ioctl = ops_ioctl,
+	.connect = ops_connect,
 };
 
 int tn_replace(int fd, struct fdrec *rec, int family)
 {
 	struct epoll_saved saved[EPOLL_SAVED_MAX];
 	int nsaved;
-	int fl, fdfl, s2, type, proto, r, off = 0, autoport = 0;
+	int fl, fdfl, s2, type, proto, r, off = 0, autoport = 0, old;
+	bool icmp;
 	unsigned int optmask;
 	uint16_t port = 0;
 	uint32_t bound = 0, kind = fdrec_kind(rec);
@@ -63,7 +71,7 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 	fdfl = real.fcntl(fd, F_GETFD);
 	if (fl < 0 || fdfl < 0)
 		return neg_errno();
-	if (kind == FD_PLAIN || kind == FD_EMU) {
+	if (kind == FD_PLAIN || kind == FD_EMU || kind == FD_ICMP6) {
 		type = rec->type;
 		proto = rec->proto;
 		optmask = rec->opts;
@@ -89,7 +97,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		/* Bound to one local IPv4 address: never translated. */
 		if (policy_bound_addr(bound))
 			return -ENETUNREACH;
-	} else if (family == AF_INET6 && type == SOCK_DGRAM) {
+	} else if (family == AF_INET6 && type == SOCK_DGRAM &&
+		   !policy_icmp(type, proto)) {
 		/* Never bound by the program, but the kernel bound it on its
 		 * first send (to a local peer, say): local peers keep
 		 * reaching it at that port if the port can be had. */
@@ -103,15 +112,26 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 			autoport = 1;
 		}
 	}
-	s2 = real.socket(family, type | SOCK_CLOEXEC |
-			 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0), proto);
+	/* ICMP: an ICMPv6 socket, no port to keep (a raw socket's is its
+	 * protocol number) */
+	icmp = policy_icmp(type, proto);
+	if (icmp && type == SOCK_RAW)
+		port = 0;
+	s2 = icmp && rec ? tn_icmp_take_spare(rec, family, fl) : -1;
+	if (s2 < 0)
+		s2 = real.socket(family, type | SOCK_CLOEXEC |
+				 ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
+				 family == AF_INET6 ? policy_proto6(type, proto)
+						    : proto);
 	if (s2 < 0)
 		return neg_errno();
-	if (family == AF_INET6 && tn_bindv6only())
+	if (family == AF_INET6 && !icmp && tn_bindv6only())
 		real.setsockopt(s2, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	if (optmask & (OPT_SOCKET | OPT_TCP | OPT_IP))
 		sockopt_carry(fd, s2, optmask & (OPT_SOCKET | OPT_TCP | OPT_IP),
 			      type, &tn_sockopt_ops);
+	if (icmp && rec)
+		tn_icmp_setup(fd, s2, family, rec);
 	nsaved = tn_epoll_save(fd, saved, EPOLL_SAVED_MAX);
 	if (nsaved < 0) {
 		/* Registrations that cannot be read (no /proc) would be lost
@@ -120,13 +140,21 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		real.close(s2);
 		return -ENETUNREACH;
 	}
+	/* a raw ICMP socket's old socket becomes its spare: the way back
+	 * needs no privilege the program may have given up */
+	old = icmp && rec && type == SOCK_RAW
+	      ? fdid_move_high(real.fcntl(fd, F_DUPFD_CLOEXEC, 0)) : -1;
 	r = real.dup3(s2, fd, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
 	if (r < 0) {
 		r = neg_errno();
 		real.close(s2);
+		if (old >= 0)
+			real.close(old);
 		return r;
 	}
 	real.close(s2);
+	if (old >= 0)
+		tn_icmp_keep_spare(rec, old);
 	if (nsaved)
 		tn_epoll_restore(fd, saved, nsaved);
 	if (rec) {
@@ -145,7 +173,8 @@ int tn_replace(int fd, struct fdrec *rec, int family)
 		if (family == AF_INET6)
 			tn_state_set(TN_EMU_SEEN);
 		atomic_store_explicit(&rec->kind,
-				      family == AF_INET6 ? FD_EMU : FD_PLAIN,
+				      family == AF_INET ? FD_PLAIN
+				      : icmp ? FD_ICMP6 : FD_EMU,
 				      memory_order_release);
 	}
 	if (port) {
@@ -285,6 +314,8 @@ int tn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 			return do_connect(fd, addr, len);
 		if (kind == FD_EMU)
 			return emu_connect(fd, rec, sin);
+		if (tn_is_icmp(rec, kind))
+			return tn_icmp_connect(fd, rec, sin);
 		v4 = sin->sin_addr.s_addr;
 		port = sin->sin_port;
 		/* The common untranslated cases cost no system call. */

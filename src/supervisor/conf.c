@@ -76,6 +76,12 @@ int sv_synth(struct call *c, int slot, uint32_t v4, uint16_t port_be,
 	return prefixes_synth(&pfx, conf, slot, v4, port_be, out);
 }
 
+const struct nat64_prefix *sv_prefix_list(struct nat64_prefix *buf,
+					  size_t nbuf, size_t *n)
+{
+	return prefixes_list(&pfx, conf, buf, nbuf, n);
+}
+
 int sv_to_v4(const struct sockaddr_in6 *s6, int prefer,
 	     struct sockaddr_in *out)
 {

@@ -12,7 +12,6 @@
  * policy's (sv_way). */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stddef.h>
@@ -35,25 +34,6 @@ static int do_connect(struct call *c, int d, const void *sa, socklen_t len)
 	return r == -EINTR ? sv_interrupted(c, d, SO_SNDTIMEO) : r;
 }
 
-static void sndtimeo_deadline(int d, struct timespec *dl, bool *has)
-{
-	struct timeval tv;
-	socklen_t l = sizeof(tv);
-
-	*has = false;
-	if (getsockopt(d, SOL_SOCKET, SO_SNDTIMEO, &tv, &l) == 0 &&
-	    (tv.tv_sec || tv.tv_usec)) {
-		clock_gettime(CLOCK_MONOTONIC, dl);
-		dl->tv_sec += tv.tv_sec;
-		dl->tv_nsec += tv.tv_usec * 1000L;
-		if (dl->tv_nsec >= 1000000000L) {
-			dl->tv_sec++;
-			dl->tv_nsec -= 1000000000L;
-		}
-		*has = true;
-	}
-}
-
 /* The program's blocking connect on our socket d with its own
  * SO_SNDTIMEO: wait like the kernel's first connect does (the timeout
  * gives EINPROGRESS; a connect repeated by the kernel would say
@@ -61,10 +41,9 @@ static void sndtimeo_deadline(int d, struct timespec *dl, bool *has)
 static int wait_connected(struct call *c, int d, int pfx)
 {
 	struct timespec dl;
-	bool has_dl;
-	int r = -EINPROGRESS;
+	bool has_dl = sv_timeo_deadline(d, SO_SNDTIMEO, &dl);
+	int r;
 
-	sndtimeo_deadline(d, &dl, &has_dl);
 	{
 		/* Most connects finish within a moment: wait that long
 		 * keeping our turn to receive. */
@@ -79,37 +58,16 @@ static int wait_connected(struct call *c, int d, int pfx)
 		}
 	}
 	sv_pass_turn(c);
-	sv_block_begin(c);
-	for (;;) {
-		struct pollfd p = { .fd = d, .events = POLLOUT };
-		int ms = -1, n;
+	r = sv_poll_wait(c, d, POLLOUT, has_dl ? &dl : NULL);
+	if (r == 0) {
+		int e = sv_sockopt_int(d, SOL_SOCKET, SO_ERROR);
 
-		if (has_dl) {
-			struct timespec now;
-			long long left;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left = (dl.tv_sec - now.tv_sec) * 1000LL +
-			       (dl.tv_nsec - now.tv_nsec) / 1000000L;
-			if (left <= 0)
-				break;
-			ms = left > INT_MAX ? INT_MAX : (int)left;
-		}
-		if (sv_cancelled(c)) {
-			r = sv_interrupted(c, d, SO_SNDTIMEO);
-			break;
-		}
-		n = poll(&p, 1, ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n > 0) {
-			int e = sv_sockopt_int(d, SOL_SOCKET, SO_ERROR);
-
-			r = e > 0 ? -e : 0;
-			break;
-		}
+		r = e > 0 ? -e : 0;
+	} else if (r == -EAGAIN) {
+		r = -EINPROGRESS;
+	} else if (r == -EINTR) {
+		r = sv_interrupted(c, d, SO_SNDTIMEO);
 	}
-	sv_block_end(c);
 	sv_cache_after(pfx, POLICY_CONNECT, r);
 	return r;
 }

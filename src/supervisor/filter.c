@@ -109,10 +109,15 @@ static const int trapped[] = {
 #define ADDR_BIG 111u
 
 /* The IPv4-level options our sockets mirror to their IPv6 twins
- * (sockopt.c); the others apply to an AF_INET6 socket's IPv4-mapped
- * traffic as they do to an AF_INET socket's, or to nothing of ours. */
+ * (sockopt.c), and for ICMP sockets (icmp.c) IP_RECVTTL, which our
+ * ICMPv6 ones keep for the TTL of what they read, and IP_PKTINFO, the
+ * first call naming busybox traceroute's receiving raw socket (made
+ * ICMPv6 there on a host without IPv4 routes: nothing else it does
+ * before it waits is trapped); the others apply to an AF_INET6 socket's
+ * IPv4-mapped traffic as they do to an AF_INET socket's, or to nothing
+ * of ours. */
 static const unsigned int mirrored[] = {
-	IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER,
+	IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER, IP_RECVTTL, IP_PKTINFO,
 };
 
 /* The address length in A (socklen_t: the low 32 bits): notify or

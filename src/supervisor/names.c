@@ -71,6 +71,11 @@ int64_t sv_handle_names(struct call *c, bool peer)
 		r = -errno;
 	} else {
 		vl = sv_view_addr(&si.x, &ss, sl, !peer, &view);
+		/* a raw IPv4 socket's port is its protocol */
+		if (!peer && sv_is_icmp(&si) && si.type == SOCK_RAW &&
+		    view.ss_family == AF_INET)
+			((struct sockaddr_in *)&view)->sin_port =
+				htons(IPPROTO_ICMP);
 		r = sv_write_sockaddr(c, c->args[1], c->args[2], &view, vl);
 	}
 	sv_sock_close(&si);

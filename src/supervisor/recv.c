@@ -5,53 +5,224 @@
  * (sv_view_addr), in one write.  Everything else runs as it is. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 
+#include "icmpx.h"
+#include "msgconv.h"
 #include "sv.h"
 
-/* Common front of the receive calls: only our translated datagram
- * sockets need us; everything else runs as it is. */
+/* Common front of the receive calls: only our translated datagram and
+ * ICMP sockets need us (an ICMP socket of the program's becomes one of
+ * ours here on a host without IPv4 routes); everything else runs as it
+ * is. */
 static int64_t recv_front(struct call *c, struct sockinfo *si)
 {
 	int64_t r;
 
-	if (!sv_open_ours(c, si, &r))
+	if (!sv_icmp_open_ours(c, si, &r))
 		return r;
-	if (si->x.type != SOCK_DGRAM) {
+	if (si->x.type != SOCK_DGRAM && !sv_is_icmp(si)) {
 		sv_sock_close(si);
 		return SV_CONTINUE;
 	}
 	return 0;
 }
 
-/* Receive on our socket: at once if something is there; if not and the
- * program's call may wait, without our receive turn (and interrupted
- * when the program's thread is). */
-static ssize_t do_recv(struct call *c, struct sockinfo *si,
-		       struct msghdr *m, int flags)
+/* A receive that may wait: wait for a message without taking it (the
+ * program's SO_RCVTIMEO applies), and take it only while the program
+ * still waits for it.  A call the program gave up (a signal: its
+ * handler may well send the next ping, whose reply must reach the
+ * restarted call) leaves the message queued.  0 when one is there,
+ * -EAGAIN at the timeout, -EINTR when the call went away. */
+static int wait_readable(struct call *c, int d)
 {
-	ssize_t r = recvmsg(si->d, m, flags | MSG_DONTWAIT);
-	int fl;
+	struct timespec dl;
+	bool has_dl = sv_timeo_deadline(d, SO_RCVTIMEO, &dl);
+	int r = sv_poll_wait(c, d, POLLIN, has_dl ? &dl : NULL);
 
-	if (r >= 0 || errno != EAGAIN || (flags & MSG_DONTWAIT))
-		return r < 0 ? -errno : r;
-	fl = fcntl(si->d, F_GETFL);
-	if (fl < 0 || (fl & O_NONBLOCK))
-		return -EAGAIN;
-	sv_pass_turn(c);
-	sv_block_begin(c);
-	r = recvmsg(si->d, m, flags);
-	if (r < 0)
-		r = -errno;
-	sv_block_end(c);
-	return r == -EINTR ? sv_interrupted(c, si->d, SO_RCVTIMEO) : r;
+	if (r == 0 && (sv_cancelled(c) || !sv_id_valid(c)))
+		r = -EINTR;
+	return r;
 }
 
-/* Thread-local buffer for one datagram; larger buffers are allocated. */
-#define RECV_BUF 65536
+static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
+{
+	bool may_wait = false;
+	ssize_t r;
+	int fl;
+
+	if (!(flags & (MSG_DONTWAIT | MSG_ERRQUEUE))) {
+		fl = fcntl(d, F_GETFL);
+		may_wait = fl >= 0 && !(fl & O_NONBLOCK);
+	}
+	for (;;) {
+		if (may_wait) {
+			struct pollfd p = { .fd = d, .events = POLLIN };
+
+			if (poll(&p, 1, 0) != 1) {
+				sv_pass_turn(c);
+				r = wait_readable(c, d);
+				if (r == -EINTR)
+					return sv_interrupted(c, d,
+							      SO_RCVTIMEO);
+				if (r < 0)
+					return r;
+			}
+		}
+		r = recvmsg(d, m, flags | (may_wait ? MSG_DONTWAIT : 0));
+		if (r < 0)
+			r = -errno;
+		/* another reader took it meanwhile: wait again */
+		if (!(may_wait && (r == -EAGAIN || r == -EWOULDBLOCK)))
+			return r;
+	}
+}
+
+/* One receive on our socket, in the program's form. */
+struct rx {
+	/* in: the buffer (the data is received at buf + hdr, cap bytes),
+	 * room for control messages (ctl, ctlcap; NULL: none asked) */
+	uint8_t *buf;
+	size_t cap;
+	char *ctl;
+	size_t ctlcap;
+	/* out */
+	size_t n;            /* bytes of the result at buf */
+	ssize_t ret;         /* what the call returns */
+	size_t ctllen;       /* control messages at ctl, IPv4 form */
+	int flags;           /* msg_flags */
+	struct sockaddr_storage view;
+	socklen_t viewlen;
+};
+
+/* The ICMP header room a raw socket's reader gets (the IPv4 header). */
+static size_t rx_hdr(const struct sockinfo *si, int flags)
+{
+	return sv_is_icmp(si) && si->x.type == SOCK_RAW &&
+	       !(flags & MSG_ERRQUEUE) ? 20 : 0;
+}
+
+/* Buffer size for len bytes of the program's: ICMP errors are looked at
+ * whole (icmpx_rx_6to4). */
+static size_t rx_cap(const struct sockinfo *si, size_t len)
+{
+	size_t cap = len < SV_RECV_MAX ? len : SV_RECV_MAX;
+
+	if (sv_is_icmp(si) && cap < ICMPX_ERR_MAX + 64)
+		cap = ICMPX_ERR_MAX + 64;
+	return cap;
+}
+
+static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
+		      int flags)
+{
+	struct nat64_prefix pbuf[SV_PFX_LIST];
+	struct msgconv_pfx p = { NULL, 0, si->x.pfx };
+	bool icmp = sv_is_icmp(si), errq = (flags & MSG_ERRQUEUE) != 0;
+	size_t hdr = rx_hdr(si, flags), clen = 0;
+	char ctl[2048] __attribute__((aligned(sizeof(size_t))));
+	struct sockaddr_storage ss;
+	struct msghdr m;
+	ssize_t n;
+
+	p.pfx = sv_prefix_list(pbuf, SV_PFX_LIST, &p.npfx);
+	for (;;) {
+		struct iovec iov = { x->buf + hdr, x->cap };
+		struct icmpx_rx r;
+		long got;
+
+		memset(&m, 0, sizeof(m));
+		m.msg_name = &ss;
+		m.msg_namelen = sizeof(ss);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		/* a raw ICMP socket needs the hop limit, an error-queue read
+		 * the entry: our own room even if the program gave none */
+		if (x->ctl || icmp || errq) {
+			m.msg_control = ctl;
+			m.msg_controllen = x->ctl && x->ctlcap + 256 < sizeof(ctl)
+					   ? x->ctlcap + 256 : sizeof(ctl);
+		}
+		n = do_recv(c, si->d, &m, flags | (icmp && !errq ? MSG_TRUNC : 0));
+		if (n < 0)
+			return errq || si->x.pfx < 0 ? n
+			       : -icmpx_errno_6to4((int)-n);
+		clen = m.msg_controllen;
+		got = n < (ssize_t)x->cap ? n : (long)x->cap;
+		if (errq) {
+			if (!msgconv_errq_has_v4(ctl, clen, p.pfx, p.npfx)) {
+				/* RFC 7915 drops it: the next one, or EAGAIN */
+				if (flags & MSG_PEEK)
+					do_recv(c, si->d, &m, (flags & ~MSG_PEEK) |
+						MSG_DONTWAIT);
+				continue;
+			}
+			/* an ICMP socket reads back the echo it sent */
+			if (icmp)
+				icmpx_echo_6to4(x->buf, (size_t)got);
+			x->n = (size_t)got;
+			x->ret = n;
+			x->viewlen = sv_view_addr(&si->x, &ss, m.msg_namelen,
+						  false, &x->view);
+			break;
+		}
+		if (!icmp) {
+			x->n = (size_t)got;
+			x->ret = n;
+			x->viewlen = sv_view_addr(&si->x, &ss, m.msg_namelen,
+						  false, &x->view);
+			break;
+		}
+		memset(&r, 0, sizeof(r));
+		r.src6 = ((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr;
+		r.hoplimit = (uint8_t)msgconv_cmsg_int(ctl, clen, SOL_IPV6,
+						       IPV6_HOPLIMIT, 64);
+		r.local4 = htonl(ICMPX_LOCAL_V4);
+		r.v4_of = msgconv_v4_of;
+		r.ctx = &p;
+		got = ss.ss_family == AF_INET6
+		      ? icmpx_rx_6to4(x->buf, x->cap + hdr, hdr, (size_t)got,
+				      (size_t)n, &r) : 0;
+		if (got > 0) {
+			struct sockaddr_in sin = { .sin_family = AF_INET,
+						   .sin_addr.s_addr = r.src4 };
+
+			x->n = (size_t)got;
+			x->ret = (flags & MSG_TRUNC) ? (ssize_t)r.full : got;
+			x->flags = r.full > (size_t)got ? MSG_TRUNC : 0;
+			memcpy(&x->view, &sin, sizeof(sin));
+			x->viewlen = sizeof(sin);
+			break;
+		}
+		/* not for the program (neighbour discovery, another host's
+		 * traffic): the next one, as the kernel would have given it */
+		if (flags & MSG_PEEK)
+			do_recv(c, si->d, &m, (flags & ~MSG_PEEK) | MSG_DONTWAIT);
+	}
+	x->flags |= m.msg_flags & ~(icmp && !errq ? MSG_TRUNC : 0);
+	x->ctllen = 0;
+	if (icmp && si->x.type == SOCK_RAW && !si->x.icmp_recvttl)
+		clen = msgconv_cmsg_drop(ctl, clen, SOL_IPV6, IPV6_HOPLIMIT);
+	if (x->ctl) {
+		int trunc = 0;
+
+		x->ctllen = msgconv_cmsg_to_v4x(ctl, clen, x->ctl, x->ctlcap,
+						icmp ? htonl(ICMPX_LOCAL_V4)
+						     : si->x.bound_v4,
+						p.pfx, p.npfx, &trunc);
+		if (trunc)
+			x->flags |= MSG_CTRUNC;
+	}
+	return x->ret;
+}
+
+/* Thread-local buffer for one datagram (and a raw socket's IPv4 header);
+ * larger buffers are allocated. */
+#define RECV_BUF (65536 + 64)
 static _Thread_local unsigned char recv_buf[RECV_BUF];
 
 static void *buf_get(size_t len)
@@ -68,12 +239,10 @@ static void buf_put(void *b)
 int64_t sv_handle_recvfrom(struct call *c)
 {
 	struct sockinfo si;
-	struct sockaddr_storage ss, view;
-	struct iovec liov, l[3], rv[3];
-	struct msghdr m;
+	struct iovec l[3], rv[3];
+	struct rx x;
 	size_t len = c->args[2], copy;
-	int ulen;
-	socklen_t vl;
+	int ulen, flags = (int)c->args[3];
 	int64_t r = recv_front(c, &si);
 	ssize_t n;
 
@@ -88,38 +257,36 @@ int64_t sv_handle_recvfrom(struct call *c)
 		sv_sock_close(&si);
 		return r == -ENOENT ? r : r == -EINVAL ? r : -EFAULT;
 	}
-	liov.iov_len = len < SV_RECV_MAX ? len : SV_RECV_MAX;
-	liov.iov_base = buf_get(liov.iov_len);
-	if (!liov.iov_base) {
+	memset(&x, 0, sizeof(x));
+	x.cap = rx_cap(&si, len);
+	x.buf = buf_get(x.cap + rx_hdr(&si, flags) + 1);
+	if (!x.buf) {
 		sv_sock_close(&si);
 		return -ENOMEM;
 	}
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &ss;
-	m.msg_namelen = sizeof(ss);
-	m.msg_iov = &liov;
-	m.msg_iovlen = 1;
-	n = do_recv(c, &si, &m, (int)c->args[3]);
+	n = rx_one(c, &si, &x, flags);
 	r = n;
 	if (n >= 0) {
-		copy = (size_t)n < liov.iov_len ? (size_t)n : liov.iov_len;
-		vl = sv_view_addr(&si.x, &ss, m.msg_namelen, false, &view);
-		/* data, source (cut to the program's length), its length */
-		l[0] = (struct iovec){ liov.iov_base, copy };
+		/* data, source (cut to the program's length), its length,
+		 * in one write */
+		copy = x.n < len ? x.n : len;
+		l[0] = (struct iovec){ x.buf, copy };
 		rv[0] = (struct iovec){ (void *)(uintptr_t)c->args[1], copy };
-		l[1] = (struct iovec){ &view, (size_t)ulen < vl ? (size_t)ulen
-								: vl };
+		l[1] = (struct iovec){ &x.view, (size_t)ulen < x.viewlen
+						? (size_t)ulen : x.viewlen };
 		rv[1] = (struct iovec){ (void *)(uintptr_t)c->args[4],
 					l[1].iov_len };
-		ulen = (int)vl;
+		ulen = (int)x.viewlen;
 		l[2] = (struct iovec){ &ulen, sizeof(ulen) };
 		rv[2] = (struct iovec){ (void *)(uintptr_t)c->args[5],
 					sizeof(ulen) };
 		if (sv_write_into(c, l, 3, rv, 3) !=
 		    (ssize_t)(copy + l[1].iov_len + sizeof(ulen)))
 			r = -EFAULT;
+		else if (!(flags & MSG_TRUNC) && (size_t)r > copy)
+			r = (ssize_t)copy;
 	}
-	buf_put(liov.iov_base);
+	buf_put(x.buf);
 	sv_sock_close(&si);
 	return r;
 }
@@ -147,12 +314,10 @@ static size_t cut_iov(const struct iovec *riov, size_t n, size_t copy,
 static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 			int flags)
 {
-	struct msghdr pm, m;
-	struct sockaddr_storage ss, view;
-	struct iovec *riov = NULL, *rv = NULL, liov, l[6];
+	struct msghdr pm;
+	struct iovec *riov = NULL, *rv = NULL, l[6];
+	struct rx x;
 	size_t total, copy, k, want;
-	void *ctl = NULL;
-	socklen_t vl;
 	ssize_t n, r;
 
 	r = sv_read(c, um, &pm, sizeof(pm));
@@ -162,51 +327,46 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 			     &total);
 	if (r < 0)
 		return r;
-	liov.iov_len = total < SV_RECV_MAX ? total : SV_RECV_MAX;
-	liov.iov_base = buf_get(liov.iov_len);
-	if (pm.msg_control && pm.msg_controllen)
-		ctl = malloc(pm.msg_controllen < SV_CTL_MAX
-			     ? pm.msg_controllen : SV_CTL_MAX);
+	memset(&x, 0, sizeof(x));
+	x.cap = rx_cap(si, total);
+	x.buf = buf_get(x.cap + rx_hdr(si, flags) + 1);
+	if (pm.msg_control && pm.msg_controllen) {
+		x.ctlcap = pm.msg_controllen < SV_CTL_MAX ? pm.msg_controllen
+							  : SV_CTL_MAX;
+		x.ctl = malloc(x.ctlcap);
+	}
 	rv = calloc(pm.msg_iovlen + 5, sizeof(*rv));
-	if (!liov.iov_base || !rv ||
-	    (pm.msg_control && pm.msg_controllen && !ctl)) {
+	if (!x.buf || !rv || (pm.msg_control && pm.msg_controllen && !x.ctl)) {
 		r = -ENOMEM;
 		goto out;
 	}
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &ss;
-	m.msg_namelen = sizeof(ss);
-	m.msg_iov = &liov;
-	m.msg_iovlen = 1;
-	m.msg_control = ctl;
-	m.msg_controllen = ctl ? (pm.msg_controllen < SV_CTL_MAX
-				  ? pm.msg_controllen : SV_CTL_MAX) : 0;
-	n = do_recv(c, si, &m, flags);
+	n = rx_one(c, si, &x, flags);
 	r = n;
 	if (n < 0)
 		goto out;
 	/* Everything the program gets, in one write: the data, the source
 	 * (cut to its length), the control messages, and the lengths and
 	 * flags in its struct msghdr. */
-	copy = (size_t)n < liov.iov_len ? (size_t)n : liov.iov_len;
+	copy = x.n < total ? x.n : total;
+	if (!(flags & MSG_TRUNC) && (size_t)r > copy)
+		r = (ssize_t)copy;
 	k = cut_iov(riov, pm.msg_iovlen, copy, rv);
-	l[0] = (struct iovec){ liov.iov_base, copy };
+	l[0] = (struct iovec){ x.buf, copy };
 	want = copy;
-	vl = 0;
 	if (pm.msg_name) {
-		vl = sv_view_addr(&si->x, &ss, m.msg_namelen, false, &view);
-		l[1] = (struct iovec){ &view, pm.msg_namelen < vl
-					      ? pm.msg_namelen : vl };
+		l[1] = (struct iovec){ &x.view, pm.msg_namelen < x.viewlen
+						? pm.msg_namelen : x.viewlen };
 		rv[k++] = (struct iovec){ pm.msg_name, l[1].iov_len };
+		pm.msg_namelen = x.viewlen;
 	} else {
-		l[1] = (struct iovec){ &view, 0 };
+		l[1] = (struct iovec){ &x.view, 0 };
+		pm.msg_namelen = 0;
 	}
-	pm.msg_namelen = vl;
-	l[2] = (struct iovec){ ctl, ctl ? m.msg_controllen : 0 };
+	l[2] = (struct iovec){ x.ctl, x.ctl ? x.ctllen : 0 };
 	if (l[2].iov_len)
 		rv[k++] = (struct iovec){ pm.msg_control, l[2].iov_len };
 	pm.msg_controllen = l[2].iov_len;
-	pm.msg_flags = m.msg_flags;
+	pm.msg_flags = x.flags;
 	l[3] = (struct iovec){ &pm.msg_namelen, sizeof(pm.msg_namelen) };
 	rv[k++] = (struct iovec){ (void *)(uintptr_t)(um + offsetof(
 				  struct msghdr, msg_namelen)),
@@ -226,9 +386,9 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 out:
 	free(riov);
 	free(rv);
-	if (liov.iov_base)
-		buf_put(liov.iov_base);
-	free(ctl);
+	if (x.buf)
+		buf_put(x.buf);
+	free(x.ctl);
 	return r;
 }
 

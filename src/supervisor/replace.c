@@ -31,16 +31,21 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
 	int n, off = 0, on = 1, r;
 	uint16_t port = si->local.sin_port;
 	uint32_t bound_v4 = si->local.sin_addr.s_addr;
+	bool icmp = policy_icmp(si->type, si->proto);
 
 	*old = -1;
 	*carried = 0;
+	/* ICMP: an ICMPv6 socket (no dual stack); a raw socket's "port" is
+	 * its protocol */
+	if (icmp && si->type == SOCK_RAW)
+		port = 0;
 	n = socket(AF_INET6, si->type | SOCK_CLOEXEC |
 		   (nonblock || (si->flags & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
-		   si->proto);
+		   policy_proto6(si->type, si->proto));
 	if (n < 0)
 		return -errno;
 	/* Dual-stack: ::ffff:a.b.c.d destinations stay reachable. */
-	if (sockopt_bindv6only())
+	if (!icmp && sockopt_bindv6only())
 		setsockopt(n, SOL_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	*carried = sockopt_carry(si->d, n, carry_levels(si->type), si->type,
 				 &sv_sockopt_ops);

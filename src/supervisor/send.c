@@ -123,6 +123,108 @@ static ssize_t send_replacing(struct call *c, struct sockinfo *si,
 	return r;
 }
 
+/* An ICMP socket's message with no ICMPv6 form (no echo): a raw one
+ * loses it as a translator would (RFC 7915 section 5.1), reported sent;
+ * a "ping" socket gets the kernel's answer (EINVAL, as for IPv4). */
+static ssize_t icmp_no_form(struct call *c, struct sockinfo *si,
+			    struct sv_lmsg *lm, const void *name,
+			    socklen_t namelen, int flags)
+{
+	if (si->type == SOCK_RAW)
+		return (ssize_t)lm->iov.iov_len;
+	return do_send(c, si, lm, name, namelen, flags);
+}
+
+/* A send on an ICMP socket (policy.h, policy_icmp): as a datagram's, on
+ * an ICMPv6 socket of ours for NAT64 destinations (sv_icmp_to_v6), with
+ * the echo header and control messages in their IPv6 form. */
+static ssize_t icmp_send(struct call *c, struct sockinfo *si,
+			 struct sv_lmsg *lm, int flags)
+{
+	const struct sockaddr_in *sin = (const void *)&lm->name;
+	const void *name = lm->namelen ? &lm->name : NULL;
+	char ctl6[1024] __attribute__((aligned(sizeof(size_t))));
+	struct sockaddr_in6 s6;
+	enum policy_way way = POLICY_WAY_NAT64;
+	void *ctl4 = lm->ctl;
+	size_t ctl4len = lm->ctllen;
+	uint32_t v4;
+	int pfx = -1, nat, old = -1;
+	ssize_t r;
+
+	if (!lm->namelen) {
+		/* connected (through sendmsg; send() is not trapped) */
+		if (si->have_x && !sv_icmp_4to6(lm))
+			return icmp_no_form(c, si, lm, NULL, 0, flags);
+		return do_send(c, si, lm, NULL, 0, flags);
+	}
+	if (lm->namelen < sizeof(*sin) || sin->sin_family != AF_INET) {
+		if (!si->have_x)
+			return do_send(c, si, lm, name, lm->namelen, flags);
+		return sin->sin_family != AF_UNSPEC ? -EAFNOSUPPORT : -EINVAL;
+	}
+	v4 = sin->sin_addr.s_addr;
+	nat = sv_route(v4, 0, &pfx);   /* ICMP has no ports */
+	if (si->have_x) {
+		/* an ICMPv6 socket cannot reach a direct IPv4 destination
+		 * (and ours has no AF_INET twin): what IPv4 says without
+		 * a route */
+		if (policy_icmp_family(nat) == AF_INET)
+			return -ENETUNREACH;
+	} else {
+		if (!nat)
+			return do_send(c, si, lm, name, lm->namelen, flags);
+		way = sv_way(si, POLICY_SEND, pfx);
+		if (way == POLICY_WAY_DIRECT)
+			return do_send(c, si, lm, name, lm->namelen, flags);
+		if (way == POLICY_WAY_DIRECT_FIRST) {
+			r = do_send(c, si, lm, name, lm->namelen, flags);
+			if (!policy_direct_failed((int)r))
+				return r;
+		}
+	}
+	/* no prefix applies after all (a default left to discovery that
+	 * found none): the direct answer */
+	if (sv_synth(c, pfx, v4, 0, &s6) < 0)
+		return way == POLICY_WAY_DIRECT_FIRST || si->have_x
+		       ? -ENETUNREACH
+		       : do_send(c, si, lm, name, lm->namelen, flags);
+	if (!si->have_x) {
+		int e = sv_icmp_to_v6(c, si, pfx, &old);
+
+		if (e < 0)
+			return way == POLICY_WAY_DIRECT_FIRST
+			       ? -ENETUNREACH
+			       : do_send(c, si, lm, name, lm->namelen, flags);
+	} else if (si->x.pfx != pfx) {
+		si->x.pfx = pfx;
+		socktab_put(&si->x);
+	}
+	if (!sv_icmp_4to6(lm)) {
+		r = icmp_no_form(c, si, lm, &s6, sizeof(s6), flags);
+		sv_replace_end(c, si, old, r);
+		return r;
+	}
+	if (lm->ctllen && lm->ctllen <= sizeof(ctl6) / 2 - 32) {
+		int overflow;
+		size_t n = msgconv_cmsg_to_v6(lm->ctl, lm->ctllen, ctl6,
+					      sizeof(ctl6), &overflow);
+
+		if (!overflow) {
+			lm->ctl = ctl6;
+			lm->ctllen = n;
+		}
+	}
+	r = do_send(c, si, lm, &s6, sizeof(s6), flags);
+	lm->ctl = ctl4;
+	lm->ctllen = ctl4len;
+	if (way != POLICY_WAY_NAT64 || r < 0 || old >= 0)
+		sv_log_xlat("ICMP", c, si->fd, v4, 0, &s6, (int)(r < 0 ? r : 0));
+	sv_cache_after(pfx, POLICY_SEND, r);
+	sv_replace_end(c, si, old, r);
+	return r;
+}
+
 /* One message with its destination, the socket's facts known. */
 static ssize_t send_one(struct call *c, struct sockinfo *si,
 			struct sv_lmsg *lm, int flags)
@@ -140,6 +242,8 @@ static ssize_t send_one(struct call *c, struct sockinfo *si,
 	/* A stream socket with MSG_FASTOPEN connects like connect(). */
 	bool tfo = si->type == SOCK_STREAM && (flags & MSG_FASTOPEN);
 
+	if (sv_is_icmp(si))
+		return icmp_send(c, si, lm, flags);
 	if (!sv_translatable(si) || (si->type != SOCK_DGRAM && !tfo))
 		return do_send(c, si, lm, name, lm->namelen, flags);
 	if (si->have_x && !si->x.v6map) {
@@ -217,7 +321,11 @@ static ssize_t send_one(struct call *c, struct sockinfo *si,
 static int64_t send_front(struct call *c, struct sockinfo *si, int flags,
 			  enum dest_kind kind)
 {
-	int r = sv_sock_ident(c, (int)c->args[0], si, true);
+	int r;
+
+	if (kind == DEST_NAT64)
+		sv_icmp_pending(c);
+	r = sv_sock_ident(c, (int)c->args[0], si, true);
 
 	if (r == 0 && !si->have_x && kind != DEST_NAT64) {
 		sv_sock_close(si);

@@ -5,6 +5,8 @@
  * decision for it (src/common/policy.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <time.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -214,6 +216,7 @@ static int ops_ioctl(int fd, unsigned long req, void *arg)
 const struct sockopt_ops sv_sockopt_ops = {
 	.socket = socket, .close = ops_close,
 	.get = getsockopt, .set = setsockopt, .ioctl = ops_ioctl,
+	.connect = connect,
 };
 
 /* The policy's decision (policy_way) for a connect or send (call)
@@ -288,4 +291,61 @@ void sv_maybe_pass_turn(struct call *c, int d, int flags, short events)
 			return;
 	}
 	sv_pass_turn(c);
+}
+
+bool sv_timeo_deadline(int d, int optname, struct timespec *dl)
+{
+	struct timeval tv;
+	socklen_t l = sizeof(tv);
+
+	if (getsockopt(d, SOL_SOCKET, optname, &tv, &l) < 0 ||
+	    (!tv.tv_sec && !tv.tv_usec))
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, dl);
+	dl->tv_sec += tv.tv_sec;
+	dl->tv_nsec += tv.tv_usec * 1000L;
+	if (dl->tv_nsec >= 1000000000L) {
+		dl->tv_sec++;
+		dl->tv_nsec -= 1000000000L;
+	}
+	return true;
+}
+
+int sv_ms_left(const struct timespec *dl)
+{
+	struct timespec now;
+	long long left;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left = (dl->tv_sec - now.tv_sec) * 1000LL +
+	       (dl->tv_nsec - now.tv_nsec + 999999L) / 1000000L;
+	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
+int sv_poll_wait(struct call *c, int d, short events,
+		 const struct timespec *dl)
+{
+	int r = 0;
+
+	sv_block_begin(c);
+	for (;;) {
+		struct pollfd p = { .fd = d, .events = events };
+		int ms = -1, n;
+
+		if (dl && (ms = sv_ms_left(dl)) == 0) {
+			r = -EAGAIN;
+			break;
+		}
+		if (sv_cancelled(c)) {
+			r = -EINTR;
+			break;
+		}
+		n = poll(&p, 1, ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			break;
+	}
+	sv_block_end(c);
+	return r;
 }

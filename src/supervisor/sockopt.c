@@ -11,7 +11,8 @@
 /* setsockopt(SOL_IP, IP_TOS, IP_TTL, IP_RECVERR, IP_MTU_DISCOVER) of one
  * of our sockets: set by us from our copy of the value, so that the IPv6
  * twin (IPV6_TCLASS...) gets exactly what the kernel accepted (or
- * nothing): the NAT64 traffic is IPv6. */
+ * nothing): the NAT64 traffic is IPv6.  ICMP sockets: icmp.c (on a host
+ * without IPv4 routes this makes one ours). */
 int64_t sv_handle_setsockopt(struct call *c)
 {
 	struct sockinfo si;
@@ -23,11 +24,18 @@ int64_t sv_handle_setsockopt(struct call *c)
 	int64_t ret;
 	int r = 0;
 
+	/* IP_RECVTTL and IP_PKTINFO are trapped for ICMP sockets (filter.c:
+	 * their control messages are ours to show) */
 	if ((int)c->args[1] != SOL_IP ||
-	    policy_option_needs_inet(SOL_IP, name, false))
+	    (name != IP_RECVTTL && name != IP_PKTINFO &&
+	     policy_option_needs_inet(SOL_IP, name, false)))
 		return SV_CONTINUE;
-	if (!sv_open_ours(c, &si, &ret))
+	if (!sv_icmp_open_ours(c, &si, &ret))
 		return ret;
+	if (!sv_is_icmp(&si) && policy_option_needs_inet(SOL_IP, name, false)) {
+		sv_sock_close(&si);
+		return SV_CONTINUE;
+	}
 	/* The kernel reads an int, or one byte when optlen < 4. */
 	if (len < 0) {
 		r = -EINVAL;
@@ -38,6 +46,12 @@ int64_t sv_handle_setsockopt(struct call *c)
 			r = sv_read(c, c->args[3], &v, (size_t)len);
 		if (r == 0)
 			r = sv_confirm(c);
+		if (r == 0 && sv_is_icmp(&si)) {
+			ret = sv_icmp_setsockopt(c, &si, name, &v,
+						 (socklen_t)len);
+			sv_sock_close(&si);
+			return ret;
+		}
 		if (r == 0 && setsockopt(si.d, SOL_IP, name, &v,
 					 (socklen_t)len) < 0)
 			r = -errno;

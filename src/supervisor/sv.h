@@ -23,6 +23,7 @@
  *   handle.c                    dispatch, one handler file per call or
  *   connect.c send.c recv.c     small family
  *   sockopt.c names.c
+ *   icmp.c                      ICMP sockets (ping, traceroute)
  * The translation policy itself is src/common/policy.h, the library's.
  * What is trapped, and why no call the kernel never interrupts is:
  * filter.c, doc/seccomp.md. */
@@ -39,6 +40,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "config.h"
 #include "policy.h"
@@ -69,6 +71,12 @@ struct call;
  * applies after all. */
 int sv_synth(struct call *c, int pfx, uint32_t v4, uint16_t port_be,
 	     struct sockaddr_in6 *out);
+/* prefixes_list under our configuration and discovered default: the
+ * prefixes to find embedded IPv4 addresses in (ICMP errors); buf has
+ * room for nbuf (SV_PFX_LIST is enough for most). */
+#define SV_PFX_LIST 8
+const struct nat64_prefix *sv_prefix_list(struct nat64_prefix *buf,
+					  size_t nbuf, size_t *n);
 /* The IPv4 form of an address seen on a translated socket
  * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
 int sv_to_v4(const struct sockaddr_in6 *s6, int prefer,
@@ -294,6 +302,7 @@ struct xsock {
 	uint32_t bound_v4;     /* address the program bound (AF_INET view) */
 	bool connected;
 	bool v6map;            /* program socket is AF_INET6: show ::ffff:x */
+	bool icmp_recvttl;     /* raw ICMP: the program asked IP_RECVTTL */
 };
 bool socktab_get(uint64_t ino, struct xsock *out);
 void socktab_put(const struct xsock *x);
@@ -364,6 +373,15 @@ bool sv_dest_on_x(struct call *c, struct sockinfo *si, enum policy_call call,
 /* One log line for a translated call (r: 0 or -errno). */
 void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 		 uint16_t port, const struct sockaddr_in6 *s6, int r);
+/* The deadline of socket d's SO_SNDTIMEO or SO_RCVTIMEO (optname) from
+ * now on CLOCK_MONOTONIC: false when it has none. */
+bool sv_timeo_deadline(int d, int optname, struct timespec *dl);
+/* Milliseconds left until dl (rounded up), 0 when past. */
+int sv_ms_left(const struct timespec *dl);
+/* Wait (a blocking region: sv_block_begin) until d has events, or until
+ * dl (NULL: none): 0, -EAGAIN at dl, -EINTR when the call went away. */
+int sv_poll_wait(struct call *c, int d, short events,
+		 const struct timespec *dl);
 /* Before a call on the program's socket d that may wait (blocking
  * socket, no MSG_DONTWAIT, and events not ready now): sv_pass_turn. */
 void sv_maybe_pass_turn(struct call *c, int d, int flags, short events);
@@ -383,6 +401,40 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
  * once (NAT64 unreachable...), the program gets its old socket back
  * where it can; the old one is released. */
 void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r);
+
+/* ---------------------------------------------------------- icmp.c */
+/* An ICMP socket (raw or "ping"; policy_icmp) of the program's (facts
+ * known), or ours for one. */
+bool sv_is_icmp(const struct sockinfo *si);
+/* IPv4 has no route here and a NAT64 prefix is configured (probed once):
+ * ICMP sockets become ICMPv6 at the first trapped call naming them
+ * (policy_icmp_born_v6). */
+bool sv_ipv6_only(void);
+/* Replace the program's AF_INET ICMP socket si (facts and fdinfo known)
+ * by an ICMPv6 one of ours (sv_replace_socket; ICMP6_FILTER from its
+ * ICMP_FILTER, IP_RECVTTL noted, the hop limit asked, later socket
+ * filters refused), for a first call that goes through prefix pfx (-1:
+ * none yet).  0 or -errno (-EPERM: IP_HDRINCL, never); *old as
+ * sv_replace_socket's, for sv_replace_end. */
+int sv_icmp_to_v6(struct call *c, struct sockinfo *si, int pfx, int *old);
+/* sv_open_ours; on a host without IPv4 routes (sv_ipv6_only) an
+ * AF_INET ICMP socket of the program's also, made ours (ICMPv6) first
+ * (a raw socket that only receives, busybox traceroute's, has no send to
+ * be made ours at), or for a raw socket's setsockopt, noted to be made
+ * ours at the thread's next send to NAT64 (sv_icmp_pending) and left to
+ * the kernel now. */
+bool sv_icmp_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
+/* Before c's send to a NAT64 destination: the raw ICMP sockets noted
+ * for its thread become ICMPv6 (one atomic load when none is). */
+void sv_icmp_pending(struct call *c);
+/* The program's ICMPv4 echo in our copy lm as ICMPv6 (in place); false
+ * when it is no echo (no ICMPv6 form). */
+bool sv_icmp_4to6(struct sv_lmsg *lm);
+/* setsockopt(SOL_IP, name) of our ICMPv6 socket (val: the int or byte
+ * read): its IPv6 twin, or with none the kernel's answer
+ * (SV_CONTINUE). */
+int64_t sv_icmp_setsockopt(struct call *c, struct sockinfo *si, int name,
+			   const void *val, socklen_t len);
 
 /* ---------------------------------------------------------- handlers */
 /* handle.c: the handler of c's system call; its result: SV_CONTINUE,

@@ -24,9 +24,9 @@
 #  3. IPv4 clients with the library in /etc/ld.so.preload: curl, ssh, dig;
 #     su to an unprivileged user and curl; a set-user-ID and a
 #     file-capability program run by that user (secure execution: only
-#     ld.so.preload reaches them); ping as that user (needs ICMP
-#     translation, see HAVE_ICMP_TRANSLATION below); the same with a
-#     broken and with a missing configuration.
+#     ld.so.preload reaches them); ping as that user (a file-capability
+#     program on a raw ICMP socket, translated to ICMPv6); the same with
+#     a broken and with a missing configuration.
 #
 # Environment: TNAT64_TEST_INSTALLED=1 tests the installed package
 # (/usr/bin/tnat64, /usr/lib/tnat64/libtnat64.so, /etc/tnat64.conf as the
@@ -37,11 +37,6 @@
 # The single-quoted $ below are for the shells the tests start; "A &&
 # pass || fail" is safe since pass cannot fail.
 # shellcheck disable=SC2016,SC2015
-
-# ping of an IPv4 address by an unprivileged user goes through an ICMP
-# socket, which the library translates only once ICMP echo translation
-# exists (issue 12).  Set to 1 (or TNAT64_TEST_ICMP_TRANSLATION=1) then.
-HAVE_ICMP_TRANSLATION=${TNAT64_TEST_ICMP_TRANSLATION:-0}
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -693,14 +688,10 @@ fi
 
 # ping as an unprivileged user: ping has a file capability (secure
 # execution) and uses an ICMP socket.
-if [ "$HAVE_ICMP_TRANSLATION" = 1 ]; then
-	if have ping; then
-		client su-nobody-ping "1 received" su -s /bin/sh -c "ping -n -c 1 -W 5 $A" nobody
-	else
-		skip system/clients/su-nobody-ping "ping not installed"
-	fi
+if have ping; then
+	client su-nobody-ping "1 received" su -s /bin/sh -c "ping -n -c 1 -W 5 $A" nobody
 else
-	skip system/clients/su-nobody-ping "needs ICMP echo translation (issue 12): set HAVE_ICMP_TRANSLATION=1 in $TB_NAME.sh or TNAT64_TEST_ICMP_TRANSLATION=1"
+	skip system/clients/su-nobody-ping "ping not installed"
 fi
 
 # A configuration with errors but a usable prefix: clients still work and

@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
 
 static int progs_failures;
 static pthread_mutex_t progs_out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -465,6 +466,77 @@ static inline uint64_t fnv1a64(uint64_t h, const void *buf, size_t len)
 		h *= FNV64_PRIME;
 	}
 	return h;
+}
+
+/* ---- received messages (t_icmp, t_icmperr) --------------------------- */
+
+/* One message read with recvmsg(2), and what an IPv4 program looks at in
+ * its control messages. */
+struct progs_msg {
+	unsigned char data[2048];
+	ssize_t n;
+	struct sockaddr_storage name;
+	socklen_t namelen;
+	int ttl;                        /* IP_TTL, -1 when none */
+	bool ipv6_cmsg;                 /* some IPv6-level message came */
+	bool have_ee;                   /* IP_RECVERR: ee and off */
+	struct sock_extended_err ee;
+	struct sockaddr_in off;
+};
+
+/* The source (or error-queue destination) of m as an IPv4 address. */
+static inline const struct sockaddr_in *progs_sin(const struct progs_msg *m)
+{
+	return (const struct sockaddr_in *)(const void *)&m->name;
+}
+
+/* Wait up to 5 s for fd (its error queue with MSG_ERRQUEUE in flags,
+ * else data) and read one message into m: 0, or -1 with errno
+ * (ETIMEDOUT when nothing came). */
+static inline int progs_recv(int fd, int flags, struct progs_msg *m)
+{
+	bool errq = (flags & MSG_ERRQUEUE) != 0;
+	struct pollfd p = { .fd = fd, .events = errq ? 0 : POLLIN };
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { m->data, sizeof(m->data) };
+	struct msghdr h;
+	struct cmsghdr *c;
+
+	memset(m, 0, sizeof(*m));
+	m->ttl = -1;
+	if (poll(&p, 1, 5000) != 1 || (errq && !(p.revents & POLLERR))) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	memset(&h, 0, sizeof(h));
+	h.msg_name = &m->name;
+	h.msg_namelen = sizeof(m->name);
+	h.msg_iov = &iov;
+	h.msg_iovlen = 1;
+	h.msg_control = u.buf;
+	h.msg_controllen = sizeof(u.buf);
+	m->n = recvmsg(fd, &h, flags);
+	if (m->n < 0)
+		return -1;
+	m->namelen = h.msg_namelen;
+	for (c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(m->ee) + sizeof(m->off))) {
+			memcpy(&m->ee, CMSG_DATA(c), sizeof(m->ee));
+			memcpy(&m->off, CMSG_DATA(c) + sizeof(m->ee),
+			       sizeof(m->off));
+			m->have_ee = true;
+		} else if (c->cmsg_level == IPPROTO_IPV6) {
+			m->ipv6_cmsg = true;
+		} else if (c->cmsg_level == IPPROTO_IP &&
+			   c->cmsg_type == IP_TTL) {
+			memcpy(&m->ttl, CMSG_DATA(c), sizeof(int));
+		}
+	}
+	return 0;
 }
 
 #endif

@@ -4,7 +4,10 @@
  * testbed with an IPv4 router (lib.sh TB_ROUTER=1) under the library or
  * the supervisor.
  *
- *   t_icmperr SERVER4 CLOSEDPORT MTU UNREACH4 PROHIBIT4 HOP1 HOP2...
+ *   t_icmperr [-S] SERVER4 CLOSEDPORT MTU UNREACH4 PROHIBIT4 HOP1 HOP2...
+ *
+ * -S: under the supervisor, whose filter does not trap getsockopt at the
+ * IPv4 level: IP_MTU is reported as SKIP.
  *
  * - port unreachable: a datagram to SERVER4:CLOSEDPORT;
  * - time exceeded: a datagram with IP_TTL i for each HOPi, whose address
@@ -15,12 +18,15 @@
  *   router) and administratively prohibited (PROHIBIT4, "prohibit").
  * Every field of each entry is checked: errno, origin, type, code, info,
  * offender (family, address, port), the destination in msg_name, the
- * datagram in the data, the control message's level and type, and
- * SO_ERROR / the next call's errno on connected sockets. */
+ * datagram in the data (as much of it as the ICMP error quoted: an IPv4
+ * router quotes 576 bytes at most), the control message's level and
+ * type, and SO_ERROR / the next call's errno on connected sockets.
+ * A router sends at most one "unreachable" a second to a host (Linux,
+ * net/ipv4/route.c ip_error, counting the other errors it sent too): the
+ * host unreachable and prohibited probes wait two seconds first. */
 #include "progs.h"
 
 #include <time.h>
-#include <linux/errqueue.h>
 #include <netinet/ip.h>
 #include <sys/syscall.h>
 
@@ -28,77 +34,20 @@
 #define IP_MTU 14
 #endif
 
-struct entry {
-	struct sock_extended_err ee;
-	struct sockaddr_in off;
-	bool have_ee, ipv6_cmsg;
-	struct sockaddr_storage name;
-	socklen_t namelen;
-	char data[2048];
-	ssize_t n;
-	int ttl;
-};
-
-/* Wait for the error queue (POLLERR) and read one entry. */
-static int read_error(int fd, struct entry *e)
-{
-	struct pollfd p = { .fd = fd, .events = 0 };
-	union {
-		char buf[512];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { e->data, sizeof(e->data) };
-	struct msghdr m;
-	struct cmsghdr *c;
-
-	memset(e, 0, sizeof(*e));
-	e->ttl = -1;
-	if (poll(&p, 1, 5000) != 1 || !(p.revents & POLLERR)) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &e->name;
-	m.msg_namelen = sizeof(e->name);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	e->n = recvmsg(fd, &m, MSG_ERRQUEUE);
-	if (e->n < 0)
-		return -1;
-	e->namelen = m.msg_namelen;
-	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(e->ee) + sizeof(e->off))) {
-			memcpy(&e->ee, CMSG_DATA(c), sizeof(e->ee));
-			memcpy(&e->off, CMSG_DATA(c) + sizeof(e->ee),
-			       sizeof(e->off));
-			e->have_ee = true;
-		} else if (c->cmsg_level == IPPROTO_IPV6) {
-			e->ipv6_cmsg = true;
-		} else if (c->cmsg_level == IPPROTO_IP &&
-			   c->cmsg_type == IP_TTL) {
-			memcpy(&e->ttl, CMSG_DATA(c), sizeof(int));
-		}
-	}
-	return 0;
-}
-
 static const char *a4(uint32_t a, char *buf)
 {
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
 /* Check one entry against what an IPv4 socket reports. */
-static void check_entry(const char *name, const struct entry *e,
+static void check_entry(const char *name, const struct progs_msg *e,
 			int err, int type, int code, uint32_t info,
 			const char *offender, const struct sockaddr_in *dst,
 			const char *sent, size_t sentlen)
 {
 	char b1[INET_ADDRSTRLEN], b2[INET_ADDRSTRLEN], n[160];
 	struct sockaddr_in want_off = sin4(offender, 0);
-	const struct sockaddr_in *got = (const struct sockaddr_in *)&e->name;
+	const struct sockaddr_in *got = progs_sin(e);
 
 	snprintf(n, sizeof(n), "%s/cmsg", name);
 	if (!e->have_ee || e->ipv6_cmsg) {
@@ -139,10 +88,13 @@ static void check_entry(const char *name, const struct entry *e,
 		     a4(got->sin_addr.s_addr, b1), ntohs(got->sin_port),
 		     a4(dst->sin_addr.s_addr, b2), ntohs(dst->sin_port));
 	snprintf(n, sizeof(n), "%s/data", name);
-	if (e->n == (ssize_t)sentlen && memcmp(e->data, sent, sentlen) == 0)
+	if (e->n > 0 && (size_t)e->n <= sentlen &&
+	    (e->n == (ssize_t)sentlen || sentlen > 512) &&
+	    memcmp(e->data, sent, (size_t)e->n) == 0)
 		pass(n);
 	else
-		fail(n, "%zd bytes, not the %zu sent", e->n, sentlen);
+		fail(n, "%zd bytes, not the %zu sent (or their start)", e->n,
+		     sentlen);
 }
 
 static int udp_to(const struct sockaddr_in *dst, int ttl, int pmtu)
@@ -183,7 +135,7 @@ static void simple(const char *name, const char *dsta, unsigned port,
 {
 	struct sockaddr_in dst = sin4(dsta, port);
 	char msg[64];
-	struct entry e;
+	struct progs_msg e;
 	int fd = udp_to(&dst, ttl, -1);
 
 	snprintf(msg, sizeof(msg), "probe for %s", name);
@@ -193,7 +145,7 @@ static void simple(const char *name, const char *dsta, unsigned port,
 			close(fd);
 		return;
 	}
-	if (read_error(fd, &e) < 0) {
+	if (progs_recv(fd, MSG_ERRQUEUE, &e) < 0) {
 		fail(name, "no error-queue entry: %s", strerror(errno));
 		close(fd);
 		return;
@@ -205,11 +157,13 @@ static void simple(const char *name, const char *dsta, unsigned port,
 	close(fd);
 }
 
+static bool supervised;
+
 static void frag_needed(const char *server, unsigned port, unsigned mtu)
 {
 	struct sockaddr_in dst = sin4(server, port);
 	static char big[1400];
-	struct entry e;
+	struct progs_msg e;
 	int fd = udp_to(&dst, 0, IP_PMTUDISC_DO), v = -1;
 	socklen_t len = sizeof(v);
 	ssize_t r;
@@ -221,15 +175,18 @@ static void frag_needed(const char *server, unsigned port, unsigned mtu)
 			close(fd);
 		return;
 	}
-	if (read_error(fd, &e) < 0) {
+	if (progs_recv(fd, MSG_ERRQUEUE, &e) < 0) {
 		fail("fragneeded", "no error-queue entry: %s", strerror(errno));
 		close(fd);
 		return;
 	}
 	check_entry("fragneeded", &e, EMSGSIZE, 3, 4, mtu, "203.0.113.2",
 		    &dst, big, sizeof(big));
-	if (getsockopt(fd, IPPROTO_IP, IP_MTU, &v, &len) == 0 &&
-	    v == (int)mtu)
+	if (supervised)
+		skip("fragneeded/IP_MTU", "getsockopt(SOL_IP) is not trapped "
+		     "by the supervisor's filter");
+	else if (getsockopt(fd, IPPROTO_IP, IP_MTU, &v, &len) == 0 &&
+		 v == (int)mtu)
 		pass("fragneeded/IP_MTU");
 	else
 		fail("fragneeded/IP_MTU", "%d (%s), want %u", v,
@@ -242,7 +199,7 @@ static void frag_needed(const char *server, unsigned port, unsigned mtu)
 	else
 		fail("fragneeded/local EMSGSIZE", "send gave %zd (%s)", r,
 		     strerror(errno));
-	if (read_error(fd, &e) == 0 && e.have_ee &&
+	if (progs_recv(fd, MSG_ERRQUEUE, &e) == 0 && e.have_ee &&
 	    e.ee.ee_origin == SO_EE_ORIGIN_LOCAL &&
 	    e.ee.ee_errno == EMSGSIZE && e.ee.ee_info == mtu)
 		pass("fragneeded/local entry");
@@ -256,8 +213,13 @@ int main(int argc, char **argv)
 {
 	unsigned port, mtu;
 
+	if (argc > 1 && strcmp(argv[1], "-S") == 0) {
+		supervised = true;
+		argv++;
+		argc--;
+	}
 	if (argc < 7) {
-		fprintf(stderr, "usage: t_icmperr SERVER4 CLOSEDPORT MTU "
+		fprintf(stderr, "usage: t_icmperr [-S] SERVER4 CLOSEDPORT MTU "
 			"UNREACH4 PROHIBIT4 HOP1 HOP2...\n");
 		return 2;
 	}
@@ -275,8 +237,10 @@ int main(int argc, char **argv)
 	/* the router's "unreachable" and "prohibit" routes send ICMPv4 host
 	 * unreachable and administratively prohibited, which come back
 	 * through NAT64 as ICMPv6 no route / admin prohibited */
+	nanosleep(&(struct timespec){ 2, 0 }, NULL);
 	simple("hostunreach", argv[4], port, EHOSTUNREACH, 3, 1,
 	       "203.0.113.2", 0);
+	nanosleep(&(struct timespec){ 2, 0 }, NULL);
 	simple("prohibited", argv[5], port, EHOSTUNREACH, 3, 10,
 	       "203.0.113.2", 0);
 	{

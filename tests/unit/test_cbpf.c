@@ -183,10 +183,41 @@ static void test_check(void)
 	CHECK_INT("check/minimal", cbpf_check(ok, 1), 0);
 }
 
+/* Never checked (a program read while being replaced): no access out of
+ * the scratch memory or the packet, whatever the instructions. */
+static void test_unchecked(void)
+{
+	static const struct sock_filter st[] = {
+		ST(BPF_ST, 100), ST(BPF_RET | BPF_K, 1),
+	};
+	static const struct sock_filter ld[] = {
+		ST(BPF_LD | BPF_MEM, 16), ST(BPF_RET | BPF_A, 0),
+	};
+	static const struct sock_filter ldx[] = {
+		ST(BPF_LDX | BPF_MEM, 0xffffffffu), ST(BPF_RET | BPF_K, 1),
+	};
+	static const struct sock_filter ja[] = {
+		ST(BPF_JMP | BPF_JA, 0x7fffffff), ST(BPF_RET | BPF_K, 1),
+	};
+	static const struct sock_filter div0[] = {
+		ST(BPF_ALU | BPF_DIV | BPF_K, 0), ST(BPF_RET | BPF_K, 1),
+	};
+	uint8_t b[64];
+	size_t n = icmp_packet(b, 0, 1);
+
+	CHECK_INT("unchecked/store out of memory", run(st, N(st), b, n), -1);
+	CHECK_INT("unchecked/load out of memory", run(ld, N(ld), b, n), -1);
+	CHECK_INT("unchecked/ldx out of memory", run(ldx, N(ldx), b, n), -1);
+	CHECK_INT("unchecked/jump past the end", run(ja, N(ja), b, n), 0);
+	CHECK_INT("unchecked/division by constant 0", run(div0, N(div0), b, n),
+		  0);
+}
+
 int main(void)
 {
 	test_ping_filter();
 	test_alu_and_memory();
 	test_check();
+	test_unchecked();
 	return check_exit();
 }

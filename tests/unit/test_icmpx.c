@@ -335,6 +335,128 @@ static void test_error_echo(void)
 						       4, 0, v4_of, NULL), -1);
 }
 
+static bool blocked(const uint32_t f[8], unsigned t)
+{
+	return (f[t >> 5] >> (t & 31)) & 1;
+}
+
+/* ICMP_FILTER -> ICMP6_FILTER: ND, MLD and router messages never pass;
+ * the program's blocked ICMPv4 types block their ICMPv6 sources. */
+static void test_filter(void)
+{
+	uint32_t f[8];
+	unsigned t;
+	bool others = true;
+
+	icmpx_filter_6(0, f);
+	CHECK("filter/none: echo and errors pass", !blocked(f, 128) &&
+	      !blocked(f, 129) && !blocked(f, 1) && !blocked(f, 2) &&
+	      !blocked(f, 3) && !blocked(f, 4));
+	for (t = 0; t < 256; t++)
+		if (t != 1 && t != 2 && t != 3 && t != 4 && t != 128 &&
+		    t != 129 && !blocked(f, t))
+			others = false;
+	CHECK("filter/none: ND, MLD, router messages blocked",
+	      others && blocked(f, 133) && blocked(f, 135) && blocked(f, 136) &&
+	      blocked(f, 130) && blocked(f, 143));
+	/* iputils ping: everything but source quench, unreachable, time
+	 * exceeded, parameter problem, redirect and echo reply blocked */
+	icmpx_filter_6(~((1u << 4) | (1u << 3) | (1u << 11) | (1u << 12) |
+			 (1u << 5) | (1u << 0)), f);
+	CHECK("filter/ping: reply and errors pass", !blocked(f, 129) &&
+	      !blocked(f, 1) && !blocked(f, 2) && !blocked(f, 3) &&
+	      !blocked(f, 4));
+	CHECK("filter/ping: echo request blocked", blocked(f, 128));
+	/* its second filter, after an error: only echo replies */
+	icmpx_filter_6(~((1u << 4) | (1u << 5) | (1u << 0)), f);
+	CHECK("filter/replies only", !blocked(f, 129) && blocked(f, 1) &&
+	      blocked(f, 2) && blocked(f, 3) && blocked(f, 4));
+	/* parameter problem passes while either of its forms does */
+	icmpx_filter_6(~(1u << 3), f);
+	CHECK("filter/param problem as protocol unreachable",
+	      !blocked(f, 4) && !blocked(f, 1) && blocked(f, 3));
+}
+
+/* What an IPv4 ICMP socket's reader gets: raw (header + message) and
+ * datagram (message), echo and errors, and what it never sees. */
+static void test_rx(void)
+{
+	uint8_t buf[1600], echo[64], pkt[200], src6[16], other6[16];
+	struct icmpx_rx rx;
+	size_t plen;
+	long n;
+
+	a6("64:ff9b::c633:640a", src6);
+	a6("2001:db8:1::1", other6);
+	memset(echo, 0, sizeof(echo));
+	echo[0] = 129;
+	put16(echo + 4, 0x1234);
+	put16(echo + 6, 9);
+	memcpy(echo + 8, "ping data", 9);
+	put16(echo + 2, 0xbeef); /* an ICMPv6 checksum: replaced */
+
+	memset(&rx, 0, sizeof(rx));
+	rx.src6 = src6;
+	rx.hoplimit = 61;
+	rx.local4 = htonl(ICMPX_LOCAL_V4);
+	rx.v4_of = v4_of;
+	memcpy(buf + 20, echo, sizeof(echo));
+	n = icmpx_rx_6to4(buf, sizeof(buf), 20, sizeof(echo), sizeof(echo),
+			  &rx);
+	CHECK_INT("rx/raw echo reply length", n, 20 + sizeof(echo));
+	CHECK("rx/raw header", buf[0] == 0x45 && buf[8] == 61 && buf[9] == 1 &&
+	      get16(buf + 2) == 20 + sizeof(echo) && sum_ok(buf, 20, 0) &&
+	      memcmp(buf + 12, "\xc6\x33\x64\x0a", 4) == 0 &&
+	      memcmp(buf + 16, "\xc0\x00\x00\x01", 4) == 0);
+	CHECK("rx/raw echo reply type 0, id, seq, checksum", buf[20] == 0 &&
+	      get16(buf + 24) == 0x1234 && get16(buf + 26) == 9 &&
+	      sum_ok(buf + 20, sizeof(echo), 0));
+	CHECK("rx/source", rx.src4 == a4("198.51.100.10") &&
+	      rx.full == 20 + sizeof(echo));
+
+	/* datagram socket, message received in part of 1000 bytes */
+	memcpy(buf, echo, sizeof(echo));
+	n = icmpx_rx_6to4(buf, sizeof(buf), 0, sizeof(echo), 1000, &rx);
+	CHECK("rx/dgram echo reply", n == (long)sizeof(echo) && buf[0] == 0 &&
+	      rx.full == 1000);
+
+	/* an echo from an address without an IPv4 form: not seen */
+	rx.src6 = other6;
+	memcpy(buf, echo, sizeof(echo));
+	CHECK_INT("rx/echo from IPv6-only host dropped",
+		  icmpx_rx_6to4(buf, sizeof(buf), 0, sizeof(echo),
+				sizeof(echo), &rx), 0);
+
+	/* time exceeded from an IPv6-only router about our echo request */
+	echo[0] = 128;
+	plen = ip6pkt(pkt, 58, 1, echo, sizeof(echo));
+	memset(buf + 20, 0, 8);
+	buf[20] = 3;
+	memcpy(buf + 28, pkt, plen);
+	n = icmpx_rx_6to4(buf, sizeof(buf), 20, 8 + plen, 8 + plen, &rx);
+	CHECK_INT("rx/time exceeded length", n, 20 + 8 + 20 + sizeof(echo));
+	CHECK("rx/time exceeded from 192.0.0.8", buf[20] == 11 &&
+	      rx.src4 == htonl(ICMPX_DUMMY_V4) &&
+	      memcmp(buf + 12, "\xc0\x00\x00\x08", 4) == 0 &&
+	      get16(buf + 2) == n && sum_ok(buf + 20, (size_t)n - 20, 0));
+	CHECK("rx/quoted echo request", buf[48] == 8 &&
+	      get16(buf + 52) == 0x1234 && rx.full == (size_t)n);
+
+	/* an error about a packet to a native IPv6 address: not ours */
+	a6("2001:db8:2::5", pkt + 24);
+	memcpy(buf + 28, pkt, plen);
+	CHECK_INT("rx/error about IPv6 traffic dropped",
+		  icmpx_rx_6to4(buf, sizeof(buf), 20, 8 + plen, 8 + plen,
+				&rx), 0);
+	/* neighbour advertisement */
+	buf[20] = 136;
+	CHECK_INT("rx/ND dropped", icmpx_rx_6to4(buf, sizeof(buf), 20, 32, 32,
+						 &rx), 0);
+	CHECK_INT("rx/short", icmpx_rx_6to4(buf, sizeof(buf), 20, 4, 4, &rx),
+		  -1);
+	CHECK_INT("rx/no room", icmpx_rx_6to4(buf, 24, 20, 4, 4, &rx), -1);
+}
+
 int main(void)
 {
 	if (nat64_prefix_parse("64:ff9b::/96", &wkp) != 0)
@@ -343,5 +465,7 @@ int main(void)
 	test_echo();
 	test_error_udp();
 	test_error_echo();
+	test_filter();
+	test_rx();
 	return check_exit();
 }

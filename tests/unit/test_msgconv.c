@@ -1029,8 +1029,71 @@ static void test_errqueue(void)
 	}
 }
 
+/* msgconv_v4_of: the callback icmpx gets, over the configured prefixes. */
+static void test_v4_of(void)
+{
+	struct nat64_prefix p[2];
+	struct msgconv_pfx ctx = { p, 2, -1 };
+	uint8_t a[16];
+	uint32_t v4 = 0;
+
+	if (nat64_prefix_parse("2001:db8:64::/96", &p[0]) != 0 ||
+	    nat64_prefix_parse("2001:db8:65::/64", &p[1]) != 0)
+		abort();
+	inet_pton(AF_INET6, "2001:db8:65::c6:3364:a00:0", a);
+	CHECK("v4_of: second prefix", msgconv_v4_of(a, &v4, &ctx) &&
+	      v4 == htonl(0xc633640a));
+	inet_pton(AF_INET6, "::ffff:203.0.113.2", a);
+	CHECK("v4_of: mapped", msgconv_v4_of(a, &v4, &ctx) &&
+	      v4 == htonl(0xcb007102));
+	inet_pton(AF_INET6, "2001:db8:1::1", a);
+	CHECK("v4_of: none", !msgconv_v4_of(a, &v4, &ctx));
+	CHECK("v4_of: no prefixes", !msgconv_v4_of(a, &v4, NULL));
+}
+
+/* One control message carrying an int at p; its space. */
+static size_t put_int_cmsg(char *p, int level, int type, int v)
+{
+	struct cmsghdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.cmsg_len = CMSG_LEN(sizeof(int));
+	h.cmsg_level = level;
+	h.cmsg_type = type;
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + CMSG_LEN(0), &v, sizeof(v));
+	return CMSG_SPACE(sizeof(int));
+}
+
+/* msgconv_cmsg_drop / msgconv_cmsg_int: a raw ICMP stand-in's hop limit
+ * read for the IPv4 header and removed when the program did not ask. */
+static void test_cmsg_drop(void)
+{
+	union {
+		char b[256];
+		struct cmsghdr align;
+	} u;
+	size_t len = 0, n;
+
+	memset(&u, 0, sizeof(u));
+	len += put_int_cmsg(u.b + len, SOL_SOCKET, SO_MARK, 7);
+	len += put_int_cmsg(u.b + len, SOL_IPV6, IPV6_HOPLIMIT, 61);
+	CHECK_INT("cmsg_int: hop limit", msgconv_cmsg_int(u.b, len, SOL_IPV6,
+							  IPV6_HOPLIMIT, 64), 61);
+	CHECK_INT("cmsg_int: absent", msgconv_cmsg_int(u.b, len, SOL_IPV6,
+						       IPV6_TCLASS, 64), 64);
+	n = msgconv_cmsg_drop(u.b, len, SOL_IPV6, IPV6_HOPLIMIT);
+	CHECK_INT("cmsg_drop: one left", n, CMSG_SPACE(sizeof(int)));
+	CHECK("cmsg_drop: the other kept", ((struct cmsghdr *)u.b)->cmsg_type ==
+	      SO_MARK && msgconv_cmsg_int(u.b, n, SOL_SOCKET, SO_MARK, 0) == 7);
+	CHECK_INT("cmsg_drop: malformed stops", msgconv_cmsg_drop(u.b, 3, 0, 0),
+		  0);
+}
+
 int main(void)
 {
+	test_v4_of();
+	test_cmsg_drop();
 	test_addr_mapped();
 	test_addr_each_length();
 	test_addr_prefer();

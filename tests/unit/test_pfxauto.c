@@ -385,6 +385,30 @@ static void test_prefixes(void)
 		  POLICY_DIRECT_FIRST);
 	CHECK("after: path errors leave the discovered prefix alone",
 	      !atomic_load(&ps.autop.stale));
+	{
+		/* ICMP errors: the discovered prefix in slot 0, the path's
+		 * after it; no room for a copy: the configuration's array */
+		struct nat64_prefix buf[4];
+		const struct nat64_prefix *l;
+		size_t n = 0;
+		uint32_t got = 0;
+		struct msgconv_pfx mp;
+
+		l = prefixes_list(&ps, c, buf, 4, &n);
+		CHECK("list: a copy, slot 0 discovered",
+		      l == buf && n == 2 && memcmp(l[0].addr, p.addr, 16) == 0 &&
+		      l[0].len == 96 &&
+		      memcmp(l[1].addr, c->prefixes[1].addr, 16) == 0);
+		mp = (struct msgconv_pfx){ l, n, -1 };
+		CHECK("list: an embedded address found",
+		      msgconv_v4_of(s6.sin6_addr.s6_addr, &got, &mp) &&
+		      got == v4("198.51.100.10"));
+		l = prefixes_list(&ps, c, buf, 1, &n);
+		CHECK("list: too many slots, the configuration's",
+		      l == c->prefixes && n == 2);
+		CHECK("list: no configuration",
+		      prefixes_list(&ps, NULL, buf, 4, &n) == NULL && n == 0);
+	}
 
 	/* no DNS64: the fallback is the well-known prefix, which is never
 	 * used for a non-global address */

@@ -386,6 +386,57 @@ static void test_socket_rules(void)
 	}
 }
 
+/* ICMP sockets: which are, their IPv6 protocol, when they are born
+ * ICMPv6, the family a destination needs, IP_HDRINCL. */
+static void test_icmp_rules(void)
+{
+	static const struct {
+		const char *name;
+		int type, proto;
+		bool icmp;
+		int proto6;
+	} rows[] = {
+		{ "ping socket", SOCK_DGRAM, IPPROTO_ICMP, true, IPPROTO_ICMPV6 },
+		{ "raw ICMP", SOCK_RAW, IPPROTO_ICMP, true, IPPROTO_ICMPV6 },
+		{ "raw UDP", SOCK_RAW, IPPROTO_UDP, false, IPPROTO_UDP },
+		{ "raw IPPROTO_RAW", SOCK_RAW, IPPROTO_RAW, false, IPPROTO_RAW },
+		{ "UDP", SOCK_DGRAM, 0, false, 0 },
+		{ "TCP", SOCK_STREAM, IPPROTO_TCP, false, IPPROTO_TCP },
+		{ "stream ICMP (no such)", SOCK_STREAM, IPPROTO_ICMP, false,
+		  IPPROTO_ICMP },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CHECK_INT(tname("icmp: %s", rows[i].name),
+			  policy_icmp(rows[i].type, rows[i].proto),
+			  rows[i].icmp);
+		CHECK_INT(tname("icmp: %s: IPv6 protocol", rows[i].name),
+			  policy_proto6(rows[i].type, rows[i].proto),
+			  rows[i].proto6);
+		CHECK_INT(tname("icmp: %s: born ICMPv6 without IPv4 routes",
+				rows[i].name),
+			  policy_icmp_born_v6(rows[i].type, rows[i].proto,
+					      true), rows[i].icmp);
+		CHECK(tname("icmp: %s: AF_INET with IPv4 routes", rows[i].name),
+		      !policy_icmp_born_v6(rows[i].type, rows[i].proto,
+					   false));
+		CHECK(tname("icmp: %s: translated traffic is not TCP/UDP's",
+			    rows[i].name),
+		      !(rows[i].icmp && policy_translatable(rows[i].type,
+							    rows[i].proto)));
+	}
+	CHECK_INT("icmp: NAT64 destination needs ICMPv6",
+		  policy_icmp_family(true), AF_INET6);
+	CHECK_INT("icmp: direct destination needs AF_INET",
+		  policy_icmp_family(false), AF_INET);
+	CHECK("icmp: IP_HDRINCL keeps AF_INET",
+	      policy_icmp_keeps_inet(SOL_IP, IP_HDRINCL));
+	CHECK("icmp: IP_TTL does not",
+	      !policy_icmp_keeps_inet(SOL_IP, IP_TTL));
+	CHECK("icmp: SO_RCVBUF does not",
+	      !policy_icmp_keeps_inet(SOL_SOCKET, SO_RCVBUF));
+}
+
 static void test_ioctls(void)
 {
 	static const unsigned long yes[] = {
@@ -573,6 +624,7 @@ int main(void)
 	test_socket_rules();
 	test_ioctls();
 	test_device();
+	test_icmp_rules();
 	test_unstand_short();
 	return check_exit();
 }
