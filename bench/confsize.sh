@@ -25,6 +25,8 @@
 set -u
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/callgrind.sh
+. "$(dirname "$0")/callgrind.sh"
 bench_env confsize
 ROUNDS=${ROUNDS:-11}
 PROCS=${PROCS:-200}
@@ -156,10 +158,10 @@ for n in $RULES; do
 		printf "median per-round ratio %s rules / 1 rule  %.3f  (min %.3f max %.3f; goal <= 1.05: %s)\n", n, m, lo, hi, m <= 1.05 ? "met" : "NOT met" }'
 done
 
-if command -v valgrind >/dev/null 2>&1; then
+if have_callgrind; then
 	echo "# user-space instructions of one process (callgrind):"
 	for n in $SIZES; do
-		ir=$(as_nobody "$n" valgrind --tool=callgrind \
+		ir=$(as_nobody "$n" "$VG_TOOL" \
 			--callgrind-out-file=/dev/null "$CYCLE" "$SERVER4" "$PORT6" 1 0 2>&1 |
 			sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')
 		eval "ir_$n=$ir"

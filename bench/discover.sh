@@ -34,6 +34,8 @@ set -u
 . "$(dirname "$0")/../tests/integration/lib.sh"
 # shellcheck source=tests/integration/sysns.sh
 . "$(dirname "$0")/../tests/integration/sysns.sh"
+# shellcheck source=bench/callgrind.sh
+. "$(dirname "$0")/callgrind.sh"
 TB_NAME=bench-discover
 ROUNDS=${ROUNDS:-15}
 RUNS=${RUNS:-200}
@@ -139,12 +141,13 @@ if command -v strace >/dev/null 2>&1; then
 	# shellcheck disable=SC2154
 	echo "system calls of one process: file $sc_file, cache $sc_auto (the cache read, once per process; none per connect)"
 fi
-if command -v valgrind >/dev/null 2>&1; then
+if have_callgrind; then
 	for m in file auto; do
 		# shellcheck disable=SC2016
-		n=$(CACHE=1 in_ns "$T/$m.conf" sh -c 'env LD_PRELOAD="$1" valgrind --tool=callgrind \
+		n=$(CACHE=1 in_ns "$T/$m.conf" sh -c 'env LD_PRELOAD="$1" VALGRIND_LAUNCHER="$5" "$6" \
 			--callgrind-out-file=/dev/null "$2" "$3" "$4" 1 0 2>&1 >/dev/null' vg \
-			"$TB_LIB" "$CYCLE" "$TB_SERVER4" "$PORT" | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+			"$TB_LIB" "$CYCLE" "$TB_SERVER4" "$PORT" "$VALGRIND_LAUNCHER" "$VG_TOOL" |
+			sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
 		eval "ir_$m=\${n:-0}"
 	done
 	# shellcheck disable=SC2154

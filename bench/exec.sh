@@ -181,12 +181,13 @@ fi
 # is measured here).  The exec hooks themselves run in bash's forked
 # children just before their exec, where callgrind does not count them:
 # their cost is in the system calls above and the lib/load ratio.
-VG_TOOL=${VALGRIND_LIB:-/usr/libexec/valgrind}/callgrind-amd64-linux
-if command -v valgrind >/dev/null 2>&1 && [ -x "$VG_TOOL" ]; then
+# shellcheck source=bench/callgrind.sh
+. "$(dirname "$0")/callgrind.sh"
+if have_callgrind; then
 	echo
 	echo "user-space instructions of one $PROG (callgrind):"
 	for m in lib empty; do
-		env VALGRIND_LAUNCHER="$(command -v valgrind)" LD_PRELOAD="$(child_of "$m")" \
+		env LD_PRELOAD="$(child_of "$m")" \
 			"$VG_TOOL" --callgrind-out-file="$TMP/cg.$m" "$PROG" >/dev/null 2>&1
 		c=$(awk '/^summary:/ { s += $2 } END { print s + 0 }' "$TMP/cg.$m")
 		echo "$m $c" >>"$TMP/insn"

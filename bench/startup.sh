@@ -58,6 +58,8 @@ chmod 755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=tests/integration/sysns.sh
 . "$ROOT/tests/integration/sysns.sh"
+# shellcheck source=bench/callgrind.sh
+. "$ROOT/bench/callgrind.sh"
 TB_TMP=$TMP
 TB_TIMEOUT=3600
 export TB_TMP TB_TIMEOUT
@@ -115,7 +117,7 @@ AWK
 # Instructions are the same from run to run, where CPU time on a busy or
 # virtual machine is not: one run of each mode under callgrind (user space
 # only; the kernel's share, exec and page faults, is not in it).
-if command -v valgrind >/dev/null 2>&1; then
+if have_callgrind; then
 	echo
 	echo "user-space instructions of one run (valgrind --tool=callgrind):"
 	for m in lib empty none; do
@@ -124,7 +126,8 @@ if command -v valgrind >/dev/null 2>&1; then
 		else
 			pre=$(cat "$TMP/pre.$m")
 		fi
-		n=$(env -i PATH=/usr/bin:/bin ${pre:+LD_PRELOAD=$pre} valgrind --tool=callgrind \
+		n=$(env -i PATH=/usr/bin:/bin ${pre:+LD_PRELOAD=$pre} \
+			VALGRIND_LAUNCHER="$VALGRIND_LAUNCHER" "$VG_TOOL" \
 			--callgrind-out-file=/dev/null "$PROG" 2>&1 >/dev/null |
 			sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
 		printf '  %-6s %10s\n' "$m" "${n:-?}"
