@@ -162,9 +162,9 @@ static bool go_names(const unsigned char *names, size_t n)
  * program of a usual size.  Otherwise the table is read in windows that
  * overlap by more than the longest name. */
 #define GO_WINDOW 4096
-static bool go_sections(const struct src *s, const Elf64_Ehdr *eh)
+static bool go_sections(const struct src *s, const Elf64_Ehdr *eh,
+			unsigned char buf[GO_WINDOW])
 {
-	unsigned char buf[GO_WINDOW];
 	Elf64_Shdr sh;
 	uint64_t at, start, off = 0, size;
 	long n;
@@ -174,8 +174,7 @@ static bool go_sections(const struct src *s, const Elf64_Ehdr *eh)
 	    eh->e_shoff > UINT64_MAX / 2)
 		return false;
 	at = eh->e_shoff + (uint64_t)eh->e_shstrndx * sizeof(sh);
-	start = at + sizeof(sh) > sizeof(buf) ? at + sizeof(sh) - sizeof(buf)
-					      : 0;
+	start = at + sizeof(sh) > GO_WINDOW ? at + sizeof(sh) - GO_WINDOW : 0;
 	n = s->rd(s->ctx, buf, (size_t)(at + sizeof(sh) - start), start);
 	if (n < 0 || (uint64_t)n != at + sizeof(sh) - start)
 		return false;
@@ -187,8 +186,8 @@ static bool go_sections(const struct src *s, const Elf64_Ehdr *eh)
 	    size <= at - sh.sh_offset)
 		return go_names(buf + (sh.sh_offset - start), (size_t)size);
 	while (off < size) {
-		size_t want = size - off < sizeof(buf) ? (size_t)(size - off)
-						      : sizeof(buf);
+		size_t want = size - off < GO_WINDOW ? (size_t)(size - off)
+						    : GO_WINDOW;
 
 		n = get_some(s, buf, want, sh.sh_offset + off);
 		if (n <= 0)
@@ -253,7 +252,14 @@ enum execkind execkind_read(execkind_pread rd, void *ctx, char *interp,
 			    size_t interp_size)
 {
 	unsigned char head[HEAD];
-	Elf64_Phdr ph[64];
+	/* The program headers, and then the window go_sections reads (no
+	 * longer needed together): the exec hooks run this in a forked
+	 * child, where every stack page written is a page fault. */
+	union {
+		Elf64_Phdr ph[64];
+		unsigned char win[GO_WINDOW];
+	} b;
+	Elf64_Phdr *ph = b.ph;
 	Elf64_Ehdr eh;
 	struct src s = { rd, ctx, head, 0 };
 	long n = rd(ctx, head, sizeof(head), 0);
@@ -298,7 +304,7 @@ enum execkind execkind_read(execkind_pread rd, void *ctx, char *interp,
 	if (!dynamic)
 		return glibc_loader(&s, ph, nph) ? EXECKIND_DYNAMIC
 						 : EXECKIND_STATIC;
-	return go_sections(&s, &eh) ? EXECKIND_GO : EXECKIND_DYNAMIC;
+	return go_sections(&s, &eh, b.win) ? EXECKIND_GO : EXECKIND_DYNAMIC;
 }
 
 /* ---------------------------------------------------------- files */

@@ -123,14 +123,65 @@ static bool fd_cloexec(int fd)
 	return f < 0 || (f & FD_CLOEXEC);
 }
 
+/* The supervisor in place of a program tn_exec_supervised found out of
+ * reach: returns only if it could not be started (logged).  A function of
+ * its own, never inlined, so that its path buffer is not on the stack of
+ * the common case, a dynamic program (in a forked child every stack page
+ * written is a page fault). */
+static __attribute__((noinline)) void exec_supervisor(
+	int fd, bool own, bool ce, const char *path, char *const argv[],
+	char *const envp[])
+{
+	size_t argc = count(argv), nhead;
+	char sv[PATH_MAX], num[12];
+	char **nv;
+
+	if (argc > TN_EXEC_ARGS_MAX) {
+		log_msg_fixed(LOG_ERR, "%s is out of the library's reach "
+			      "(static, Go...) but has too many arguments "
+			      "(%lu) to start the seccomp supervisor for: it "
+			      "runs without translation", path,
+			      (unsigned long)argc);
+		return;
+	}
+	if (!supervisor_path(sv)) {
+		log_msg_fixed(LOG_ERR, "%s is out of the library's reach "
+			      "(static, Go...) and the seccomp supervisor %s "
+			      "is missing: it runs without translation",
+			      fd >= 0 && !own ? "a program" : path, sv);
+		return;
+	}
+	nv = alloca((argc + 6) * sizeof(char *));
+	nv[0] = sv;
+	if (fd < 0) {
+		nv[1] = (char *)"--exec";
+		nv[2] = (char *)path;
+		nhead = 3;
+	} else {
+		fmt_int(num, fd);
+		nv[1] = (char *)"--exec-fd";
+		nv[2] = num;
+		nhead = 3;
+		if (ce) {
+			nv[nhead++] = (char *)"--cloexec";
+			syscall(SYS_fcntl, fd, F_SETFD, 0);
+		}
+	}
+	nv[nhead++] = (char *)"--";
+	memcpy(nv + nhead, argv, (argc + 1) * sizeof(char *));
+	syscall(SYS_execve, sv, nv, envp);
+	log_msg_fixed(LOG_ERR, "cannot start the seccomp supervisor %s for %s "
+		      "(errno %d): it runs without translation", sv,
+		      fd >= 0 && !own ? "a program" : path, errno);
+	if (ce && !own)
+		syscall(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
+}
+
 void tn_exec_supervised(int dirfd, const char *path, int flags,
 			char *const argv[], char *const envp[])
 {
 	int saved = errno, kind, fd = -1;
 	bool script = false, own = false, ce = false;
-	size_t argc, nhead;
-	char sv[PATH_MAX], num[12];
-	char **nv;
 
 	if (!path || !argv || !argv[0])
 		goto out;
@@ -159,46 +210,7 @@ void tn_exec_supervised(int dirfd, const char *path, int flags,
 		if (script && ce)
 			goto out;
 	}
-	argc = count(argv);
-	if (argc > TN_EXEC_ARGS_MAX) {
-		log_msg_fixed(LOG_ERR, "%s is out of the library's reach "
-			      "(static, Go...) but has too many arguments "
-			      "(%lu) to start the seccomp supervisor for: it "
-			      "runs without translation", path,
-			      (unsigned long)argc);
-		goto out;
-	}
-	if (!supervisor_path(sv)) {
-		log_msg_fixed(LOG_ERR, "%s is out of the library's reach "
-			      "(static, Go...) and the seccomp supervisor %s "
-			      "is missing: it runs without translation",
-			      fd >= 0 && !own ? "a program" : path, sv);
-		goto out;
-	}
-	nv = alloca((argc + 6) * sizeof(char *));
-	nv[0] = sv;
-	if (fd < 0) {
-		nv[1] = (char *)"--exec";
-		nv[2] = (char *)path;
-		nhead = 3;
-	} else {
-		fmt_int(num, fd);
-		nv[1] = (char *)"--exec-fd";
-		nv[2] = num;
-		nhead = 3;
-		if (ce) {
-			nv[nhead++] = (char *)"--cloexec";
-			syscall(SYS_fcntl, fd, F_SETFD, 0);
-		}
-	}
-	nv[nhead++] = (char *)"--";
-	memcpy(nv + nhead, argv, (argc + 1) * sizeof(char *));
-	syscall(SYS_execve, sv, nv, envp);
-	log_msg_fixed(LOG_ERR, "cannot start the seccomp supervisor %s for %s "
-		      "(errno %d): it runs without translation", sv,
-		      fd >= 0 && !own ? "a program" : path, errno);
-	if (ce && !own)
-		syscall(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
+	exec_supervisor(fd, own, ce, path, argv, envp);
 out:
 	if (own)
 		syscall(SYS_close, fd);
