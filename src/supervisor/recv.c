@@ -49,35 +49,39 @@ static int wait_readable(struct call *c, int d)
 	return r;
 }
 
+/* Receive on our socket d: at once when something is there (one system
+ * call, the common case); otherwise, when the program's call may wait (a
+ * blocking socket, no MSG_DONTWAIT), wait for it without our receive
+ * turn (wait_readable). */
 static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
 {
-	bool may_wait = false;
-	ssize_t r;
+	ssize_t r = recvmsg(d, m, flags | MSG_DONTWAIT);
 	int fl;
 
-	if (!(flags & (MSG_DONTWAIT | MSG_ERRQUEUE))) {
-		fl = fcntl(d, F_GETFL);
-		may_wait = fl >= 0 && !(fl & O_NONBLOCK);
-	}
+	if (r >= 0)
+		return r;
+	r = -errno;
+	if ((r != -EAGAIN && r != -EWOULDBLOCK) ||
+	    (flags & (MSG_DONTWAIT | MSG_ERRQUEUE)))
+		return r;
+	fl = fcntl(d, F_GETFL);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return r;
 	for (;;) {
-		if (may_wait) {
-			struct pollfd p = { .fd = d, .events = POLLIN };
+		int w;
 
-			if (poll(&p, 1, 0) != 1) {
-				sv_pass_turn(c);
-				r = wait_readable(c, d);
-				if (r == -EINTR)
-					return sv_interrupted(c, d,
-							      SO_RCVTIMEO);
-				if (r < 0)
-					return r;
-			}
-		}
-		r = recvmsg(d, m, flags | (may_wait ? MSG_DONTWAIT : 0));
-		if (r < 0)
-			r = -errno;
+		sv_pass_turn(c);
+		w = wait_readable(c, d);
+		if (w == -EINTR)
+			return sv_interrupted(c, d, SO_RCVTIMEO);
+		if (w < 0)
+			return w;
+		r = recvmsg(d, m, flags | MSG_DONTWAIT);
+		if (r >= 0)
+			return r;
+		r = -errno;
 		/* another reader took it meanwhile: wait again */
-		if (!(may_wait && (r == -EAGAIN || r == -EWOULDBLOCK)))
+		if (r != -EAGAIN && r != -EWOULDBLOCK)
 			return r;
 	}
 }
