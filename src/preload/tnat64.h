@@ -191,14 +191,14 @@ int tn_route(uint32_t v4, uint16_t port_be, int *pfx);
  * all. */
 int tn_synth(int pfx, uint32_t v4, uint16_t port_be,
 	     struct sockaddr_in6 *out);
-/* The IPv4 form of an address a translated socket reports
- * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
 /* The prefixes to find embedded IPv4 addresses in (ICMP errors), slot 0
  * the discovered default of an auto configuration (prefixes_list; buf:
  * room for nbuf, TN_PFX_LIST is enough for most). */
 #define TN_PFX_LIST 8
 const struct nat64_prefix *tn_prefix_list(struct nat64_prefix *buf,
 					  size_t nbuf, size_t *n);
+/* The IPv4 form of an address a translated socket reports
+ * (prefixes_to_v4): the slot used, -1 mapped, -2 none. */
 int tn_to_v4(const struct sockaddr_in6 *s6, int prefer,
 	     struct sockaddr_in *out);
 
