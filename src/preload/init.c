@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdint.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
@@ -157,33 +158,49 @@ static void auto_setup(const struct config *c)
 	pfxauto_load(&pfx.autop);
 }
 
-/* 0 not set up, 1 being set up (by one thread), 2 ready. */
-static _Atomic int auto_state;
+/* Who sets the discovered default up: 0 nobody yet, AUTO_READY done,
+ * otherwise the setting thread as pid << 32 | tid (a forked child finds
+ * its parent's pid there when the fork came in the middle of it). */
+#define AUTO_READY UINT64_MAX
+static _Atomic uint64_t auto_owner;
 
 /* Set the discovered default up once; a thread that comes while another
- * does it waits for it (a few small file reads), at most the discovery
- * budget: a signal handler interrupting the setup carries on without.
- * True once it is set up. */
+ * of this process does it waits for it (a few small file reads), at most
+ * the discovery budget.  The setting thread itself (a signal handler
+ * that interrupted it) carries on without, and a forked child whose
+ * parent was in the middle of it sets it up again.  True once it is set
+ * up.  The pid and tid are asked only while it is not. */
 static bool auto_ensure(const struct config *c)
 {
-	int st = atomic_load_explicit(&auto_state, memory_order_acquire);
+	uint64_t st = atomic_load_explicit(&auto_owner, memory_order_acquire);
+	uint64_t pid, me;
 	int saved;
 
-	if (st == 2)
+	if (st == AUTO_READY)
 		return true;
 	saved = errno;
-	if (st == 0 && atomic_compare_exchange_strong_explicit(&auto_state,
-			&st, 1, memory_order_acq_rel, memory_order_acquire)) {
-		auto_setup(c);
-		atomic_store_explicit(&auto_state, 2, memory_order_release);
-	} else {
-		for (int i = 0; i < DISC_BUDGET_MS &&
-		     atomic_load_explicit(&auto_state, memory_order_acquire) != 2;
-		     i++)
-			poll(NULL, 0, 1);
+	pid = (uint64_t)getpid();
+	me = pid << 32 | (uint32_t)gettid();
+	for (int waited = 0; st != AUTO_READY && st != me;) {
+		if (st == 0 || st >> 32 != pid) {
+			if (atomic_compare_exchange_strong_explicit(&auto_owner,
+					&st, me, memory_order_acq_rel,
+					memory_order_acquire)) {
+				auto_setup(c);
+				atomic_store_explicit(&auto_owner, AUTO_READY,
+						      memory_order_release);
+				break;
+			}
+			continue;   /* st is what another thread put there */
+		}
+		if (waited++ >= DISC_BUDGET_MS)
+			break;
+		poll(NULL, 0, 1);
+		st = atomic_load_explicit(&auto_owner, memory_order_acquire);
 	}
 	errno = saved;
-	return atomic_load_explicit(&auto_state, memory_order_acquire) == 2;
+	return atomic_load_explicit(&auto_owner, memory_order_acquire) ==
+	       AUTO_READY;
 }
 
 /* Errors in the file are reported once per process, by the first caller
