@@ -36,19 +36,19 @@
 
 #define LOG_LINE_MAX 512
 
-static int cur_level = LOG_ERR;
-static char cur_prog[64];
+static int cur_level TN_LOAD_DATA = LOG_ERR;
+static char cur_prog[64] TN_LOAD_DATA;
 
 /* The destination.  d_fd is -1 for none; with d_checked clear (our own
  * tools, which never call log_setup) it is fd 2, used unchecked.  The
  * identity fields are written before d_fd is published; a reader that
  * sees a mixture fails the identity check and the message is dropped or
  * the file reopened, never misdirected. */
-static _Atomic int d_fd = 2;
-static _Atomic uint64_t d_dev, d_ino;
-static _Atomic uint32_t d_mode;
-static bool d_checked;
-static bool d_has_path;
+static _Atomic int d_fd TN_LOAD_DATA = 2;
+static _Atomic uint64_t d_dev TN_LOAD_DATA, d_ino TN_LOAD_DATA;
+static _Atomic uint32_t d_mode TN_LOAD_DATA;
+static bool d_checked TN_LOAD_DATA;
+static bool d_has_path TN_LOAD_DATA;
 static char d_path[4096];
 /* Reopen lock: 0 when free, else pid << 32 | tid of the holder (a lock
  * held by a thread of the parent when it forked is stale in the child,

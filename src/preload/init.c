@@ -19,6 +19,7 @@
 #include "confload.h"
 #include "fdid.h"
 #include "fdops.h"
+#include "log.h"
 #include "prefixes.h"
 #include "sockopt.h"
 #include "tnat64.h"
@@ -38,14 +39,17 @@ static const char *progname(void)
 					     : "?";
 }
 
-static atomic_bool env_read;
+/* Set once the environment has been looked at (by the constructor, or
+ * by a hook that ran before it).  Kept with the other variables written
+ * at load time (TN_LOAD_DATA, log.h). */
+static atomic_bool env_read TN_LOAD_DATA;
 
-static void read_env(void)
+static void read_env(const char *prog)
 {
 	if (atomic_load_explicit(&env_read, memory_order_acquire) ||
 	    atomic_exchange_explicit(&env_read, true, memory_order_acq_rel))
 		return;
-	tnconf_setup_logging(progname());
+	tnconf_setup_logging(prog);
 	tnconf_capture_env();
 }
 
@@ -55,18 +59,54 @@ void tn_init(void)
 
 	if (tn_state_get() & TN_READY)
 		return;
-	read_env(); /* a hook called before our constructor ran */
+	read_env(progname()); /* a hook called before our constructor ran */
 	real_resolve();
 	tn_state_set(TN_READY);
 	errno = saved;
 }
 
-__attribute__((constructor)) static void tn_constructor(void)
+/* Does the environment name one of our variables ("TNAT64_...")?  No
+ * libc calls and no constant data: this runs in every process, and a
+ * string in .rodata would be a page fault. */
+static bool env_has_ours(char **envp)
 {
-	int saved = errno;
+	for (; *envp; envp++) {
+		const char *e = *envp;
 
-	read_env();
-	errno = saved;
+		if (e[0] == 'T' && e[1] == 'N' && e[2] == 'A' && e[3] == 'T' &&
+		    e[4] == '6' && e[5] == '4' && e[6] == '_')
+			return true;
+	}
+	return false;
+}
+
+/* glibc calls an ELF constructor with the program's argc, argv and
+ * environment.  In /etc/ld.so.preload every program runs this, so it
+ * touches no page an empty library would not (the variables it writes
+ * are TN_LOAD_DATA) and makes no libc call but the fstat of standard
+ * error (log_setup): without a TNAT64_* variable the environment is left
+ * alone until a configuration is needed (confload.c reads it then), and
+ * only errors are logged, to standard error.  With one, it is read now
+ * (the program may change its environment later).  Loaded by dlopen,
+ * where envp need not follow argv, the environment is read as a hook
+ * would read it. */
+__attribute__((constructor)) static void tn_constructor(int argc,
+							char **argv,
+							char **envp)
+{
+	int saved;
+
+	if (atomic_load_explicit(&env_read, memory_order_acquire))
+		return;
+	if (argc < 1 || !argv || !argv[0] || envp != argv + argc + 1 ||
+	    env_has_ours(envp)) {
+		saved = errno;
+		read_env(argc >= 1 && argv && argv[0] ? argv[0] : progname());
+		errno = saved;
+		return;
+	}
+	atomic_store_explicit(&env_read, true, memory_order_release);
+	log_setup(LOG_ERR, 2, argv[0]);
 }
 
 /* The configuration, loaded once; with report, its errors reported once
