@@ -96,9 +96,15 @@ $(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 # program that starts loads it, and binding all its imports at load time
 # would cost each of them more than the library does otherwise (make
 # bench-startup).  RELRO stays (-z relro from LDFLAGS, or the default).
+# No start files (-nostartfiles): their _init and _fini would be one page
+# fault each in every process (_fini sits at the end of the code), and
+# their weak references (__gmon_start__, _ITM_*) and __cxa_finalize four
+# symbol lookups at load time; the library registers nothing with atexit
+# and has no C++ objects, and its constructor is an .init_array entry,
+# which the dynamic linker runs without them.
 $(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC -Wl,-z,defs \
-	    -Wl,-z,lazy -o $@ $^ -ldl -lpthread
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC -nostartfiles \
+	    -Wl,-z,defs -Wl,-z,lazy -o $@ $^ -ldl -lpthread
 
 $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^
