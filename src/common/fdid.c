@@ -7,23 +7,34 @@
 #include <unistd.h>
 
 #include "fdid.h"
+#include "rawsys.h"
 
 int fdid_get(int fd, struct fdid *id)
 {
 	struct stat st;
-	int saved = errno, r = 0;
+	long r;
 
 	if (fd < 0)
 		return -EBADF;
-	if (fstat(fd, &st) < 0) {
-		r = errno ? -errno : -EBADF;
-	} else {
-		id->dev = (uint64_t)st.st_dev;
-		id->ino = (uint64_t)st.st_ino;
-		id->mode = (uint32_t)st.st_mode;
+	/* fstat(2) by number, not libc's fstat (an fstatat with a path ""
+	 * in libc's constant data): the library asks this about standard
+	 * error at load time in every process (log.c) */
+#ifdef SYS_fstat
+	r = raw_syscall2(SYS_fstat, fd, (long)&st);
+#else
+	{
+		int saved = errno;
+
+		r = fstat(fd, &st) < 0 ? -errno : 0;
+		errno = saved;
 	}
-	errno = saved;
-	return r;
+#endif
+	if (r < 0)
+		return r >= -4095 ? (int)r : -EIO;
+	id->dev = (uint64_t)st.st_dev;
+	id->ino = (uint64_t)st.st_ino;
+	id->mode = (uint32_t)st.st_mode;
+	return 0;
 }
 
 bool fdid_same(int fd, const struct fdid *id)
