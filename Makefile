@@ -102,9 +102,10 @@ $(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 # symbol lookups at load time; the library registers nothing with atexit
 # and has no C++ objects, and its constructor is an .init_array entry,
 # which the dynamic linker runs without them.
-$(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ)
+$(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ) src/preload/lib.ld
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC -nostartfiles \
-	    -Wl,-z,defs -Wl,-z,lazy -o $@ $^ -ldl -lpthread
+	    -Wl,-z,defs -Wl,-z,lazy -Wl,-T,src/preload/lib.ld -o $@ $(filter %.o,$^) \
+	    -ldl -lpthread
 
 $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^
