@@ -15,8 +15,9 @@
 # (bench/startup.c).  Printed: the median CPU and wall time and minor page
 # faults per run of each mode, and the median over the rounds of the
 # per-round CPU ratios lib/empty (goal <= 1.01) and lib/none, with their
-# minimum and maximum.  With valgrind installed, also the user-space
-# instructions of one run in each mode (deterministic, unlike the times).
+# minimum and maximum.  Then, deterministic (unlike the times): the system
+# calls of one run in each mode (strace) and, with valgrind installed, its
+# user-space instructions.
 #
 # The runs happen in a private mount namespace where /etc is an overlay
 # (tests/integration/sysns.sh): the host's /etc/ld.so.preload is never
@@ -113,6 +114,33 @@ END {
 	printf "  empty/none %.3f (min %.3f, max %.3f)  (what any preloaded library costs)\n", m, lo, hi
 }
 AWK
+
+# System calls of one run in each mode (strace -c; LD_PRELOAD here, which
+# gives the dynamic linker the same work), and those that differ from the
+# empty library's: the same from run to run.
+if command -v strace >/dev/null 2>&1; then
+	echo
+	echo "system calls of one run (strace -c):"
+	for m in lib empty none; do
+		if [ "$m" = none ]; then
+			pre=
+		else
+			pre=$(cat "$TMP/pre.$m")
+		fi
+		env -i PATH=/usr/bin:/bin strace -c -o "$TMP/strace.$m" \
+			${pre:+-E LD_PRELOAD=$pre} "$PROG" >/dev/null 2>&1
+		# strace -c's table: "% time seconds usecs/call calls [errors]
+		# syscall"; the calls column is the 4th.
+		awk -v m="$m" -v out="$TMP/calls.$m" '
+			$NF == "total" { printf "  %-6s %5d\n", m, $4 }
+			$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { print $NF, $4 > out }' \
+			"$TMP/strace.$m"
+	done
+	echo "  calls that differ (lib - empty):"
+	join -a 1 -a 2 -e 0 -o 0,1.2,2.2 <(sort "$TMP/calls.lib") \
+		<(sort "$TMP/calls.empty") |
+		awk '$2 != $3 { printf "    %-16s %+3d\n", $1, $2 - $3 }'
+fi
 
 # Instructions are the same from run to run, where CPU time on a busy or
 # virtual machine is not: one run of each mode under callgrind (user space
