@@ -23,38 +23,107 @@
 #define TNAT64_CONF_FILE_DEFAULT "/etc/tnat64.conf"
 #endif
 
-static char conf_path[4096], prefix_text[128], xdg_dir[PFX_PATH_MAX];
-static int captured, have_conf_path, have_prefix, have_xdg;
-static size_t conf_path_len, prefix_len, xdg_len; /* of values too long */
+/* What tnconf_capture_env* keep.  All but conf_path (written only when
+ * TNAT64_CONF_FILE is set) are written by the library's constructor in
+ * every process, hence TN_LOAD_DATA (log.h). */
+static char conf_path[4096];
+static char prefix_text[128] TN_LOAD_DATA, xdg_dir[PFX_PATH_MAX] TN_LOAD_DATA;
+static int captured TN_LOAD_DATA, have_conf_path TN_LOAD_DATA,
+	have_prefix TN_LOAD_DATA, have_xdg TN_LOAD_DATA;
+/* of values too long */
+static size_t conf_path_len TN_LOAD_DATA, prefix_len TN_LOAD_DATA,
+	xdg_len TN_LOAD_DATA;
 
 /* Copy v into buf if it fits: 1; 0 when v is NULL; -1 with *len set
- * when it is too long to be usable (reported when it would be used). */
-static int keep(char *buf, size_t size, const char *v, size_t *len)
+ * when it is too long to be usable (reported when it would be used).
+ * No libc calls (tnconf_capture_envp). */
+TN_LOAD_TEXT static int keep(char *buf, size_t size, const char *v,
+			     size_t *len)
 {
 	size_t n;
 
 	if (!v)
 		return 0;
-	n = strlen(v);
-	if (n >= size) {
+	for (n = 0; n < size && v[n]; n++)
+		buf[n] = v[n];
+	if (n == size) {
+		while (v[n])
+			n++;
 		*len = n;
+		buf[0] = '\0';
 		return -1;
 	}
-	memcpy(buf, v, n + 1);
+	buf[n] = '\0';
 	return 1;
+}
+
+TN_LOAD_TEXT static void capture(const char *conf, const char *prefix, const char *xdg)
+{
+	have_conf_path = keep(conf_path, sizeof(conf_path), conf,
+			      &conf_path_len);
+	have_prefix = keep(prefix_text, sizeof(prefix_text), prefix,
+			   &prefix_len);
+	/* where the compiled configuration may be kept (pfxcache.h) */
+	have_xdg = keep(xdg_dir, sizeof(xdg_dir), xdg, &xdg_len);
+	captured = 1;
 }
 
 void tnconf_capture_env(void)
 {
-	have_conf_path = keep(conf_path, sizeof(conf_path),
-			      tnconf_env("TNAT64_CONF_FILE", 1),
-			      &conf_path_len);
-	have_prefix = keep(prefix_text, sizeof(prefix_text),
-			   tnconf_env("TNAT64_NAT64_PREFIX", 1), &prefix_len);
-	/* where the compiled configuration may be kept (pfxcache.h) */
-	have_xdg = keep(xdg_dir, sizeof(xdg_dir),
-			tnconf_env("XDG_RUNTIME_DIR", 1), &xdg_len);
-	captured = 1;
+	capture(tnconf_env("TNAT64_CONF_FILE", 1),
+		tnconf_env("TNAT64_NAT64_PREFIX", 1),
+		tnconf_env("XDG_RUNTIME_DIR", 1));
+}
+
+/* The names tnconf_capture_envp looks for.  Beside the variables it
+ * writes, not in .rodata: a page of constants read at load time would be
+ * a page fault in every process. */
+enum { N_CONF, N_PREFIX, N_XDG, N_DEBUG, N_OURS };
+static char env_names[][24] TN_LOAD_DATA = {
+	[N_CONF] = "TNAT64_CONF_FILE=",
+	[N_PREFIX] = "TNAT64_NAT64_PREFIX=",
+	[N_XDG] = "XDG_RUNTIME_DIR=",
+	[N_DEBUG] = "TNAT64_DEBUG",
+	[N_OURS] = "TNAT64_",
+};
+
+/* e without its leading name, or NULL when it does not start so. */
+TN_LOAD_TEXT static const char *after(const char *e, const char *name)
+{
+	for (; *name; name++, e++)
+		if (*e != *name)
+			return NULL;
+	return e;
+}
+
+TN_LOAD_TEXT unsigned int tnconf_capture_envp(char *const *envp, bool secure)
+{
+	const char *v[N_DEBUG] = { NULL };
+	unsigned int found = 0;
+
+	for (; *envp; envp++) {
+		const char *e = *envp;
+
+		if (after(e, env_names[N_XDG])) {
+			if (!v[N_XDG])
+				v[N_XDG] = after(e, env_names[N_XDG]);
+			continue;
+		}
+		if (!after(e, env_names[N_OURS]))
+			continue;
+		found |= TNCONF_ENV_OURS;
+		/* as getenv(3): the first of a name counts */
+		for (int i = N_CONF; i <= N_PREFIX; i++)
+			if (!v[i] && after(e, env_names[i]))
+				v[i] = after(e, env_names[i]);
+		if (after(e, env_names[N_DEBUG]))
+			found |= TNCONF_ENV_DEBUG;
+	}
+	if (secure)
+		capture(NULL, NULL, NULL);
+	else
+		capture(v[N_CONF], v[N_PREFIX], v[N_XDG]);
+	return found;
 }
 
 const char *tnconf_xdg_runtime_dir(void)

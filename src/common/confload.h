@@ -5,6 +5,8 @@
 #ifndef TNAT64_CONFLOAD_H
 #define TNAT64_CONFLOAD_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,6 +23,18 @@ const char *tnconf_env(const char *name, int trusted_only);
  * three getenv calls and three short copies.  None of them is taken in a
  * secure-execution process. */
 void tnconf_capture_env(void);
+
+/* tnconf_capture_env from envp (NULL-terminated "NAME=value" strings),
+ * for the library's constructor, which runs in every process: no libc
+ * call, no constant data read (a page fault), nothing written outside
+ * TN_LOAD_DATA (log.h) unless TNAT64_CONF_FILE is set.  As getenv(3), the
+ * first of a name counts.  secure: the process runs in secure-execution
+ * mode (AT_SECURE), where none is taken.  Returns TNCONF_ENV_OURS when a
+ * TNAT64_* variable is set, with TNCONF_ENV_DEBUG when TNAT64_DEBUG or
+ * TNAT64_DEBUG_FILE is (call tnconf_setup_logging then). */
+#define TNCONF_ENV_OURS 1u
+#define TNCONF_ENV_DEBUG 2u
+unsigned int tnconf_capture_envp(char *const *envp, bool secure);
 
 /* The captured XDG_RUNTIME_DIR (tnconf_env's value before capture), or
  * NULL when unset, empty, too long or in a secure-execution process. */

@@ -7,9 +7,10 @@
 #include <unistd.h>
 
 #include "fdid.h"
+#include "loadtime.h"
 #include "rawsys.h"
 
-int fdid_get(int fd, struct fdid *id)
+TN_LOAD_TEXT int fdid_get(int fd, struct fdid *id)
 {
 	struct stat st;
 	long r;

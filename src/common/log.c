@@ -57,12 +57,12 @@ static _Atomic uint64_t d_lock;
 
 /* Bytes that terminals act on (escape sequences, carriage return, line
  * feed...): never copied from a string argument into a message. */
-static bool is_control(char c)
+TN_LOAD_TEXT static bool is_control(char c)
 {
 	return (unsigned char)c < 0x20 || c == 0x7f;
 }
 
-static void set_prog(const char *progname)
+TN_LOAD_TEXT static void set_prog(const char *progname)
 {
 	size_t n = 0;
 
@@ -80,7 +80,7 @@ static void set_prog(const char *progname)
 	cur_prog[n] = '\0';
 }
 
-static void publish(int fd, const struct fdid *id)
+TN_LOAD_TEXT static void publish(int fd, const struct fdid *id)
 {
 	atomic_store_explicit(&d_fd, -1, memory_order_release);
 	if (id) {
@@ -106,7 +106,7 @@ static bool ip_socket(int fd, const struct fdid *id)
 	return dom != AF_UNIX;
 }
 
-void log_setup(int level, int fd, const char *progname)
+TN_LOAD_TEXT void log_setup(int level, int fd, const char *progname)
 {
 	int saved = errno;
 	struct fdid id;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loadtime.h"
+
 enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
 
 /* Level from TNAT64_DEBUG (0.06 semantics: unset = errors only, -1 or 0 =
@@ -17,11 +19,6 @@ enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
  * path component starts every line (NULL: none). */
 void log_setup(int level, int fd, const char *progname);
 
-/* Where a variable that the preloaded library writes at load time lives:
- * .data, which shares its page with .got.plt, written by the dynamic
- * linker's relocations anyway, so such a write costs no page fault (a
- * variable in .bss would cost one or two in every process). */
-#define TN_LOAD_DATA __attribute__((section(".data.tn_load")))
 
 /* Like log_setup, but messages are appended to the file at path
  * (TNAT64_DEBUG_FILE; created 0600, opened close-on-exec, non-blocking,

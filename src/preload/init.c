@@ -65,31 +65,31 @@ void tn_init(void)
 	errno = saved;
 }
 
-/* Does the environment name one of our variables ("TNAT64_...")?  No
- * libc calls and no constant data: this runs in every process, and a
- * string in .rodata would be a page fault. */
-static bool env_has_ours(char **envp)
+/* Whether the process runs in secure-execution mode, from the auxiliary
+ * vector that follows the environment on the initial stack (getauxval
+ * would be a lazy binding in every process). */
+static bool auxv_secure(char **envp)
 {
-	for (; *envp; envp++) {
-		const char *e = *envp;
+	const unsigned long *av;
 
-		if (e[0] == 'T' && e[1] == 'N' && e[2] == 'A' && e[3] == 'T' &&
-		    e[4] == '6' && e[5] == '4' && e[6] == '_')
-			return true;
-	}
+	while (*envp)
+		envp++;
+	for (av = (const unsigned long *)(envp + 1); av[0] != AT_NULL; av += 2)
+		if (av[0] == AT_SECURE)
+			return av[1] != 0;
 	return false;
 }
 
 /* glibc calls an ELF constructor with the program's argc, argv and
  * environment.  In /etc/ld.so.preload every program runs this, so it
  * touches no page an empty library would not (the variables it writes
- * are TN_LOAD_DATA) and makes no libc call but the fstat of standard
- * error (log_setup): without a TNAT64_* variable the environment is left
- * alone until a configuration is needed (confload.c reads it then), and
- * only errors are logged, to standard error.  With one, it is read now
- * (the program may change its environment later).  Loaded by dlopen,
- * where envp need not follow argv, the environment is read as a hook
- * would read it. */
+ * are TN_LOAD_DATA) and makes no libc call but for the fstat of standard
+ * error (log_setup): it keeps the environment variables the library
+ * reads later (the program may change its environment in between:
+ * tnconf_capture_envp) and names the program.  Only with TNAT64_DEBUG or
+ * TNAT64_DEBUG_FILE set does it go through libc (tnconf_setup_logging).
+ * Loaded by dlopen, where envp may not be the initial stack's, it reads
+ * the environment as a hook would. */
 __attribute__((constructor)) static void tn_constructor(int argc,
 							char **argv,
 							char **envp)
@@ -98,15 +98,21 @@ __attribute__((constructor)) static void tn_constructor(int argc,
 
 	if (atomic_load_explicit(&env_read, memory_order_acquire))
 		return;
-	if (argc < 1 || !argv || !argv[0] || envp != argv + argc + 1 ||
-	    env_has_ours(envp)) {
+	if (argc < 1 || !argv || !argv[0] || envp != argv + argc + 1) {
 		saved = errno;
 		read_env(argc >= 1 && argv && argv[0] ? argv[0] : progname());
 		errno = saved;
 		return;
 	}
-	atomic_store_explicit(&env_read, true, memory_order_release);
-	log_setup(LOG_ERR, 2, argv[0]);
+	if (atomic_exchange_explicit(&env_read, true, memory_order_acq_rel))
+		return;
+	if (tnconf_capture_envp(envp, auxv_secure(envp)) & TNCONF_ENV_DEBUG) {
+		saved = errno;
+		tnconf_setup_logging(argv[0]);
+		errno = saved;
+	} else {
+		log_setup(LOG_ERR, 2, argv[0]);
+	}
 }
 
 /* The configuration, loaded once; with report, its errors reported once

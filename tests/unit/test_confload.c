@@ -553,6 +553,120 @@ static void test_cache(void)
 	free(msgs1);
 }
 
+/* tnconf_capture_envp, the constructor's capture: what it keeps, what it
+ * reports, the first of a name, secure-execution mode, values too long;
+ * the process's own environment is never read after it. */
+static void test_capture_envp(void)
+{
+	char good[128], other[128], e_conf[200], e_other[200], xdg[300];
+	char *huge;
+	struct tnconf tc;
+	int lines;
+	const char *out;
+	unsigned int r;
+
+	path_in_dir(good, sizeof(good), "envp.conf");
+	write_file(good, "nat64_prefix = 2001:db8:65::/96\n", 32);
+	path_in_dir(other, sizeof(other), "envp-other.conf");
+	write_file(other, "nat64_prefix = 2001:db8:66::/96\n", 32);
+	snprintf(e_conf, sizeof(e_conf), "TNAT64_CONF_FILE=%s", good);
+	snprintf(e_other, sizeof(e_other), "TNAT64_CONF_FILE=%s", other);
+	/* the real environment names the other file: never read */
+	setenv("TNAT64_CONF_FILE", other, 1);
+	setenv("XDG_RUNTIME_DIR", "/nowhere", 1);
+
+	{
+		char *envp[] = { "HOME=/root", "XDG_RUNTIME_DIR=/run/user/7",
+				 "TNAT64X=1", "TNAT64_", NULL };
+
+		r = tnconf_capture_envp(envp, false);
+		CHECK_MSG("an entry \"TNAT64_\" alone is one of ours",
+			  r == TNCONF_ENV_OURS, "%u", r);
+	}
+	{
+		char *envp[] = { "HOME=/root", "XDG_RUNTIME_DIR=/run/user/7",
+				 "TNAT64X=1", NULL };
+
+		r = tnconf_capture_envp(envp, false);
+		CHECK_MSG("envp without a variable of ours: 0", r == 0, "%u",
+			  r);
+		out = tnconf_xdg_runtime_dir();
+		CHECK_MSG("XDG_RUNTIME_DIR kept from envp",
+			  out && strcmp(out, "/run/user/7") == 0, "%s",
+			  out ? out : "(null)");
+		memset(&tc, 0, sizeof(tc));
+		if (tnconf_load(&tc) != 0)
+			abort();
+		drain(&lines);
+		CHECK_MSG("no TNAT64_CONF_FILE in envp: the default file, not "
+			  "the process's variable", !tc.config ||
+			  tc.config->prefixes[0].len != 96 ||
+			  tc.config->prefixes[0].addr[5] != 0x66, "prefix");
+		tnconf_free(&tc);
+	}
+	{
+		char *envp[] = { e_conf, "XDG_RUNTIME_DIR=/a",
+				 "XDG_RUNTIME_DIR=/b", e_other,
+				 "TNAT64_NAT64_PREFIX=2001:db8:67::/96",
+				 "TNAT64_DEBUG_FILE=/dev/null", NULL };
+
+		r = tnconf_capture_envp(envp, false);
+		CHECK_MSG("TNAT64_DEBUG_FILE reported", r == (TNCONF_ENV_OURS |
+			  TNCONF_ENV_DEBUG), "%u", r);
+		out = tnconf_xdg_runtime_dir();
+		CHECK_MSG("the first XDG_RUNTIME_DIR counts",
+			  out && strcmp(out, "/a") == 0, "%s",
+			  out ? out : "(null)");
+		memset(&tc, 0, sizeof(tc));
+		if (tnconf_load(&tc) != 0)
+			abort();
+		out = drain(&lines);
+		CHECK_MSG("the first TNAT64_CONF_FILE counts, and "
+			  "TNAT64_NAT64_PREFIX from envp overrides its prefix",
+			  tc.config && tc.config->has_default &&
+			  tc.config->prefixes[0].addr[5] == 0x67 && lines == 0,
+			  "got \"%s\"", out);
+		tnconf_free(&tc);
+	}
+	{
+		char *envp[] = { e_conf, "XDG_RUNTIME_DIR=/run/user/7", NULL };
+
+		r = tnconf_capture_envp(envp, true);
+		CHECK_MSG("secure execution: reported, nothing kept",
+			  r == TNCONF_ENV_OURS && !tnconf_xdg_runtime_dir(),
+			  "%u", r);
+	}
+	huge = malloc(5000 + sizeof("TNAT64_CONF_FILE="));
+	if (!huge)
+		abort();
+	strcpy(huge, "TNAT64_CONF_FILE=");
+	memset(huge + strlen(huge), '/', 5000);
+	huge[strlen("TNAT64_CONF_FILE=") + 5000] = '\0';
+	memset(xdg, 'x', sizeof(xdg) - 1);
+	memcpy(xdg, "XDG_RUNTIME_DIR=/", 17);
+	xdg[sizeof(xdg) - 1] = '\0';
+	{
+		char *envp[] = { huge, xdg, NULL };
+
+		tnconf_capture_envp(envp, false);
+		CHECK("XDG_RUNTIME_DIR too long: none",
+		      !tnconf_xdg_runtime_dir());
+		memset(&tc, 0, sizeof(tc));
+		if (tnconf_load(&tc) != 0)
+			abort();
+		out = drain(&lines);
+		CHECK_MSG("TNAT64_CONF_FILE too long in envp: said, built-in "
+			  "configuration", is_builtin(tc.config) &&
+			  lines == 1 && strstr(out, "is 5000 bytes long"),
+			  "got \"%.300s\"", out);
+		tnconf_free(&tc);
+	}
+	free(huge);
+	unsetenv("TNAT64_CONF_FILE");
+	unsetenv("XDG_RUNTIME_DIR");
+	tnconf_capture_env();
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -578,6 +692,7 @@ int main(void)
 	test_variables();
 	test_debug();
 	test_cache();
+	test_capture_envp();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
