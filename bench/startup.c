@@ -8,9 +8,11 @@
  * alike), PRELOAD_FILE gets the content of FILE (or is removed, for
  * FILE "-"), then PROG runs RUNS times, one after the other, its output
  * to /dev/null, and the CPU time (user + system) those RUNS children used
- * is taken from getrusage(RUSAGE_CHILDREN) before and after.  WARMUP runs
- * of each mode come first, unmeasured.  One line per round:
- *   round R NAME=CPU_NS_PER_RUN,WALL_NS_PER_RUN,MINOR_FAULTS_PER_RUN ...
+ * is taken from getrusage(RUSAGE_CHILDREN) before and after, and each
+ * run's own from wait4.  WARMUP runs of each mode come first, unmeasured.
+ * One line per round:
+ *   round R NAME=CPU_NS_PER_RUN,WALL_NS_PER_RUN,MINOR_FAULTS_PER_RUN,
+ *               MEDIAN_CPU_NS_OF_A_RUN ...
  *
  * It never writes the host's /etc: PRELOAD_FILE must be in a directory
  * on an overlay file system (the private /etc that bench/startup.sh
@@ -117,8 +119,20 @@ static long long cpu_ns(long long *minflt)
 	       (long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
 }
 
-/* RUNS runs of argv, one after the other; all must exit 0. */
-static void runs(char **argv, unsigned long n, const char *mode)
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* RUNS runs of argv, one after the other; all must exit 0.  Each run's
+ * CPU time (user + system, ns, from wait4's rusage: the kernel's exact
+ * run time of that child) goes to cpu[] when cpu is not NULL; returns
+ * their median (0 without cpu): a run that a burst elsewhere on the
+ * machine slowed down moves it less than it moves the sum. */
+static long long runs(char **argv, unsigned long n, const char *mode,
+		      long long *cpu)
 {
 	posix_spawn_file_actions_t fa;
 
@@ -126,25 +140,36 @@ static void runs(char **argv, unsigned long n, const char *mode)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	for (unsigned long i = 0; i < n; i++) {
 		pid_t pid;
+		struct rusage ru;
 		int st, e = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
 
 		if (e)
 			die(argv[0], e);
-		while (waitpid(pid, &st, 0) < 0)
+		while (wait4(pid, &st, 0, &ru) < 0)
 			if (errno != EINTR)
-				die("waitpid", errno);
+				die("wait4", errno);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			fprintf(stderr, "startup: %s failed (status %#x) in mode %s\n",
 				argv[0], st, mode);
 			exit(1);
 		}
+		if (cpu)
+			cpu[i] = (long long)(ru.ru_utime.tv_sec +
+					     ru.ru_stime.tv_sec) * 1000000000LL +
+				 (long long)(ru.ru_utime.tv_usec +
+					     ru.ru_stime.tv_usec) * 1000LL;
 	}
 	posix_spawn_file_actions_destroy(&fa);
+	if (!cpu)
+		return 0;
+	qsort(cpu, n, sizeof(*cpu), cmp_ll);
+	return n % 2 ? cpu[n / 2] : (cpu[n / 2 - 1] + cpu[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
 {
 	struct mode modes[MAX_MODES];
+	long long *cpu;
 	unsigned long rounds, n, warm;
 	const char *path;
 	char dir[4096];
@@ -186,25 +211,28 @@ int main(int argc, char **argv)
 
 	for (int m = 0; m < nm; m++) {
 		put(path, &modes[m]);
-		runs(argv, warm, modes[m].name);
+		runs(argv, warm, modes[m].name, NULL);
 	}
+	cpu = malloc(n * sizeof(*cpu));
+	if (!cpu)
+		die("out of memory", 0);
 	for (unsigned long r = 0; r < rounds; r++) {
 		printf("round %lu", r + 1);
 		for (int k = 0; k < nm; k++) {
 			const struct mode *m = &modes[(k + r) % (unsigned long)nm];
 			struct timespec t0, t1;
-			long long c0, c1, f0, f1;
+			long long c0, c1, f0, f1, med;
 
 			put(path, m);
 			c0 = cpu_ns(&f0);
 			clock_gettime(CLOCK_MONOTONIC, &t0);
-			runs(argv, n, m->name);
+			med = runs(argv, n, m->name, cpu);
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			c1 = cpu_ns(&f1);
-			printf(" %s=%.0f,%.0f,%.2f", m->name,
+			printf(" %s=%.0f,%.0f,%.2f,%lld", m->name,
 			       (double)(c1 - c0) / (double)n,
 			       ns(&t0, &t1) / (double)n,
-			       (double)(f1 - f0) / (double)n);
+			       (double)(f1 - f0) / (double)n, med);
 		}
 		printf("\n");
 		fflush(stdout);

@@ -12,12 +12,15 @@
 #   none   nothing (no /etc/ld.so.preload)
 # for ROUNDS rounds (default 21; the order of the modes turns from round
 # to round), and the CPU time (user + system) of the runs is measured
-# (bench/startup.c).  Printed: the median CPU and wall time and minor page
-# faults per run of each mode, and the median over the rounds of the
-# per-round CPU ratios lib/empty (goal <= 1.01) and lib/none, with their
-# minimum and maximum.  Then, deterministic (unlike the times): the system
-# calls of one run in each mode (strace) and, with valgrind installed, its
-# user-space instructions.
+# (bench/startup.c: each run's own, from wait4).  Printed: per mode, the
+# CPU time of the median run (the median over the rounds of each round's
+# median run: a run that a burst elsewhere on the machine slowed down
+# moves it less than a sum), wall time and minor page faults per run, and
+# the median over the rounds of the per-round ratios of those median runs
+# lib/empty (goal <= 1.01), lib/none and empty/none, with their minimum
+# and maximum, and lib/empty of the rounds' total CPU time.  Then,
+# deterministic (unlike the times): the system calls of one run in each
+# mode (strace) and, with valgrind installed, its user-space instructions.
 #
 # The runs happen in a private mount namespace where /etc is an overlay
 # (tests/integration/sysns.sh): the host's /etc/ld.so.preload is never
@@ -92,26 +95,32 @@ $1 == "round" {
 	for (i = 3; i <= NF; i++) {
 		split($i, kv, "="); split(kv[2], v, ",")
 		cpu[kv[1]] = v[1]; wall[kv[1]] = v[2]; flt[kv[1]] = v[3]
+		med[kv[1]] = v[4]
 	}
-	cl[n] = cpu["lib"]; ce[n] = cpu["empty"]; cn[n] = cpu["none"]
+	cl[n] = med["lib"]; ce[n] = med["empty"]; cn[n] = med["none"]
+	al[n] = cpu["lib"]; ae[n] = cpu["empty"]
 	fl[n] = flt["lib"]; fe[n] = flt["empty"]; fn[n] = flt["none"]
 	wl[n] = wall["lib"]; we[n] = wall["empty"]; wn[n] = wall["none"]
-	re[n] = cpu["lib"] / cpu["empty"]
-	rn[n] = cpu["lib"] / cpu["none"]
-	rf[n] = cpu["empty"] / cpu["none"]
+	re[n] = med["lib"] / med["empty"]
+	rn[n] = med["lib"] / med["none"]
+	rf[n] = med["empty"] / med["none"]
+	ra[n] = cpu["lib"] / cpu["empty"]
 }
 END {
 	printf "\n%-32s %12s %12s %14s\n", "mode (ld.so.preload names)", "CPU us/run", "wall us/run", "minor faults"
 	printf "%-32s %12.1f %12.1f %14.2f\n", "lib (libtnat64.so)", median(cl, n) / 1000, median(wl, n) / 1000, median(fl, n)
 	printf "%-32s %12.1f %12.1f %14.2f\n", "empty (an empty library)", median(ce, n) / 1000, median(we, n) / 1000, median(fe, n)
 	printf "%-32s %12.1f %12.1f %14.2f\n", "none (no /etc/ld.so.preload)", median(cn, n) / 1000, median(wn, n) / 1000, median(fn, n)
-	printf "\nmedian of the per-round CPU ratios (%d rounds):\n", n
+	printf "(CPU: the median run of each round, then the median over the rounds)\n"
+	printf "\nmedian of the per-round CPU ratios (%d rounds; each round's ratio is that of its median runs):\n", n
 	minmax(re, n); m = median(re, n)
 	printf "  lib/empty %.3f  (min %.3f, max %.3f)  goal <= 1.01: %s\n", m, lo, hi, m <= 1.01 ? "met" : "NOT met"
 	minmax(rn, n); m = median(rn, n)
 	printf "  lib/none  %.3f  (min %.3f, max %.3f)\n", m, lo, hi
 	minmax(rf, n); m = median(rf, n)
 	printf "  empty/none %.3f (min %.3f, max %.3f)  (what any preloaded library costs)\n", m, lo, hi
+	minmax(ra, n); m = median(ra, n)
+	printf "  lib/empty of the rounds' total CPU time: %.3f (min %.3f, max %.3f)\n", m, lo, hi
 }
 AWK
 
