@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* System calls made inline, for the exec hooks' path (src/preload/exec.c,
+ * src/common/execkind.c), which runs in the forked (or vfork) child of
+ * whatever program the library is in, just before its execve: there
+ * every page of ours touched for the first time is a page fault (text and
+ * read-only data pages are not mapped in a child until touched; a
+ * written stack or data page is copied), and a call through the
+ * library's PLT to libc's syscall() or __errno_location binds the symbol
+ * lazily in the child (a dozen pages of the loader, symbol tables and
+ * GOT) every time.  These wrappers are one `syscall' instruction in the
+ * caller's code: they return the kernel's value (-errno on failure,
+ * -4095..-1) and never touch errno.
+ *
+ * TN_EXEC_TEXT places a function of that path in one text section
+ * (.text.hot.*, which the linker gathers at the start of .text), so that
+ * the whole path lies in one fault-around window (64 KB) of the
+ * library's text: one page fault for all of it. */
+#ifndef TNAT64_RAWSYS_H
+#define TNAT64_RAWSYS_H
+
+#include <stddef.h>
+#include <sys/syscall.h>
+
+#define TN_EXEC_TEXT __attribute__((section(".text.hot.tnat64_exec")))
+
+#if defined(__x86_64__)
+
+static inline long tn_sys0(long n)
+{
+	long r;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "0"(n)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+static inline long tn_sys3(long n, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "0"(n), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+static inline long tn_sys4(long n, long a, long b, long c, long d)
+{
+	register long r10 __asm__("r10") = d;
+	long r;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "0"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+static inline long tn_sys5(long n, long a, long b, long c, long d, long e)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	long r;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "0"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+#else /* Elsewhere: libc's syscall(), errno kept. */
+
+#include <errno.h>
+#include <unistd.h>
+
+static inline long tn_sys5(long n, long a, long b, long c, long d, long e)
+{
+	int saved = errno;
+	long r = syscall(n, a, b, c, d, e);
+
+	if (r == -1) {
+		r = -errno;
+		errno = saved;
+	}
+	return r;
+}
+
+static inline long tn_sys0(long n)
+{
+	return tn_sys5(n, 0, 0, 0, 0, 0);
+}
+
+static inline long tn_sys3(long n, long a, long b, long c)
+{
+	return tn_sys5(n, a, b, c, 0, 0);
+}
+
+static inline long tn_sys4(long n, long a, long b, long c, long d)
+{
+	return tn_sys5(n, a, b, c, d, 0);
+}
+
+#endif
+
+#define TN_SYS0(n) tn_sys0(n)
+#define TN_SYS1(n, a) tn_sys3(n, (long)(a), 0, 0)
+#define TN_SYS2(n, a, b) tn_sys3(n, (long)(a), (long)(b), 0)
+#define TN_SYS3(n, a, b, c) tn_sys3(n, (long)(a), (long)(b), (long)(c))
+#define TN_SYS4(n, a, b, c, d) \
+	tn_sys4(n, (long)(a), (long)(b), (long)(c), (long)(d))
+#define TN_SYS5(n, a, b, c, d, e) \
+	tn_sys5(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
+
+#endif
