@@ -365,7 +365,7 @@ HOT long tn_execvpe(const char *file, char *const argv[], char *const envp[],
 		    bool script)
 {
 	const char *path = env_path(environ), *p, *subp;
-	char buf[PATH_MAX + NAME_MAX + 2];
+	char *buf;
 	size_t file_len, path_len;
 	bool got_eacces = false;
 	long last = -ENOENT;
@@ -387,6 +387,9 @@ HOT long tn_execvpe(const char *file, char *const argv[], char *const envp[],
 	path_len++;
 	if (file_len > NAME_MAX)
 		return -ENAMETOOLONG;
+	/* As long as PATH's longest element with the name, as glibc's: in a
+	 * forked child each stack page written is a page fault. */
+	buf = alloca(path_len + file_len + 1);
 	for (p = path;; p = subp + 1) {
 		for (subp = p; *subp && *subp != ':'; subp++)
 			;
