@@ -214,8 +214,8 @@ static __attribute__((noinline)) void out_of_reach(
 	errno = saved;
 }
 
-/* tn_exec_supervised, and in *err the error that finding the file
- * gave (0 when it was found, or when it was not looked for). */
+/* tn_exec_supervised, and in *err the error that looking for the file
+ * at path gave (0 when it was found, or not looked for by its path). */
 static HOT int exec_supervised(int dirfd, const char *path, int flags,
 			       char *const argv[], char *const envp[],
 			       int *err)
@@ -232,7 +232,8 @@ static HOT int exec_supervised(int dirfd, const char *path, int flags,
 	} else if (path[0] == '/' || dirfd == AT_FDCWD) {
 		kind = execkind_path_keep(path, flags & AT_SYMLINK_NOFOLLOW,
 					  &keep);
-		if (kind < 0)
+		/* The file itself (not a script's interpreter) not found. */
+		if (kind < 0 && keep < 0)
 			*err = kind;
 	} else {
 		long r = TN_SYS3(SYS_openat, dirfd, path,
