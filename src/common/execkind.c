@@ -15,10 +15,9 @@
  * the first time is a page fault (4-8 us, the price of 4-6 system calls):
  * the common path (a dynamic program) keeps to one buffer of HEAD bytes on
  * the stack, which the second read reuses, makes its system calls inline
- * (rawsys.h), calls nothing in libc (the byte loops below are kept loops
- * by an empty asm, so that compilers do not make them calls to memcpy or
- * strlen) and compares names with immediates, not with strings in
- * read-only data.  What only other programs need is in functions of its
+ * (rawsys.h), calls nothing in libc (its byte copies are rawsys.h's
+ * tn_copy, which compilers cannot make a call to memcpy) and compares
+ * names with immediates, not with strings in read-only data.  What only other programs need is in functions of its
  * own (RARE), out of the common path's stack frame. */
 #include <elf.h>
 #include <errno.h>
@@ -68,17 +67,6 @@ static inline uint64_t ld8(const unsigned char *p)
 	return v;
 }
 
-static HOT void copy(void *dst, const void *src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	for (size_t i = 0; i < n; i++) {
-		d[i] = s[i];
-		__asm__("" : "+r"(i));
-	}
-}
-
 static HOT long rd1(const struct src *s, void *buf, size_t len, uint64_t off)
 {
 	struct iovec v = { buf, len };
@@ -98,7 +86,7 @@ static int get(const struct src *s, void *buf, size_t len, uint64_t off)
 	long n;
 
 	if (in_head(s, off, len)) {
-		copy(buf, s->head + off, len);
+		tn_copy(buf, s->head + off, len);
 		return 0;
 	}
 	n = rd1(s, buf, len, off);
@@ -139,7 +127,7 @@ static HOT enum execkind script(const struct src *s, char *interp,
 		;
 	if (e == p || (size_t)(e - p) >= size)
 		return EXECKIND_OTHER;
-	copy(interp, p, (size_t)(e - p));
+	tn_copy(interp, p, (size_t)(e - p));
 	interp[e - p] = '\0';
 	return EXECKIND_SCRIPT;
 }
@@ -341,7 +329,7 @@ static RARE bool glibc_loader(const struct src *s, const unsigned char *tab,
 	bool have_soname = false;
 	unsigned char name[21];
 
-	copy(ph, tab, n * sizeof(Elf64_Phdr));
+	tn_copy(ph, tab, n * sizeof(Elf64_Phdr));
 	for (unsigned i = 0; i < n; i++)
 		if (ph[i].p_type == PT_DYNAMIC) {
 			nd = ph[i].p_filesz / sizeof(Elf64_Dyn);
@@ -515,7 +503,8 @@ static RARE int follow(enum execkind k, char *interp, size_t size)
 
 		if (depth >= EXECKIND_MAX_DEPTH)
 			return EXECKIND_OTHER;
-		copy(next, interp, size < sizeof(next) ? size : sizeof(next));
+		tn_copy(next, interp,
+			size < sizeof(next) ? size : sizeof(next));
 		next[sizeof(next) - 1] = '\0';
 		fd = open_regular(AT_FDCWD, next, false);
 		if (fd < 0)
@@ -576,7 +565,7 @@ int execkind_fd(int fd, bool *is_script)
 		char p[32], digits[12];
 		size_t nd = 0, at = sizeof(proc) - 1;
 
-		copy(p, proc, at);
+		tn_copy(p, proc, at);
 		for (unsigned v = (unsigned)fd; nd == 0 || v; v /= 10)
 			digits[nd++] = (char)('0' + v % 10);
 		while (nd)

@@ -9,12 +9,14 @@
  * lazily in the child (a dozen pages of the loader, symbol tables and
  * GOT) every time.  These wrappers are one `syscall' instruction in the
  * caller's code: they return the kernel's value (-errno on failure,
- * -4095..-1) and never touch errno.
+ * -4095..-1) and never touch errno.  tn_copy is memcpy for that path.
  *
  * TN_EXEC_TEXT places a function of that path in one text section
  * (.text.hot.*, which the linker gathers at the start of .text), so that
- * the whole path lies in one fault-around window (64 KB) of the
- * library's text: one page fault for all of it. */
+ * the whole path (about 5 KB) lies in one fault-around window of the
+ * library's text: one page fault for all of it.  (The kernel's windows
+ * are 64 KB aligned in the address space, where the library lands at
+ * any page: one time in a dozen or so the path straddles two.) */
 #ifndef TNAT64_RAWSYS_H
 #define TNAT64_RAWSYS_H
 
@@ -24,17 +26,6 @@
 #define TN_EXEC_TEXT __attribute__((section(".text.hot.tnat64_exec")))
 
 #if defined(__x86_64__)
-
-static inline long tn_sys0(long n)
-{
-	long r;
-
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "0"(n)
-			 : "rcx", "r11", "memory");
-	return r;
-}
 
 static inline long tn_sys3(long n, long a, long b, long c)
 {
@@ -89,11 +80,6 @@ static inline long tn_sys5(long n, long a, long b, long c, long d, long e)
 	return r;
 }
 
-static inline long tn_sys0(long n)
-{
-	return tn_sys5(n, 0, 0, 0, 0, 0);
-}
-
 static inline long tn_sys3(long n, long a, long b, long c)
 {
 	return tn_sys5(n, a, b, c, 0, 0);
@@ -106,7 +92,21 @@ static inline long tn_sys4(long n, long a, long b, long c, long d)
 
 #endif
 
-#define TN_SYS0(n) tn_sys0(n)
+/* n bytes from src to dst: a loop that stays a loop (the empty asm on
+ * the index keeps compilers from making it a call to libc's memcpy,
+ * through the PLT). */
+static inline TN_EXEC_TEXT void tn_copy(void *dst, const void *src,
+					size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	for (size_t i = 0; i < n; i++) {
+		d[i] = s[i];
+		__asm__("" : "+r"(i));
+	}
+}
+
 #define TN_SYS1(n, a) tn_sys3(n, (long)(a), 0, 0)
 #define TN_SYS2(n, a, b) tn_sys3(n, (long)(a), (long)(b), 0)
 #define TN_SYS3(n, a, b, c) tn_sys3(n, (long)(a), (long)(b), (long)(c))

@@ -33,19 +33,6 @@
 
 extern char **environ;
 
-/* A loop of bytes that stays a loop (an empty asm on the index):
- * compilers would make it a call to libc's memcpy, through the PLT. */
-static HOT void copy(void *dst, const void *src, size_t n)
-{
-	char *d = dst;
-	const char *s = src;
-
-	for (size_t i = 0; i < n; i++) {
-		d[i] = s[i];
-		__asm__("" : "+r"(i));
-	}
-}
-
 HOT const char *tn_env_get(char *const env[], const char *name)
 {
 	if (!env)
@@ -398,9 +385,9 @@ HOT long tn_execvpe(const char *file, char *const argv[], char *const envp[],
 			char *pend = buf + (subp - p);
 			long r;
 
-			copy(buf, p, (size_t)(subp - p));
+			tn_copy(buf, p, (size_t)(subp - p));
 			*pend = '/';
-			copy(pend + (p < subp), file, file_len);
+			tn_copy(pend + (p < subp), file, file_len);
 			r = try_exec(buf, argv, envp, script);
 			last = r;
 			switch (r) {
