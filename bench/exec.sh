@@ -20,7 +20,8 @@
 # per-round ratios lib/empty (the figure; goal <= 1.02), load/empty and
 # lib/load (the exec hooks alone), with their minimum and maximum.
 # Then, deterministic: the system calls per exec of each mode (strace -f
-# -c over CALLS execs, default 200) and those that differ, and with
+# -c over CALLS execs, default 200) and those that differ, with perf
+# installed the minor page faults per exec of each mode, and with
 # valgrind installed the user-space instructions of one PROG with each
 # preload (the library's loading and constructor).
 # Environment: B, LIB, PROG, RUNS, ROUNDS, CALLS, PIN=0 not to pin to
@@ -173,6 +174,26 @@ else
 	echo "(strace not installed: no system call counts)"
 fi
 
+# Page faults per exec (perf stat, the whole loop): in a forked child
+# every page of the library's code touched for the first time, and every
+# stack or data page written, is one (4-8 us, as much as 4-6 system
+# calls); the exec hooks run there.  The same from run to run within a
+# fault or two per exec (where the libraries land decides how many 64 KB
+# windows of their code a process touches).
+if command -v perf >/dev/null 2>&1 &&
+	perf stat -x, -e minor-faults true >/dev/null 2>&1; then
+	echo
+	echo "minor page faults per exec (perf stat, $CALLS execs):"
+	for m in $MODES; do
+		f=$(env LD_PRELOAD="$(parent_of "$m")" perf stat -x, -e minor-faults \
+			bash -c "$LOOP" bench "$CALLS" "$PROG" "$(child_of "$m")" \
+			2>&1 >/dev/null | awk -F, '/minor-faults/ { print $1 }')
+		printf '  %-6s %7.1f\n' "$m" "$(awk -v f="${f:-0}" -v n="$CALLS" 'BEGIN { print f / n }')"
+	done
+else
+	echo "(perf not usable here: no page fault counts)"
+fi
+
 # Instructions of one PROG with each preload (callgrind; the library's
 # loading and constructor).  The tool is run directly, not through the
 # valgrind launcher: the launcher is a dynamic program that starts the
@@ -180,7 +201,8 @@ fi
 # would start the tool under the supervisor (which is right, but not what
 # is measured here).  The exec hooks themselves run in bash's forked
 # children just before their exec, where callgrind does not count them:
-# their cost is in the system calls above and the lib/load ratio.
+# their cost is in the system calls and page faults above and the
+# lib/load ratio.
 # shellcheck source=bench/callgrind.sh
 . "$(dirname "$0")/callgrind.sh"
 if have_callgrind; then

@@ -8,9 +8,14 @@
  * --want and through it the launcher (tnat64(8), EXEC COVERAGE).
  *
  * Everything here is safe in a vfork child and in a signal handler: raw
- * system calls only (no cancellation point, no allocation, no lock, no
- * stdio), buffers on the stack (a few KB), no global state.  errno may
- * be changed: callers that must keep it save it. */
+ * system calls made inline (src/common/rawsys.h: no cancellation point,
+ * no call into libc, errno never changed), no allocation, no lock, no
+ * stdio, buffers on the stack (about 1.5 KB for a dynamic program), no
+ * global state.  The exec hooks run this in the forked child of the
+ * program that starts another, where every page touched is a page fault:
+ * nothing here calls a libc function or reads constant data (the code
+ * compares with immediates), and the functions of a dynamic program's
+ * path are in the exec hooks' text section (TN_EXEC_TEXT). */
 #ifndef TNAT64_EXECKIND_H
 #define TNAT64_EXECKIND_H
 
@@ -39,17 +44,19 @@ static inline bool execkind_supervised(enum execkind k)
 	       k == EXECKIND_FOREIGN;
 }
 
-/* Read len bytes at offset off of the file behind ctx: the number read
- * (less at the end of the file), or -errno. */
-typedef long (*execkind_pread)(void *ctx, void *buf, size_t len,
-			       uint64_t off);
+/* Read the file behind ctx from offset off into the n buffers of iov in
+ * turn (preadv(2)): the number of bytes read (less at the end of the
+ * file), or -errno. */
+struct iovec;
+typedef long (*execkind_preadv)(void *ctx, const struct iovec *iov, int n,
+				uint64_t off);
 
 /* The "#!" line as the kernel reads it (binfmt_script: the first
  * EXECKIND_SCRIPT_HEAD bytes): interp gets the interpreter's path.  A
  * path that does not fit interp_size, or no path at all: OTHER (the
  * kernel refuses those too).  Pure: only rd. */
 #define EXECKIND_SCRIPT_HEAD 256
-enum execkind execkind_read(execkind_pread rd, void *ctx, char *interp,
+enum execkind execkind_read(execkind_preadv rd, void *ctx, char *interp,
 			    size_t interp_size);
 
 /* The kind of the program that starting the file at path (relative to
@@ -60,6 +67,11 @@ enum execkind execkind_read(execkind_pread rd, void *ctx, char *interp,
  * cannot be opened or read (the exec itself will tell the real error). */
 #define EXECKIND_MAX_DEPTH 4
 int execkind_path(const char *path, bool nofollow);
+/* execkind_path that leaves the file it read open (read-only,
+ * close-on-exec) in *fdp (-1 when none is): an exec that follows closes
+ * it itself when it succeeds, and the caller closes it otherwise (one
+ * system call fewer per exec). */
+int execkind_path_keep(const char *path, bool nofollow, int *fdp);
 /* The same for the file open as fd (fexecve, execveat with
  * AT_EMPTY_PATH); an O_PATH descriptor is read through /proc/self/fd.
  * *script is set when the file is a script (the kernel then needs the

@@ -21,14 +21,9 @@ TN_LOAD_TEXT int fdid_get(int fd, struct fdid *id)
 	 * in libc's constant data): the library asks this about standard
 	 * error at load time in every process (log.c) */
 #ifdef SYS_fstat
-	r = raw_syscall2(SYS_fstat, fd, (long)&st);
+	r = TN_SYS2(SYS_fstat, fd, &st);
 #else
-	{
-		int saved = errno;
-
-		r = fstat(fd, &st) < 0 ? -errno : 0;
-		errno = saved;
-	}
+	r = TN_SYS4(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH);
 #endif
 	if (r < 0)
 		return r >= -4095 ? (int)r : -EIO;

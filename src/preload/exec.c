@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "execkind.h"
 #include "log.h"
+#include "rawsys.h"
+
+#define HOT TN_EXEC_TEXT
 
 #ifndef TNAT64_SECCOMP_DEFAULT
 #define TNAT64_SECCOMP_DEFAULT "/usr/lib/tnat64/tnat64-seccomp"
@@ -31,27 +33,26 @@
 
 extern char **environ;
 
-const char *tn_env_get(char *const env[], const char *name)
+HOT const char *tn_env_get(char *const env[], const char *name)
 {
-	size_t n = strlen(name);
-
 	if (!env)
 		return NULL;
-	for (; *env; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
+	for (; *env; env++) {
+		const char *e = *env;
+		size_t i = 0;
+
+		while (name[i] && e[i] == name[i])
+			i++;
+		if (!name[i] && e[i] == '=')
+			return e + i + 1;
+	}
 	return NULL;
 }
 
-int tn_raw_execve(const char *path, char *const argv[], char *const envp[])
+HOT int tn_exec_fail(long r)
 {
-	return (int)syscall(SYS_execve, path, argv, envp);
-}
-
-int tn_raw_execveat(int dirfd, const char *path, char *const argv[],
-		    char *const envp[], int flags)
-{
-	return (int)syscall(SYS_execveat, dirfd, path, argv, envp, flags);
+	errno = (int)-r;
+	return -1;
 }
 
 /* Under our supervisor already (its variable, and a seccomp filter):
@@ -61,12 +62,12 @@ static bool supervised_already(char *const envp[])
 	if (!tn_env_get(environ, SV_ACTIVE_ENV) &&
 	    !tn_env_get(envp, SV_ACTIVE_ENV))
 		return false;
-	return syscall(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0) == 2;
+	return TN_SYS1(SYS_prctl, PR_GET_SECCOMP) == 2;
 }
 
 static bool runnable(const char *path)
 {
-	return syscall(SYS_access, path, X_OK) == 0;
+	return TN_SYS2(SYS_access, path, X_OK) == 0;
 }
 
 /* The supervisor: tnat64-seccomp next to this library (the build tree,
@@ -118,7 +119,7 @@ static void fmt_int(char *out, int v)
 
 static bool fd_cloexec(int fd)
 {
-	long f = syscall(SYS_fcntl, fd, F_GETFD);
+	long f = TN_SYS2(SYS_fcntl, fd, F_GETFD);
 
 	return f < 0 || (f & FD_CLOEXEC);
 }
@@ -135,6 +136,7 @@ static __attribute__((noinline)) void exec_supervisor(
 	size_t argc = count(argv), nhead;
 	char sv[PATH_MAX], num[12];
 	char **nv;
+	long r;
 
 	if (argc > TN_EXEC_ARGS_MAX) {
 		log_msg_fixed(LOG_ERR, "%s is out of the library's reach "
@@ -164,57 +166,104 @@ static __attribute__((noinline)) void exec_supervisor(
 		nhead = 3;
 		if (ce) {
 			nv[nhead++] = (char *)"--cloexec";
-			syscall(SYS_fcntl, fd, F_SETFD, 0);
+			TN_SYS3(SYS_fcntl, fd, F_SETFD, 0);
 		}
 	}
 	nv[nhead++] = (char *)"--";
 	memcpy(nv + nhead, argv, (argc + 1) * sizeof(char *));
-	syscall(SYS_execve, sv, nv, envp);
+	r = TN_SYS3(SYS_execve, sv, nv, envp);
 	log_msg_fixed(LOG_ERR, "cannot start the seccomp supervisor %s for %s "
 		      "(errno %d): it runs without translation", sv,
-		      fd >= 0 && !own ? "a program" : path, errno);
+		      fd >= 0 && !own ? "a program" : path, (int)-r);
 	if (ce && !own)
-		syscall(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
+		TN_SYS3(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
 }
 
-void tn_exec_supervised(int dirfd, const char *path, int flags,
-			char *const argv[], char *const envp[])
+/* A program out of the library's reach, open as fd when fd >= 0 (own:
+ * opened here), unless this process is under the supervisor already. */
+static __attribute__((noinline)) void out_of_reach(
+	int fd, bool own, bool script, const char *path, char *const argv[],
+	char *const envp[])
 {
-	int saved = errno, kind, fd = -1;
-	bool script = false, own = false, ce = false;
+	int saved = errno;
+	bool ce = false;
 
-	if (!path || !argv || !argv[0])
-		goto out;
-	if ((flags & AT_EMPTY_PATH) && !*path) {
-		fd = dirfd;
-		kind = execkind_fd(fd, &script);
-	} else if (path[0] == '/' || dirfd == AT_FDCWD) {
-		kind = execkind_path(path, flags & AT_SYMLINK_NOFOLLOW);
-	} else {
-		long r = syscall(SYS_openat, dirfd, path, O_PATH | O_CLOEXEC |
-				 ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0));
-
-		if (r < 0)
-			goto out;
-		fd = (int)r;
-		own = true;
-		kind = execkind_fd(fd, &script);
-	}
-	if (kind < 0 || !execkind_supervised((enum execkind)kind) ||
-	    supervised_already(envp))
-		goto out;
+	if (supervised_already(envp))
+		return;
 	if (fd >= 0) {
 		ce = own || fd_cloexec(fd);
 		/* A script run through a descriptor that is closed on exec
 		 * cannot be read by its interpreter: that exec fails. */
 		if (script && ce)
-			goto out;
+			return;
 	}
 	exec_supervisor(fd, own, ce, path, argv, envp);
-out:
-	if (own)
-		syscall(SYS_close, fd);
 	errno = saved;
+}
+
+/* tn_exec_supervised, and in *err the error that looking for the file
+ * at path gave (0 when it was found, or not looked for by its path). */
+static HOT int exec_supervised(int dirfd, const char *path, int flags,
+			       char *const argv[], char *const envp[],
+			       int *err)
+{
+	int kind, fd = -1, keep = -1;
+	bool script = false, own = false;
+
+	*err = 0;
+	if (!path || !argv || !argv[0])
+		return -1;
+	if ((flags & AT_EMPTY_PATH) && !*path) {
+		fd = dirfd;
+		kind = execkind_fd(fd, &script);
+	} else if (path[0] == '/' || dirfd == AT_FDCWD) {
+		kind = execkind_path_keep(path, flags & AT_SYMLINK_NOFOLLOW,
+					  &keep);
+		/* The file itself (not a script's interpreter) not found. */
+		if (kind < 0 && keep < 0)
+			*err = kind;
+	} else {
+		long r = TN_SYS3(SYS_openat, dirfd, path,
+				 O_PATH | O_CLOEXEC |
+					 ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW
+									: 0));
+
+		if (r < 0)
+			return -1;
+		fd = (int)r;
+		own = true;
+		kind = execkind_fd(fd, &script);
+	}
+	if (kind >= 0 && execkind_supervised((enum execkind)kind))
+		out_of_reach(fd, own, script, path, argv, envp);
+	if (own)
+		TN_SYS1(SYS_close, fd);
+	return keep;
+}
+
+HOT int tn_exec_supervised(int dirfd, const char *path, int flags,
+			   char *const argv[], char *const envp[])
+{
+	int err;
+
+	return exec_supervised(dirfd, path, flags, argv, envp, &err);
+}
+
+HOT long tn_exec_file(const char *path, char *const argv[],
+		      char *const envp[])
+{
+	int err, fd = exec_supervised(AT_FDCWD, path, 0, argv, envp, &err);
+	long r;
+
+	/* A path that names nothing (each candidate of execvp's PATH
+	 * search but one): execve would resolve it the same way and fail
+	 * the same way. */
+	if (err == -ENOENT || err == -ENOTDIR)
+		return err;
+	r = TN_SYS3(SYS_execve, path, argv, envp);
+	if (fd >= 0)
+		TN_SYS1(SYS_close, fd);
+	return r;
 }
 
 int tn_spawn_supervised(const char *file, char *const argv[],
@@ -255,15 +304,16 @@ no:
 }
 
 /* glibc's maybe_script_execute: "/bin/sh FILE ARGS..." for a file the
- * kernel cannot run. */
-static void run_script(const char *file, char *const argv[],
-		       char *const envp[])
+ * kernel cannot run: the error of that exec, or err when it is not
+ * tried. */
+static long run_script(const char *file, char *const argv[],
+		       char *const envp[], long err)
 {
 	size_t argc = count(argv);
 	char **nv;
 
 	if (argc > TN_EXEC_ARGS_MAX)
-		return;
+		return err;
 	nv = alloca((argc + 2) * sizeof(char *));
 	nv[0] = (char *)"/bin/sh";
 	nv[1] = (char *)file;
@@ -271,71 +321,91 @@ static void run_script(const char *file, char *const argv[],
 		memcpy(nv + 2, argv + 1, argc * sizeof(char *));
 	else
 		nv[2] = NULL;
-	tn_exec_supervised(AT_FDCWD, nv[0], 0, nv, envp);
-	tn_raw_execve(nv[0], nv, envp);
+	return tn_exec_file(nv[0], nv, envp);
 }
 
-static void try_exec(const char *path, char *const argv[],
-		     char *const envp[], bool script)
+static HOT long try_exec(const char *path, char *const argv[],
+			 char *const envp[], bool script)
 {
-	tn_exec_supervised(AT_FDCWD, path, 0, argv, envp);
-	tn_raw_execve(path, argv, envp);
-	if (errno == ENOEXEC && script)
-		run_script(path, argv, envp);
+	long r = tn_exec_file(path, argv, envp);
+
+	if (r == -ENOEXEC && script)
+		r = run_script(path, argv, envp, r);
+	return r;
 }
 
-int tn_execvpe(const char *file, char *const argv[], char *const envp[],
-	       bool script)
+/* PATH's value in env (tn_env_get without the name in read-only data). */
+static HOT const char *env_path(char *const env[])
 {
-	const char *path = tn_env_get(environ, "PATH"), *p, *subp;
-	char buf[PATH_MAX + NAME_MAX + 2];
+	if (!env)
+		return NULL;
+	for (; *env; env++) {
+		const char *e = *env;
+
+		if (e[0] == 'P' && e[1] == 'A' && e[2] == 'T' && e[3] == 'H' &&
+		    e[4] == '=')
+			return e + 5;
+	}
+	return NULL;
+}
+
+HOT long tn_execvpe(const char *file, char *const argv[], char *const envp[],
+		    bool script)
+{
+	const char *path = env_path(environ), *p, *subp;
+	char *buf;
 	size_t file_len, path_len;
 	bool got_eacces = false;
+	long last = -ENOENT;
 
-	if (!*file) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (strchr(file, '/')) {
-		try_exec(file, argv, envp, script);
-		return -1;
-	}
+	if (!*file)
+		return -ENOENT;
+	for (p = file; *p && *p != '/'; p++)
+		;
+	if (*p)
+		return try_exec(file, argv, envp, script);
 	if (!path)
 		path = "/bin:/usr/bin";
-	file_len = strnlen(file, NAME_MAX) + 1;
-	path_len = strnlen(path, PATH_MAX - 1) + 1;
-	if (file_len > NAME_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
+	for (file_len = 0; file_len < NAME_MAX && file[file_len]; file_len++)
+		;
+	file_len++;
+	for (path_len = 0; path_len < PATH_MAX - 1 && path[path_len];
+	     path_len++)
+		;
+	path_len++;
+	if (file_len > NAME_MAX)
+		return -ENAMETOOLONG;
+	/* As long as PATH's longest element with the name, as glibc's: in a
+	 * forked child each stack page written is a page fault. */
+	buf = alloca(path_len + file_len + 1);
 	for (p = path;; p = subp + 1) {
-		char *pend;
-
-		subp = strchrnul(p, ':');
+		for (subp = p; *subp && *subp != ':'; subp++)
+			;
 		if ((size_t)(subp - p) < path_len) {
-			pend = (char *)memcpy(buf, p, (size_t)(subp - p)) +
-			       (subp - p);
+			char *pend = buf + (subp - p);
+			long r;
+
+			tn_copy(buf, p, (size_t)(subp - p));
 			*pend = '/';
-			memcpy(pend + (p < subp), file, file_len);
-			try_exec(buf, argv, envp, script);
-			switch (errno) {
-			case EACCES:
+			tn_copy(pend + (p < subp), file, file_len);
+			r = try_exec(buf, argv, envp, script);
+			last = r;
+			switch (r) {
+			case -EACCES:
 				got_eacces = true;
 				/* fall through */
-			case ENOENT:
-			case ESTALE:
-			case ENOTDIR:
-			case ENODEV:
-			case ETIMEDOUT:
+			case -ENOENT:
+			case -ESTALE:
+			case -ENOTDIR:
+			case -ENODEV:
+			case -ETIMEDOUT:
 				break;
 			default:
-				return -1;
+				return r;
 			}
 		}
 		if (*subp == '\0')
 			break;
 	}
-	if (got_eacces)
-		errno = EACCES;
-	return -1;
+	return got_eacces ? -EACCES : last;
 }

@@ -14,8 +14,13 @@
  *
  * Everything an exec hook does is safe in a vfork child, which shares the
  * parent's memory: no allocation, no lock, no write to memory of the
- * process but the stack (errno is put back as it was), raw system calls
- * (no cancellation point), nothing resolved with dlsym. */
+ * process but the stack (errno is set only when the hook fails), raw
+ * system calls (no cancellation point), nothing resolved with dlsym.
+ * And it is cheap in a forked child, where every page touched is a page
+ * fault: for a program that needs no supervisor (a dynamic one), the
+ * hooks call nothing through the PLT (which would bind symbols lazily
+ * in every child), make their system calls inline and keep their code
+ * in one text section (src/common/rawsys.h). */
 #ifndef TNAT64_EXEC_H
 #define TNAT64_EXEC_H
 
@@ -28,9 +33,18 @@
 /* If the file at path (execveat's dirfd and flags: AT_FDCWD and 0 for
  * execve) needs the supervisor, exec the supervisor in its place; on
  * return, it did not (or could not: one log line), and the caller
- * execs the file itself.  errno is kept. */
-void tn_exec_supervised(int dirfd, const char *path, int flags,
+ * execs the file itself, then closes the descriptor returned (>= 0: the
+ * file, left open close-on-exec for the exec to close when it succeeds;
+ * execkind_path_keep) if its exec failed.  errno is not changed. */
+int tn_exec_supervised(int dirfd, const char *path, int flags,
 			char *const argv[], char *const envp[]);
+
+/* execve(2) of path with exec coverage (tn_exec_supervised, the exec,
+ * the descriptor closed): returns only on failure, -errno. */
+long tn_exec_file(const char *path, char *const argv[], char *const envp[]);
+
+/* A hook's failure: errno = -r, -1. */
+int tn_exec_fail(long r);
 
 /* The same for the posix_spawn family, in the parent: 0 when the call
  * must go on unchanged, else sv (PATH_MAX bytes) holds the supervisor's
@@ -39,16 +53,12 @@ void tn_exec_supervised(int dirfd, const char *path, int flags,
 int tn_spawn_supervised(const char *file, char *const argv[],
 			char *const envp[], char *sv, char ***argvp);
 
-/* execve(2) itself: -1 with errno, as glibc's wrapper. */
-int tn_raw_execve(const char *path, char *const argv[], char *const envp[]);
-int tn_raw_execveat(int dirfd, const char *path, char *const argv[],
-		    char *const envp[], int flags);
-
 /* glibc's execvpe: PATH from the environment (default /bin:/usr/bin),
  * each candidate tried in turn; a file the kernel does not know how to
- * run (ENOEXEC) is run by /bin/sh when script is set. */
-int tn_execvpe(const char *file, char *const argv[], char *const envp[],
-	       bool script);
+ * run (ENOEXEC) is run by /bin/sh when script is set.  Returns only on
+ * failure, -errno. */
+long tn_execvpe(const char *file, char *const argv[], char *const envp[],
+		bool script);
 
 /* The value of name in the environment env (NULL if absent); no
  * allocation (getenv's reading, for any array). */

@@ -11,13 +11,14 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "rawsys.h"
 #include "tnat64.h"
 
 extern char **environ;
 
 /* The arguments after arg up to the NULL (and for execle the envp after
  * it): how many there are with arg, or -1 (E2BIG) for more than INT_MAX. */
-static ptrdiff_t count_list(va_list ap)
+static TN_EXEC_TEXT ptrdiff_t count_list(va_list ap)
 {
 	ptrdiff_t argc = 1;
 
@@ -29,7 +30,8 @@ static ptrdiff_t count_list(va_list ap)
 	return argc;
 }
 
-static void fill(char **argv, const char *arg, ptrdiff_t argc, va_list ap)
+static TN_EXEC_TEXT void fill(char **argv, const char *arg, ptrdiff_t argc,
+			      va_list ap)
 {
 	argv[0] = (char *)arg;
 	for (ptrdiff_t i = 1; i <= argc; i++)
@@ -60,28 +62,26 @@ static void fill(char **argv, const char *arg, ptrdiff_t argc, va_list ap)
 		va_end(ap_);                                          \
 	} while (0)
 
-EXPORT int execl(const char *path, const char *arg, ...)
+EXPORT TN_EXEC_TEXT int execl(const char *path, const char *arg, ...)
 {
 	char **argv, **envp = environ;
 
 	LIST_TO_ARGV(argv, envp, arg, false);
-	tn_exec_supervised(AT_FDCWD, path, 0, argv, envp);
-	return tn_raw_execve(path, argv, envp);
+	return tn_exec_fail(tn_exec_file(path, argv, envp));
 }
 
-EXPORT int execle(const char *path, const char *arg, ...)
+EXPORT TN_EXEC_TEXT int execle(const char *path, const char *arg, ...)
 {
 	char **argv, **envp = NULL;
 
 	LIST_TO_ARGV(argv, envp, arg, true);
-	tn_exec_supervised(AT_FDCWD, path, 0, argv, envp);
-	return tn_raw_execve(path, argv, envp);
+	return tn_exec_fail(tn_exec_file(path, argv, envp));
 }
 
-EXPORT int execlp(const char *file, const char *arg, ...)
+EXPORT TN_EXEC_TEXT int execlp(const char *file, const char *arg, ...)
 {
 	char **argv, **envp = environ;
 
 	LIST_TO_ARGV(argv, envp, arg, false);
-	return tn_execvpe(file, argv, envp, true);
+	return tn_exec_fail(tn_execvpe(file, argv, envp, true));
 }

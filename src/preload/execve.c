@@ -6,27 +6,32 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "rawsys.h"
 #include "tnat64.h"
 
 extern char **environ;
 
-EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+EXPORT TN_EXEC_TEXT int execve(const char *path, char *const argv[],
+			       char *const envp[])
 {
-	tn_exec_supervised(AT_FDCWD, path, 0, argv, envp);
-	return tn_raw_execve(path, argv, envp);
+	return tn_exec_fail(tn_exec_file(path, argv, envp));
 }
 
-EXPORT int execv(const char *path, char *const argv[])
+EXPORT TN_EXEC_TEXT int execv(const char *path, char *const argv[])
 {
-	tn_exec_supervised(AT_FDCWD, path, 0, argv, environ);
-	return tn_raw_execve(path, argv, environ);
+	return tn_exec_fail(tn_exec_file(path, argv, environ));
 }
 
-EXPORT int execveat(int dirfd, const char *path, char *const argv[],
-		    char *const envp[], int flags)
+EXPORT TN_EXEC_TEXT int execveat(int dirfd, const char *path,
+				 char *const argv[], char *const envp[],
+				 int flags)
 {
-	tn_exec_supervised(dirfd, path, flags, argv, envp);
-	return tn_raw_execveat(dirfd, path, argv, envp, flags);
+	int fd = tn_exec_supervised(dirfd, path, flags, argv, envp);
+	long r = TN_SYS5(SYS_execveat, dirfd, path, argv, envp, flags);
+
+	if (fd >= 0)
+		TN_SYS1(SYS_close, fd);
+	return tn_exec_fail(r);
 }
 
 /* glibc declares argv and envp non-null, and checks them all the same. */
@@ -39,10 +44,13 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
+	long r;
+
 	if (fd < 0 || !argv || !envp) {
 		errno = EINVAL;
 		return -1;
 	}
 	tn_exec_supervised(fd, "", AT_EMPTY_PATH, argv, envp);
-	return tn_raw_execveat(fd, "", argv, envp, AT_EMPTY_PATH);
+	r = TN_SYS5(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return tn_exec_fail(r);
 }

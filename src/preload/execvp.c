@@ -4,16 +4,18 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "rawsys.h"
 #include "tnat64.h"
 
 extern char **environ;
 
-EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+EXPORT TN_EXEC_TEXT int execvpe(const char *file, char *const argv[],
+				char *const envp[])
 {
-	return tn_execvpe(file, argv, envp, true);
+	return tn_exec_fail(tn_execvpe(file, argv, envp, true));
 }
 
-EXPORT int execvp(const char *file, char *const argv[])
+EXPORT TN_EXEC_TEXT int execvp(const char *file, char *const argv[])
 {
-	return tn_execvpe(file, argv, environ, true);
+	return tn_exec_fail(tn_execvpe(file, argv, environ, true));
 }

@@ -142,6 +142,21 @@ else
 	else
 		skip exec/go-cgo "cgo build failed: $(tail -n 1 "$TB_TMP/go-cgo.log")"
 	fi
+	# Without a build ID there is no "Go" note: only the section names
+	# tell (src/common/execkind.c).
+	if (cd "$gosrc" && CGO_ENABLED=1 "$GO" build -ldflags=-buildid= \
+		-o "$TB_TMP/goclient-cgo-nobuildid" .) >"$TB_TMP/go-cgo-nb.log" 2>&1; then
+		built="$built goclient-cgo-nobuildid"
+		if command -v readelf >/dev/null; then
+			if readelf -n "$TB_TMP/goclient-cgo-nobuildid" | grep -q 'GO BUILDID'; then
+				fail "exec/go-cgo-nobuildid: no Go note" "it has one"
+			else
+				pass "exec/go-cgo-nobuildid: no Go note"
+			fi
+		fi
+	else
+		skip exec/go-cgo-nobuildid "cgo build failed: $(tail -n 1 "$TB_TMP/go-cgo-nb.log")"
+	fi
 	chmod 755 "$TB_TMP"/goclient* 2>/dev/null
 fi
 for g in $built; do
@@ -161,6 +176,35 @@ for g in $built; do
 		fi
 	done
 done
+
+# ------------------------------------------------------------ what it costs
+
+# A dynamic program's exec binds no symbol of the library lazily in the
+# forked child: each binding there costs the child a dozen page faults
+# in the loader and the symbol tables (make bench-exec).  The loader's
+# LD_DEBUG=bindings log of bash (pid first on each line) has its
+# children's lines until their exec (the programs, a C one and a script
+# of a dynamic interpreter, run with LD_DEBUG empty).  Sanitizer builds
+# call their runtime from every function.
+if [ "${SANITIZE:-}" = 1 ]; then
+	skip "exec/cost: no lazy binding in the forked child" "sanitizer build"
+else
+	dbg=$TB_TMP/ldbind
+	printf '#!/bin/sh\nexit 0\n' >"$TB_TMP/dyn.sh"
+	chmod 755 "$TB_TMP/dyn.sh"
+	pid=$(tb_client env LD_PRELOAD="$TB_LIB" TNAT64_CONF_FILE="$TB_CONF" \
+		LD_DEBUG=bindings LD_DEBUG_OUTPUT="$dbg" bash -c 'echo $$
+		LD_DEBUG= /bin/true; LD_DEBUG= env true; LD_DEBUG= "$1"; :' \
+		bash "$TB_TMP/dyn.sh" 2>&1)
+	if [ ! -s "$dbg.$pid" ]; then
+		fail "exec/cost: no lazy binding in the forked child" "no log $dbg.$pid"
+	else
+		bound=$(grep -F "binding file $TB_LIB " "$dbg.$pid" |
+			awk -v p="$pid:" '$1 != p' | sed 's/.*normal symbol//' | sort -u)
+		[ -z "$bound" ] && pass "exec/cost: no lazy binding in the forked child" ||
+			fail "exec/cost: no lazy binding in the forked child" "$(tr '\n' ' ' <<<"$bound")"
+	fi
+fi
 
 # ------------------------------------------------------------ shells as parents
 

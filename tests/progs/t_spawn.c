@@ -17,10 +17,15 @@
  *            choice (fd 5 open, fd 6 close-on-exec closed, nothing else)
  *   eof      its standard output ends when it closes it
  *   net      its connect to ADDR:PORT works
+ * and (MODE errors) the exec functions fail as glibc's do, with the same
+ * errno: a file or directory that is not there, a directory, a file
+ * that may not be run, one the kernel cannot run (ENOEXEC, run by
+ * /bin/sh through execvp), a script whose interpreter is missing,
+ * execvp's PATH search past missing and unrunnable candidates.
  *
  *   t_spawn PROBE ADDR PORT [MODE...]
  * MODEs: execv execve execvp execvpe execl execle execlp fexecve execveat
- * vfork posix_spawn posix_spawnp system popen (default: all). */
+ * vfork posix_spawn posix_spawnp system popen errors (default: all). */
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -38,7 +43,7 @@ static char tmpdir[64];
 static const char *const all_modes[] = {
 	"execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp",
 	"fexecve", "execveat", "vfork", "posix_spawn", "posix_spawnp",
-	"system", "popen",
+	"system", "popen", "errors",
 };
 
 static void sleep_ms(long ms)
@@ -519,6 +524,114 @@ static void t_system(void)
 	      "pclose: %s", describe(st));
 }
 
+/* f(...) failed with errno want. */
+static void exec_err(const char *name, int r, int want)
+{
+	int e = errno;
+
+	check(name, r == -1 && e == want, "returned %d, errno %d (%s), want %d",
+	      r, e, strerror(e), want);
+}
+
+static void put_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	chmod(path, mode);
+}
+
+/* execvp(file) in a child with PATH set to path: its status. */
+static int execvp_child(const char *file, const char *path, char *arg)
+{
+	char *argv[] = { (char *)file, arg, NULL };
+	pid_t pid = fork();
+	int st = -1;
+
+	if (pid == 0) {
+		setenv("PATH", path, 1);
+		execvp(file, argv);
+		_exit(100 + errno);
+	}
+	if (pid > 0)
+		wait_for(pid, &st, 0);
+	return st;
+}
+
+static void t_errors(void)
+{
+	char *argv[] = { (char *)"x", NULL };
+	char dir[128], data[160], junk[160], nointerp[160], path[512];
+	int st;
+
+	snprintf(dir, sizeof(dir), "%s/err", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	put_file(data, "data\n", 0644);
+	snprintf(junk, sizeof(junk), "%s/tn-junk", dir);
+	put_file(junk, "exit 3\n", 0755);
+	snprintf(nointerp, sizeof(nointerp), "%s/nointerp", dir);
+	put_file(nointerp, "#!/nonexistent/tnat64-interp\n", 0755);
+
+	exec_err("errors/execv: no such file", execv("/nonexistent-tnat64/x", argv),
+		 ENOENT);
+	exec_err("errors/execve: a file as a directory",
+		 execve("/etc/passwd/x", argv, environ), ENOTDIR);
+	exec_err("errors/execv: a directory", execv(dir, argv), EACCES);
+	exec_err("errors/execv: not executable", execv(data, argv), EACCES);
+	exec_err("errors/execl: no format the kernel knows",
+		 execl(junk, "x", (char *)NULL), ENOEXEC);
+	exec_err("errors/execv: a script whose interpreter is missing",
+		 execv(nointerp, argv), ENOENT);
+	exec_err("errors/execvp: an empty name", execvp("", argv), ENOENT);
+	snprintf(path, sizeof(path), "%s/a:%s/b", dir, dir);
+	setenv("PATH", path, 1);
+	exec_err("errors/execvp: nowhere in PATH",
+		 execvp("tnat64-no-such-program", argv), ENOENT);
+	snprintf(path, sizeof(path), "%s/a:%s:%s/b", dir, dir, dir);
+	setenv("PATH", path, 1);
+	exec_err("errors/execvp: only a file that may not be run",
+		 execvp("data", argv), EACCES);
+	setenv("PATH", "/nonexistent-tnat64", 1);
+	exec_err("errors/execlp: a path (no PATH search), a file as a "
+		 "directory", execlp("/etc/passwd/x", "x", (char *)NULL),
+		 ENOTDIR);
+	/* Past missing and unrunnable candidates to the program. */
+	snprintf(path, sizeof(path), "/nonexistent-tnat64:%s/a:%s:%s", dir, dir,
+		 probe_dir);
+	st = execvp_child("data", path, NULL);
+	check("errors/execvp: only unrunnable candidates, in a child",
+	      WIFEXITED(st) && WEXITSTATUS(st) == 100 + EACCES, "%s",
+	      describe(st));
+	{
+		const char *base = strrchr(probe, '/') + 1;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			char *pargv[] = { (char *)base, (char *)"exit", (char *)"4",
+					  NULL };
+
+			setenv("PATH", path, 1);
+			execvp(base, pargv);
+			_exit(100 + errno);
+		}
+		st = -1;
+		if (pid > 0)
+			wait_for(pid, &st, 0);
+		check("errors/execvp: the program after missing and unrunnable "
+		      "candidates", WIFEXITED(st) && WEXITSTATUS(st) == 4, "%s",
+		      describe(st));
+	}
+	/* glibc runs a file the kernel cannot run with /bin/sh. */
+	snprintf(path, sizeof(path), "/nonexistent-tnat64:%s", dir);
+	st = execvp_child("tn-junk", path, NULL);
+	check("errors/execvp: a file the kernel cannot run goes to /bin/sh",
+	      WIFEXITED(st) && WEXITSTATUS(st) == 3, "%s", describe(st));
+}
+
 int main(int argc, char **argv)
 {
 	static char dir[PATH_MAX];
@@ -558,6 +671,17 @@ int main(int argc, char **argv)
 		if (!strcmp(m, "system") || !strcmp(m, "popen")) {
 			if (!strcmp(m, "system"))
 				t_system();
+			continue;
+		}
+		if (!strcmp(m, "errors")) {
+			const char *saved = getenv("PATH");
+			char *keep = saved ? strdup(saved) : NULL;
+
+			t_errors();
+			if (keep) {
+				setenv("PATH", keep, 1);
+				free(keep);
+			}
 			continue;
 		}
 		t_status(m);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -21,17 +22,27 @@ struct mem {
 	unsigned reads;
 };
 
-static long mem_pread(void *ctx, void *buf, size_t len, uint64_t off)
+/* preadv over the image: one read whatever the number of buffers. */
+static long mem_preadv(void *ctx, const struct iovec *iov, int n,
+		       uint64_t off)
 {
 	struct mem *m = ctx;
-	size_t k;
+	long total = 0;
 
 	m->reads++;
-	if (off >= m->n)
-		return 0;
-	k = m->n - off < len ? m->n - off : len;
-	memcpy(buf, m->p + off, k);
-	return (long)k;
+	for (int i = 0; i < n; i++) {
+		size_t k;
+
+		if (off >= m->n)
+			break;
+		k = m->n - off < iov[i].iov_len ? m->n - off : iov[i].iov_len;
+		memcpy(iov[i].iov_base, m->p + off, k);
+		off += k;
+		total += (long)k;
+		if (k < iov[i].iov_len)
+			break;
+	}
+	return total;
 }
 
 static enum execkind kind_of(const void *img, size_t n, char *interp,
@@ -39,7 +50,7 @@ static enum execkind kind_of(const void *img, size_t n, char *interp,
 {
 	struct mem m = { img, n, 0 };
 	char scratch[EXECKIND_SCRIPT_HEAD];
-	enum execkind k = execkind_read(mem_pread, &m, interp ? interp : scratch,
+	enum execkind k = execkind_read(mem_preadv, &m, interp ? interp : scratch,
 					interp ? EXECKIND_SCRIPT_HEAD : sizeof(scratch));
 
 	if (reads)
@@ -114,23 +125,32 @@ static void img_note(struct img *im, const char *name, size_t at)
 	img_ph(im, PT_NOTE, at, len);
 }
 
-/* Section headers with just the name table, holding names, at at; the
- * headers at shoff (0: just after the table, where linkers put them). */
-static void img_shstrtab(struct img *im, const char *names, size_t nlen,
-			 size_t at, size_t shoff)
+/* nsec section headers (at most 64), the last one the name table's,
+ * which holds names and is put at at; the headers at shoff (0: just
+ * after the table, where linkers put them). */
+static void img_sections(struct img *im, const char *names, size_t nlen,
+			 size_t at, size_t shoff, unsigned nsec)
 {
-	Elf64_Shdr sh[2];
+	Elf64_Shdr sh[64];
 	size_t tab = img_put(im, names, nlen, at);
 
 	memset(sh, 0, sizeof(sh));
-	sh[1].sh_type = SHT_STRTAB;
-	sh[1].sh_offset = tab;
-	sh[1].sh_size = nlen;
-	shoff = img_put(im, sh, sizeof(sh), shoff);
+	for (unsigned i = 1; i < nsec; i++)
+		sh[i].sh_type = SHT_PROGBITS;
+	sh[nsec - 1].sh_type = SHT_STRTAB;
+	sh[nsec - 1].sh_offset = tab;
+	sh[nsec - 1].sh_size = nlen;
+	shoff = img_put(im, sh, nsec * sizeof(Elf64_Shdr), shoff);
 	im->eh->e_shoff = shoff;
 	im->eh->e_shentsize = sizeof(Elf64_Shdr);
-	im->eh->e_shnum = 2;
-	im->eh->e_shstrndx = 1;
+	im->eh->e_shnum = (Elf64_Half)nsec;
+	im->eh->e_shstrndx = (Elf64_Half)(nsec - 1);
+}
+
+static void img_shstrtab(struct img *im, const char *names, size_t nlen,
+			 size_t at, size_t shoff)
+{
+	img_sections(im, names, nlen, at, shoff, 2);
 }
 
 static void test_elf(void)
@@ -168,6 +188,100 @@ static void test_elf(void)
 	CHECK_INT("elf/cgo without its note, the name table far from the "
 		  "section headers", kind_of(im.b, im.n, NULL, NULL),
 		  EXECKIND_GO);
+
+	/* As a usual program has them: some 30 to 60 section headers, the
+	 * name table's last. */
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_sections(&im, c_names, sizeof(c_names), 2000, 0, 49);
+	CHECK_INT("elf/dynamic, 49 sections", kind_of(im.b, im.n, NULL, &reads),
+		  EXECKIND_DYNAMIC);
+	CHECK_INT("elf/dynamic, 49 sections: the name table and its header "
+		  "in one read", reads, 2);
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_sections(&im, go_names, sizeof(go_names), 2000, 0, 49);
+	CHECK_INT("elf/cgo without its note, 49 sections",
+		  kind_of(im.b, im.n, NULL, &reads), EXECKIND_GO);
+	CHECK_INT("elf/cgo without its note, 49 sections: one read for the "
+		  "names", reads, 2);
+	/* So many headers before the table's that they are not read. */
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_sections(&im, go_names, sizeof(go_names), 2000, 0, 64);
+	CHECK_INT("elf/cgo without its note, 64 sections",
+		  kind_of(im.b, im.n, NULL, &reads), EXECKIND_GO);
+	CHECK_INT("elf/cgo without its note, 64 sections: the table's header, "
+		  "then the table", reads, 3);
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_sections(&im, c_names, sizeof(c_names), 2000, 0, 64);
+	CHECK_INT("elf/dynamic, 64 sections", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_DYNAMIC);
+	{
+		/* Each of Go's names, alone, at the end of a table. */
+		static const char *const go[] = {
+			".gopclntab", ".go.buildinfo", ".note.go.buildid",
+		};
+		char t[64];
+
+		for (size_t i = 0; i < sizeof(go) / sizeof(go[0]); i++) {
+			size_t l = strlen(go[i]) + 1;
+
+			memcpy(t, "\0.text\0.rela.dyn\0", 17);
+			memcpy(t + 17, go[i], l);
+			img_init(&im, ELFCLASS64, EM_X86_64);
+			img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+			img_sections(&im, t, 17 + l, 1500, 0, 30);
+			CHECK_INT(tname("elf/cgo without its note: %s", go[i]),
+				  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
+			/* One letter less: not Go's. */
+			t[17 + l - 2] = '\0';
+			img_init(&im, ELFCLASS64, EM_X86_64);
+			img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+			img_sections(&im, t, 17 + l - 1, 1500, 0, 30);
+			CHECK_INT(tname("elf/dynamic: %s cut short", go[i]),
+				  kind_of(im.b, im.n, NULL, NULL),
+				  EXECKIND_DYNAMIC);
+		}
+	}
+
+	/* A Go note beyond the first KB of a dynamic program, and its
+	 * interpreter's name. */
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_ph(&im, PT_INTERP, img_put(&im, "/lib64/ld-linux-x86-64.so.2", 28,
+				       1100), 28);
+	img_note(&im, "Go", 3000);
+	img_shstrtab(&im, c_names, sizeof(c_names), 5000, 0);
+	CHECK_INT("elf/cgo: Go note and interpreter beyond the first KB",
+		  kind_of(im.b, im.n, NULL, &reads), EXECKIND_GO);
+	CHECK_INT("elf/cgo: Go note and interpreter beyond the first KB: "
+		  "three reads", reads, 3);
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_ph(&im, PT_INTERP, img_put(&im, "/lib/ld-musl-x86_64.so.1", 25,
+				       1100), 25);
+	CHECK_INT("elf/foreign loader, its name beyond the first KB",
+		  kind_of(im.b, im.n, NULL, NULL), EXECKIND_FOREIGN);
+
+	/* Program headers beyond the first KB. */
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
+	img_note(&im, "Go", 0);
+	memcpy(im.b + 4096, im.b + 64, im.nph * sizeof(Elf64_Phdr));
+	memset(im.b + 64, 0, im.nph * sizeof(Elf64_Phdr));
+	im.eh->e_phoff = 4096;
+	if (im.n < 4096 + im.nph * sizeof(Elf64_Phdr))
+		im.n = 4096 + im.nph * sizeof(Elf64_Phdr);
+	CHECK_INT("elf/cgo: program headers beyond the first KB",
+		  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
+
+	/* The ABI byte of e_ident is not looked at (glibc's programs with
+	 * GNU IFUNCs have ELFOSABI_GNU). */
+	img_init(&im, ELFCLASS64, EM_X86_64);
+	im.eh->e_ident[EI_OSABI] = ELFOSABI_GNU;
+	img_ph(&im, PT_LOAD, 0, 4096);
+	CHECK_INT("elf/static, ELFOSABI_GNU", kind_of(im.b, im.n, NULL, NULL),
+		  EXECKIND_STATIC);
 
 	img_init(&im, ELFCLASS64, EM_X86_64);
 	img_interp(&im, "/nix/store/x-glibc/lib/ld-linux-x86-64.so.2");
@@ -309,6 +423,22 @@ static void test_files(void)
 	CHECK_INT("files/missing", execkind_path("/nonexistent/x", false),
 		  -ENOENT);
 	CHECK_INT("files/directory", execkind_path("/tmp", false), -EACCES);
+	{
+		int kfd = -1;
+
+		CHECK_INT("files/keep: /bin/true",
+			  execkind_path_keep("/bin/true", false, &kfd),
+			  EXECKIND_DYNAMIC);
+		CHECK("files/keep: the file left open, close-on-exec",
+		      kfd >= 0 && (fcntl(kfd, F_GETFD) & FD_CLOEXEC));
+		if (kfd >= 0)
+			close(kfd);
+		kfd = 7;
+		CHECK_INT("files/keep: missing",
+			  execkind_path_keep("/nonexistent/x", false, &kfd),
+			  -ENOENT);
+		CHECK_INT("files/keep: nothing open for a missing file", kfd, -1);
+	}
 	if (!mkdtemp(dir)) {
 		CHECK_MSG("files/tmpdir", false, "mkdtemp: %s", strerror(errno));
 		return;
