@@ -281,6 +281,7 @@ void sv_serve_start(int fd, int gone, bool killable)
 		notif_size = sz.seccomp_notif;
 
 	sem_init(&turn, 0, 1);
+	sv_target_killable(killable);
 	sv_watchdog_start(killable);
 	start_worker();
 }
