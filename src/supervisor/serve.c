@@ -219,6 +219,7 @@ static void *worker(void *arg)
 		atomic_fetch_sub(&idle_workers, 1);
 	}
 	sv_target_thread_done();
+	sv_uring_thread_done();
 	sv_watch_leave();
 	free(buf);
 	return NULL;

@@ -226,7 +226,7 @@ static int ops_ioctl(int fd, unsigned long req, void *arg)
 const struct sockopt_ops sv_sockopt_ops = {
 	.socket = socket, .close = ops_close,
 	.get = getsockopt, .set = setsockopt, .ioctl = ops_ioctl,
-	.connect = connect,
+	.connect = connect, .get_socket_batch = sv_uring_getsockopts,
 };
 
 /* The policy's decision (policy_way) for a connect or send (call)

@@ -19,7 +19,8 @@
  *   serve.c watchdog.c          notifications: workers, blocking calls
  *   target.c targetmsg.c        the target's descriptors and memory
  *   socktab.c sock.c replace.c  our sockets: table, classification,
- *                               replacement by an AF_INET6 socket
+ *   uring.c                     replacement by an AF_INET6 socket (its
+ *                               options read in one batch)
  *   handle.c                    dispatch, one handler file per call or
  *   connect.c send.c recv.c     small family
  *   sockopt.c names.c
@@ -420,6 +421,15 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
  * once (NAT64 unreachable...), the program gets its old socket back
  * where it can; the old one is released. */
 void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r);
+
+/* ---------------------------------------------------------- uring.c */
+/* getsockopt(fd, SOL_SOCKET, ...) of req[0..n) in one system call
+ * (io_uring socket commands, Linux 6.7; n <= SOCKOPT_BATCH_MAX): 0 when
+ * each req has its result, -1 when it cannot (read them one by one).
+ * For the calling worker thread only. */
+int sv_uring_getsockopts(int fd, struct sockopt_req *req, unsigned n);
+/* A worker thread ends: its ring goes. */
+void sv_uring_thread_done(void);
 
 /* ---------------------------------------------------------- icmp.c */
 /* An ICMP socket (raw or "ping"; policy_icmp) of the program's (facts
