@@ -421,6 +421,10 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
  * once (NAT64 unreachable...), the program gets its old socket back
  * where it can; the old one is released. */
 void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r);
+/* The same without releasing old: sv_sock_close_old does, with si's
+ * duplicate (one close_range when their numbers are adjacent). */
+void sv_replace_back(struct call *c, struct sockinfo *si, int old, long r);
+void sv_sock_close_old(struct sockinfo *si, int old);
 
 /* ---------------------------------------------------------- uring.c */
 /* getsockopt(fd, SOL_SOCKET, ...) of req[0..n) in one system call
