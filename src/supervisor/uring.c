@@ -148,22 +148,13 @@ static int give_up(bool kernel, int err)
 	return -1;
 }
 
-int sv_uring_getsockopts(int fd, struct sockopt_req *req, unsigned n)
+/* The n reads on this thread's ring (set up): 0 when each req has its
+ * result, -1 when the ring failed (given up). */
+static int batch(int fd, struct sockopt_req *req, unsigned n)
 {
 	unsigned tail, head, ctail, got = 0;
 	long r;
 
-	if (n == 0)
-		return 0;
-	if (n > RING_ENTRIES || ring_failed ||
-	    atomic_load_explicit(&no_uring, memory_order_relaxed))
-		return -1;
-	if (ring.fd <= 0) {
-		int e = ring_setup();
-
-		if (e < 0)
-			return give_up(e == -ENOSYS || e == -EPERM, -e);
-	}
 	tail = atomic_load_explicit(ring.sq_tail, memory_order_relaxed);
 	for (unsigned i = 0; i < n; i++) {
 		unsigned idx = (tail + i) & *ring.sq_mask;
@@ -201,13 +192,56 @@ int sv_uring_getsockopts(int fd, struct sockopt_req *req, unsigned n)
 	atomic_store_explicit(ring.cq_head, head, memory_order_release);
 	if (got != n)
 		return give_up(false, EIO);
-	/* No socket commands here (before 6.7: EOPNOTSUPP; before 5.19 no
-	 * such operation: EINVAL), when all fail so: reading SO_REUSEADDR
-	 * and the like never fails. */
+	/* All refused as an operation the socket has no command for (a
+	 * protocol without them: reading SO_REUSEADDR and the like never
+	 * fails otherwise): read them one by one. */
 	for (unsigned i = 0; i < n; i++)
 		if (req[i].err != EOPNOTSUPP && req[i].err != EINVAL)
 			return 0;
-	return give_up(true, req[0].err);
+	return -1;
+}
+
+/* Whether this kernel has socket commands (6.7), asked once of a UDP
+ * socket: before 6.7 a socket has none (EOPNOTSUPP), before 5.19 the
+ * operation does not exist (EINVAL). */
+static bool kernel_has_commands(void)
+{
+	static atomic_int known;   /* 0 unknown, 1 yes, -1 no */
+	int k = atomic_load(&known), s, v = 0, r;
+	struct sockopt_req q = { SO_TYPE, &v, sizeof(v), 0 };
+
+	if (k)
+		return k > 0;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return false;
+	r = batch(s, &q, 1);
+	close(s);
+	if (r < 0)
+		return false;
+	k = q.err == EOPNOTSUPP || q.err == EINVAL ? -1 : 1;
+	atomic_store(&known, k);
+	if (k < 0)
+		give_up(true, q.err);
+	return k > 0;
+}
+
+int sv_uring_getsockopts(int fd, struct sockopt_req *req, unsigned n)
+{
+	if (n == 0)
+		return 0;
+	if (n > RING_ENTRIES || ring_failed ||
+	    atomic_load_explicit(&no_uring, memory_order_relaxed))
+		return -1;
+	if (ring.fd <= 0) {
+		int e = ring_setup();
+
+		if (e < 0)
+			return give_up(e == -ENOSYS || e == -EPERM, -e);
+	}
+	if (!kernel_has_commands())
+		return -1;
+	return batch(fd, req, n);
 }
 
 void sv_uring_thread_done(void)
