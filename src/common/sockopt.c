@@ -239,11 +239,54 @@ void sockopt_carry_back_ip(int from6, int to4, const struct sockopt_ops *ops)
 	}
 }
 
+/* carried[i] means something on a socket of this type at these
+ * levels: options a socket of this type has no use for (multicast on
+ * TCP...) are left, since every one read costs a system call. */
+static bool carried_here(size_t i, unsigned levels, int type)
+{
+	return (levels & carried[i].levelbit) &&
+	       (!carried[i].only || carried[i].only == type);
+}
+
+/* The SOL_SOCKET options of carried[] that apply, read from `from` in
+ * one batch into v[i] (len[i], -1 when the read failed): false when the
+ * batch could not be made (each is read on its own then). */
+static bool read_socket_batch(int from, unsigned levels, int type,
+			      union optval *v, int *len,
+			      const struct sockopt_ops *ops)
+{
+	struct sockopt_req req[SOCKOPT_BATCH_MAX];
+	size_t at[SOCKOPT_BATCH_MAX];
+	unsigned n = 0;
+
+	if (!ops->get_socket_batch || !(levels & SOCKOPT_SOCKET))
+		return false;
+	for (size_t i = 0; i < NCARRIED; i++) {
+		if (carried[i].level != SOL_SOCKET ||
+		    !carried_here(i, levels, type))
+			continue;
+		if (n == SOCKOPT_BATCH_MAX)
+			return false;
+		memset(&v[i], 0, sizeof(v[i]));
+		req[n] = (struct sockopt_req){ carried[i].name, &v[i],
+					       sizeof(v[i]), 0 };
+		at[n++] = i;
+	}
+	if (ops->get_socket_batch(from, req, n) < 0)
+		return false;
+	for (unsigned k = 0; k < n; k++)
+		len[at[k]] = req[k].err ? -1 : (int)req[k].len;
+	return true;
+}
+
 unsigned sockopt_carry(int from, int to, unsigned levels, int type,
 		       const struct sockopt_ops *ops)
 {
 	int t = type == SOCK_STREAM ? 0 : 1;
 	bool have_def = defaults(t, type, ops);
+	union optval got[NCARRIED];
+	int got_len[NCARRIED];
+	bool batch = read_socket_batch(from, levels, type, got, got_len, ops);
 	unsigned set = 0;
 
 	for (size_t i = 0; i < NCARRIED; i++) {
@@ -251,13 +294,18 @@ unsigned sockopt_carry(int from, int to, unsigned levels, int type,
 		union optval v, d;
 		socklen_t len = sizeof(v), dlen = sizeof(d);
 
-		/* Options a socket of this type has no use for (multicast
-		 * on TCP...) are left: every one read costs a system call. */
-		if (!(levels & o->levelbit) || (o->only && o->only != type))
+		if (!carried_here(i, levels, type))
 			continue;
-		memset(&v, 0, sizeof(v));
-		if (ops->get(from, o->level, o->name, &v, &len) < 0)
-			continue;
+		if (batch && o->level == SOL_SOCKET) {
+			if (got_len[i] < 0)
+				continue;
+			v = got[i];
+			len = (socklen_t)got_len[i];
+		} else {
+			memset(&v, 0, sizeof(v));
+			if (ops->get(from, o->level, o->name, &v, &len) < 0)
+				continue;
+		}
 		if (have_def) {
 			if (def_ok[t][i] && def_len[t][i] == len &&
 			    memcmp(&v, &def_val[t][i], len) == 0)

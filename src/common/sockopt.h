@@ -9,6 +9,15 @@
 
 #include "policy.h"
 
+/* One getsockopt(fd, SOL_SOCKET, name, val, &len) of a batch: len in
+ * and out, err 0 or an errno value. */
+struct sockopt_req {
+	int name;
+	void *val;
+	socklen_t len;
+	int err;
+};
+
 /* The system calls to use (the library passes its real_* functions so as
  * not to go through its own hooks). */
 struct sockopt_ops {
@@ -18,7 +27,12 @@ struct sockopt_ops {
 	int (*set)(int, int, int, const void *, socklen_t);
 	int (*ioctl)(int, unsigned long, void *);
 	int (*connect)(int, const struct sockaddr *, socklen_t);
+	/* Optional (NULL: one get each): the SOL_SOCKET options req[0..n)
+	 * of fd read at once (n <= SOCKOPT_BATCH_MAX); 0 when every req has
+	 * its result, -1 when it cannot (nothing is known then). */
+	int (*get_socket_batch)(int fd, struct sockopt_req *req, unsigned n);
 };
+#define SOCKOPT_BATCH_MAX 16
 
 enum {
 	SOCKOPT_SOCKET = 1u << 0,   /* SOL_SOCKET options */
@@ -33,8 +47,9 @@ enum {
 /* Copy to `to` the options of the given levels that differ on `from`
  * from a fresh socket's defaults: what the program set.  IPv4-level
  * options go first (IP_TOS resets SO_PRIORITY) and IP_TOS, IP_TTL and
- * the IP_RECV* ones are also set at the IPv6 level.  Returns the
- * SOCKOPT_SET_* bits of what it set. */
+ * the IP_RECV* ones are also set at the IPv6 level.  The SOL_SOCKET
+ * ones are read in one batch where ops->get_socket_batch can.  Returns
+ * the SOCKOPT_SET_* bits of what it set. */
 unsigned sockopt_carry(int from, int to, unsigned levels, int type,
 		       const struct sockopt_ops *ops);
 

@@ -104,6 +104,7 @@ static int64_t connect_nat64(struct call *c, struct sockinfo *si, int pfx,
 {
 	unsigned carried;
 	int old, r;
+	int64_t ret;
 
 	r = sv_replace_socket(c, si, true, &old, &carried);
 	if (r < 0)
@@ -121,11 +122,14 @@ static int64_t connect_nat64(struct call *c, struct sockinfo *si, int pfx,
 	 * made from now on. */
 	if (!(si->flags & O_NONBLOCK))
 		fcntl(si->d, F_SETFL, si->flags);
-	sv_replace_end(c, si, old, r);
+	sv_replace_back(c, si, old, r);
+	ret = r;
 	if (r == -EINPROGRESS && !(si->flags & O_NONBLOCK))
-		return wait_in_program(c, si, pfx,
-				       carried & SOCKOPT_SET_SNDTIMEO);
-	return r;
+		ret = wait_in_program(c, si, pfx,
+				      carried & SOCKOPT_SET_SNDTIMEO);
+	/* Both of ours released at once. */
+	sv_sock_close_old(si, old);
+	return ret;
 }
 
 /* connect() of an AF_INET socket (not ours) to v4:port through prefix

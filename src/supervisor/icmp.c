@@ -157,14 +157,17 @@ void sv_icmp_pending(struct call *c)
 	}
 }
 
-bool sv_icmp_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+/* sv_icmp_open_ours, sv_icmp_find_ours (dup: false) */
+static bool icmp_ours(struct call *c, struct sockinfo *si, int64_t *ret,
+		      bool dup)
 {
 	int r, old;
 
 	if (!sv_ipv6_only())
-		return sv_open_ours(c, si, ret);
+		return dup ? sv_open_ours(c, si, ret)
+			   : sv_find_ours(c, si, ret);
 	r = sv_sock_ident(c, (int)c->args[0], si, true);
-	if (r == 0)
+	if (r == 0 && (dup || !si->have_x))
 		r = si->have_x ? sv_sock_dup(c, si) : sv_sock_facts(c, si);
 	if (r == 0 && !si->have_x && si->domain == AF_INET && sv_is_icmp(si)) {
 		/* a raw socket's option: at the next replacement, after a
@@ -180,6 +183,16 @@ bool sv_icmp_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
 		return false;
 	}
 	return true;
+}
+
+bool sv_icmp_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+{
+	return icmp_ours(c, si, ret, true);
+}
+
+bool sv_icmp_find_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+{
+	return icmp_ours(c, si, ret, false);
 }
 
 bool sv_icmp_4to6(struct sv_lmsg *lm)

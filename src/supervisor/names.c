@@ -61,14 +61,25 @@ int64_t sv_handle_names(struct call *c, bool peer)
 	struct sockaddr_storage ss, view;
 	socklen_t sl = sizeof(ss), vl;
 	int64_t ret;
-	int r;
+	int r, ulen, lr;
 
-	if (!sv_open_ours(c, &si, &ret))
+	/* The program's length is read before we take its socket, whose
+	 * pidfd_getfd then proves the call pending for the write; its
+	 * errors come after the socket's own, as the kernel's do. */
+	if (!sv_find_ours(c, &si, &ret))
 		return ret;
+	lr = sv_read_addrlen(c, c->args[2], &ulen);
+	r = lr == -ENOENT ? lr : sv_sock_dup(c, &si);
+	if (r < 0) {
+		sv_sock_close(&si);
+		return r == -ENOENT ? r : SV_CONTINUE;
+	}
 	r = peer ? getpeername(si.d, (struct sockaddr *)&ss, &sl)
 		 : getsockname(si.d, (struct sockaddr *)&ss, &sl);
 	if (r < 0) {
 		r = -errno;
+	} else if (lr < 0) {
+		r = lr;
 	} else {
 		vl = sv_view_addr(&si.x, &ss, sl, !peer, &view);
 		/* a raw IPv4 socket's port is its protocol */
@@ -76,7 +87,8 @@ int64_t sv_handle_names(struct call *c, bool peer)
 		    view.ss_family == AF_INET)
 			((struct sockaddr_in *)&view)->sin_port =
 				htons(IPPROTO_ICMP);
-		r = sv_write_sockaddr(c, c->args[1], c->args[2], &view, vl);
+		r = sv_put_sockaddr(c, c->args[1], c->args[2], ulen, &view,
+				    vl);
 	}
 	sv_sock_close(&si);
 	return r;

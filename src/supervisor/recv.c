@@ -18,18 +18,28 @@
 /* Common front of the receive calls: only our translated datagram and
  * ICMP sockets need us (an ICMP socket of the program's becomes one of
  * ours here on a host without IPv4 routes); everything else runs as it
- * is. */
+ * is.  Our duplicate of the socket is taken by recv_dup, after the
+ * handler read what it needs of the program (sv_find_ours). */
 static int64_t recv_front(struct call *c, struct sockinfo *si)
 {
 	int64_t r;
 
-	if (!sv_icmp_open_ours(c, si, &r))
+	if (!sv_icmp_find_ours(c, si, &r))
 		return r;
 	if (si->x.type != SOCK_DGRAM && !sv_is_icmp(si)) {
 		sv_sock_close(si);
 		return SV_CONTINUE;
 	}
 	return 0;
+}
+
+/* Our duplicate of si's socket, once the program's memory was read:
+ * 0, or what the handler returns. */
+static int64_t recv_dup(struct call *c, struct sockinfo *si)
+{
+	int r = sv_sock_dup(c, si);
+
+	return r == 0 ? 0 : r == -ENOENT ? r : SV_CONTINUE;
 }
 
 /* A receive that may wait: wait for a message without taking it (the
@@ -257,9 +267,12 @@ int64_t sv_handle_recvfrom(struct call *c)
 	r = sv_read(c, c->args[5], &ulen, sizeof(ulen));
 	if (r == 0 && ulen < 0)
 		r = -EINVAL;
-	if (r < 0) {
+	if (r == 0)
+		r = recv_dup(c, &si);
+	if (r) {
 		sv_sock_close(&si);
-		return r == -ENOENT ? r : r == -EINVAL ? r : -EFAULT;
+		return r == -ENOENT || r == -EINVAL || r == SV_CONTINUE ? r
+								    : -EFAULT;
 	}
 	memset(&x, 0, sizeof(x));
 	x.cap = rx_cap(&si, len);
@@ -344,6 +357,9 @@ static ssize_t recv_one(struct call *c, struct sockinfo *si, uint64_t um,
 		r = -ENOMEM;
 		goto out;
 	}
+	r = recv_dup(c, si);
+	if (r)
+		goto out;
 	n = rx_one(c, si, &x, flags);
 	r = n;
 	if (n < 0)

@@ -101,15 +101,35 @@ static bool failed_at_once(long r)
 	       r != -EWOULDBLOCK && r != -EINTR && r != -EALREADY;
 }
 
-void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r)
+void sv_replace_back(struct call *c, struct sockinfo *si, int old, long r)
 {
-	if (old < 0)
-		return;
-	if (failed_at_once(r) && sv_install(c, old, si->fd, si->cloexec) >= 0) {
+	if (old >= 0 && failed_at_once(r) &&
+	    sv_install(c, old, si->fd, si->cloexec) >= 0) {
 		socktab_del(si->ino);
 		si->have_x = false;
 		log_msg(LOG_DEBUG, "pid %d fd %d: kept as AF_INET (errno %d)",
 			(int)c->tid, si->fd, (int)-r);
 	}
-	close(old);
+}
+
+void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r)
+{
+	sv_replace_back(c, si, old, r);
+	if (old >= 0)
+		close(old);
+}
+
+void sv_sock_close_old(struct sockinfo *si, int old)
+{
+	int lo = si->d < old ? si->d : old;
+
+	/* Two numbers next to each other: nothing else is between. */
+	if (si->d >= 0 && old >= 0 && (si->d - old == 1 || old - si->d == 1) &&
+	    close_range((unsigned)lo, (unsigned)lo + 1, 0) == 0) {
+		si->d = -1;
+		return;
+	}
+	sv_sock_close(si);
+	if (old >= 0)
+		close(old);
 }

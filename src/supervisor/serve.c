@@ -219,6 +219,7 @@ static void *worker(void *arg)
 		atomic_fetch_sub(&idle_workers, 1);
 	}
 	sv_target_thread_done();
+	sv_uring_thread_done();
 	sv_watch_leave();
 	free(buf);
 	return NULL;
@@ -281,6 +282,7 @@ void sv_serve_start(int fd, int gone, bool killable)
 		notif_size = sz.seccomp_notif;
 
 	sem_init(&turn, 0, 1);
+	sv_target_killable(killable);
 	sv_watchdog_start(killable);
 	start_worker();
 }

@@ -139,17 +139,9 @@ int sv_sock_facts(struct call *c, struct sockinfo *si)
 	return r < 0 ? r : read_facts(si);
 }
 
-bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+/* The end of sv_find_ours and sv_open_ours after r. */
+static bool ours_or_not(struct sockinfo *si, int r, int64_t *ret)
 {
-	int r;
-
-	if (socktab_empty()) {
-		*ret = SV_CONTINUE;
-		return false;
-	}
-	r = sv_sock_ident(c, (int)c->args[0], si, false);
-	if (r == 0 && si->have_x)
-		r = sv_sock_dup(c, si);
 	if (r < 0 || !si->have_x) {
 		sv_sock_close(si);
 		/* Not ours, or not something we may look at: the kernel
@@ -158,6 +150,24 @@ bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
 		return false;
 	}
 	return true;
+}
+
+bool sv_find_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+{
+	if (socktab_empty()) {
+		si->d = -1;
+		*ret = SV_CONTINUE;
+		return false;
+	}
+	return ours_or_not(si, sv_sock_ident(c, (int)c->args[0], si, false),
+			   ret);
+}
+
+bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+{
+	if (!sv_find_ours(c, si, ret))
+		return false;
+	return ours_or_not(si, sv_sock_dup(c, si), ret);
 }
 
 /* A call on a socket we took for ours failed the way it fails on a
@@ -216,7 +226,7 @@ static int ops_ioctl(int fd, unsigned long req, void *arg)
 const struct sockopt_ops sv_sockopt_ops = {
 	.socket = socket, .close = ops_close,
 	.get = getsockopt, .set = setsockopt, .ioctl = ops_ioctl,
-	.connect = connect,
+	.connect = connect, .get_socket_batch = sv_uring_getsockopts,
 };
 
 /* The policy's decision (policy_way) for a connect or send (call)

@@ -19,7 +19,8 @@
  *   serve.c watchdog.c          notifications: workers, blocking calls
  *   target.c targetmsg.c        the target's descriptors and memory
  *   socktab.c sock.c replace.c  our sockets: table, classification,
- *                               replacement by an AF_INET6 socket
+ *   uring.c                     replacement by an AF_INET6 socket (its
+ *                               options read in one batch)
  *   handle.c                    dispatch, one handler file per call or
  *   connect.c send.c recv.c     small family
  *   sockopt.c names.c
@@ -157,7 +158,9 @@ struct call {
 	bool pidfd_cached;      /* pidfd belongs to the worker's cache */
 	bool live;              /* proof since our last read that the
 				   thread still waits for us (target.c) */
-	bool write_ok;          /* ID_VALID checked since our last read */
+	bool write_ok;          /* proof since our last read that the call
+				   is still pending: ID_VALID, or with
+				   killable waits that the thread lives */
 	pthread_t thread;       /* the worker handling it */
 	atomic_int cancelled;   /* the notification went away, or (killable
 				   waits) a signal came for its thread */
@@ -211,6 +214,11 @@ void sv_watch_leave(void);
 void sv_watchdog_start(bool killable);
 
 /* ---------------------------------------------------------- target.c */
+/* The filter has SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (set by
+ * sv_serve_start): a received call's thread waits for our answer until
+ * it dies, so a proof that the thread lives is one that the
+ * notification is still pending. */
+void sv_target_killable(bool killable);
 /* The notification is still pending (SECCOMP_IOCTL_NOTIF_ID_VALID). */
 bool sv_id_valid(const struct call *c);
 /* Before acting on what was read from the program: 0 once a proof newer
@@ -269,6 +277,12 @@ int sv_read_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulen,
  * *ulenp = len. */
 int sv_write_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulenp,
 		      const void *sa, socklen_t len);
+/* Its two steps: the program's length at ulenp (0, -EFAULT, -EINVAL
+ * when negative, -ENOENT), then the address and len written with that
+ * length ulen (>= 0) read before. */
+int sv_read_addrlen(struct call *c, uint64_t ulenp, int *ulen);
+int sv_put_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulenp, int ulen,
+		    const void *sa, socklen_t len);
 /* The iovec list at riov_addr (n entries, at most SV_MMSG_MAX) copied in
  * (*out, to free) and the sum of its lengths. */
 int sv_read_iov_list(struct call *c, uint64_t riov_addr, size_t n,
@@ -346,6 +360,12 @@ void sv_sock_close(struct sockinfo *si);
  * of ours, duplicated; false with *ret what the handler returns
  * (SV_CONTINUE, or -errno). */
 bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
+/* The same without the duplicate (si->d -1 unless the worker has no
+ * fdinfo file for it): a handler that reads the program's memory does so
+ * before sv_sock_dup, whose pidfd_getfd through the thread's pidfd then
+ * proves the call still pending (target.c) and spares the write its
+ * ID_VALID check. */
+bool sv_find_ours(struct call *c, struct sockinfo *si, int64_t *ret);
 /* An IPv4/IPv6 socket (facts known). */
 bool sv_is_inet(const struct sockinfo *si);
 /* TCP/UDP and the like (policy_translatable; facts known). */
@@ -401,6 +421,19 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
  * once (NAT64 unreachable...), the program gets its old socket back
  * where it can; the old one is released. */
 void sv_replace_end(struct call *c, struct sockinfo *si, int old, long r);
+/* The same without releasing old: sv_sock_close_old does, with si's
+ * duplicate (one close_range when their numbers are adjacent). */
+void sv_replace_back(struct call *c, struct sockinfo *si, int old, long r);
+void sv_sock_close_old(struct sockinfo *si, int old);
+
+/* ---------------------------------------------------------- uring.c */
+/* getsockopt(fd, SOL_SOCKET, ...) of req[0..n) in one system call
+ * (io_uring socket commands, Linux 6.7; n <= SOCKOPT_BATCH_MAX): 0 when
+ * each req has its result, -1 when it cannot (read them one by one).
+ * For the calling worker thread only. */
+int sv_uring_getsockopts(int fd, struct sockopt_req *req, unsigned n);
+/* A worker thread ends: its ring goes. */
+void sv_uring_thread_done(void);
 
 /* ---------------------------------------------------------- icmp.c */
 /* An ICMP socket (raw or "ping"; policy_icmp) of the program's (facts
@@ -424,6 +457,8 @@ int sv_icmp_to_v6(struct call *c, struct sockinfo *si, int pfx, int *old);
  * ours at the thread's next send to NAT64 (sv_icmp_pending) and left to
  * the kernel now. */
 bool sv_icmp_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
+/* The same, but as sv_find_ours where ICMP sockets need nothing. */
+bool sv_icmp_find_ours(struct call *c, struct sockinfo *si, int64_t *ret);
 /* Before c's send to a NAT64 destination: the raw ICMP sockets noted
  * for its thread become ICMPv6 (one atomic load when none is). */
 void sv_icmp_pending(struct call *c);

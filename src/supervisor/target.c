@@ -10,8 +10,12 @@
  * SECCOMP_IOCTL_NOTIF_ID_VALID check, or a pidfd_getfd through the
  * thread's own pidfd (it fails once the thread is gone), or an ADDFD
  * (refused once the notification is gone).  Before writing into its
- * memory we check ID_VALID (sv_writev).  Every step costs a system call,
- * so a handler reads what it needs first, then proves, then acts. */
+ * memory we make sure the call is still pending (sv_writev): ID_VALID,
+ * unless a proof newer than the last read says so already (an ADDFD, an
+ * ID_VALID, or with killable waits a pidfd_getfd through the thread's
+ * pidfd: such a thread leaves its wait only by our answer or by dying).
+ * Every step costs a system call, so a handler reads what it needs
+ * first, then proves, then acts. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,6 +33,12 @@
 #endif
 
 static atomic_int thread_pidfd_ok = 1;
+static atomic_bool waits_killable;
+
+void sv_target_killable(bool killable)
+{
+	atomic_store(&waits_killable, killable);
+}
 
 bool sv_id_valid(const struct call *c)
 {
@@ -148,6 +158,7 @@ static int sv_pidfd(struct call *c)
 		close(fd);
 		return -ENOENT;
 	}
+	c->live = c->write_ok = true;
 	c->pidfd = fd;
 	if (thread && fd > 0) {
 		pidfd_remember(c->tid, fd);
@@ -183,9 +194,13 @@ int sv_getfd(struct call *c, int fd)
 	if (r < 0)
 		return -errno;
 	/* Through the thread's own pidfd: it lives, so what we read of it
-	 * before came from the right process. */
-	if (c->pidfd_cached)
+	 * before came from the right process, and with killable waits it
+	 * still waits for our answer. */
+	if (c->pidfd_cached) {
 		c->live = true;
+		if (atomic_load_explicit(&waits_killable, memory_order_relaxed))
+			c->write_ok = true;
+	}
 	return r;
 }
 
@@ -380,7 +395,7 @@ int sv_install(struct call *c, int srcfd, int fd, bool cloexec)
 	if (r < 0)
 		return -errno;
 	/* The program's thread took it: it still waits for us. */
-	c->live = true;
+	c->live = c->write_ok = true;
 	return r;
 }
 

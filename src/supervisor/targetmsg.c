@@ -25,22 +25,35 @@ int sv_read_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulen,
 	return r == -ENOENT ? -ENOENT : (r < 0 ? -EFAULT : 0);
 }
 
+int sv_read_addrlen(struct call *c, uint64_t ulenp, int *ulen)
+{
+	int e;
+
+	if (!ulenp)
+		return -EFAULT;
+	e = sv_read(c, ulenp, ulen, sizeof(*ulen));
+	if (e < 0)
+		return e == -ENOENT ? e : -EFAULT;
+	return *ulen < 0 ? -EINVAL : 0;
+}
+
 /* getsockname-style output: at most *ulen bytes of sa, then *ulen = len,
  * in one write. */
 int sv_write_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulenp,
 		      const void *sa, socklen_t len)
 {
+	int ulen, e = sv_read_addrlen(c, ulenp, &ulen);
+
+	return e < 0 ? e : sv_put_sockaddr(c, uaddr, ulenp, ulen, sa, len);
+}
+
+int sv_put_sockaddr(struct call *c, uint64_t uaddr, uint64_t ulenp, int ulen,
+		    const void *sa, socklen_t len)
+{
 	struct iovec l[2], r[2];
 	size_t put;
-	int ulen, e;
+	int e;
 
-	if (!ulenp)
-		return -EFAULT;
-	e = sv_read(c, ulenp, &ulen, sizeof(ulen));
-	if (e < 0)
-		return e == -ENOENT ? e : -EFAULT;
-	if (ulen < 0)
-		return -EINVAL;
 	put = (size_t)ulen < len ? (size_t)ulen : len;
 	l[0] = (struct iovec){ (void *)sa, put };
 	r[0] = (struct iovec){ (void *)(uintptr_t)uaddr, put };

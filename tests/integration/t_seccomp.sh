@@ -201,6 +201,19 @@ tb_client sysctl -qw net.ipv4.tcp_fastopen=$((tfo | 1)) >/dev/null ||
 	tb_log "could not enable client TFO in the client namespace"
 run_checked xlat 60 "$P/seccomp_xlat" "$TB_SERVER4" "$ECHO_PORT" \
 	"$UDP_PORT" "$LOCAL_PORT"
+# Every option set before a translated connect reaches the AF_INET6
+# socket that replaces it (the SOL_SOCKET ones read in one io_uring batch
+# where the kernel can, the others one by one: src/supervisor/uring.c),
+# with its flags, fd number, fixed local port and SO_BINDTODEVICE: the
+# library's t_opts (t_progs), under the supervisor.
+if [ -x "$P/t_opts" ]; then
+	IFNAME=$(tb_client ip -o -6 route show default 2>/dev/null |
+		sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)
+	run_checked opts 25 "$P/t_opts" -a "$TB_SERVER4" -e "$ECHO_PORT" \
+		-l 7211 -i "${IFNAME:-eth0}"
+else
+	fail seccomp/opts "$P/t_opts not built (run make tests)"
+fi
 # The translation rules are the library's (src/common/policy.c): the sends
 # the kernel must answer itself (broadcast, multicast, sockets bound to
 # 127.0.0.1; before and after NAT64 worked) get the kernel's own answer

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 static int last_level, last_name, last_val, n_set, get_val, get_err;
@@ -167,11 +168,143 @@ static void test_mirror(void)
 		  n_set, 0);
 }
 
+/* ---------------------------------------------------------- carry */
+/* Fake sockets for sockopt_carry: FRESH (what ops->socket makes: the
+ * defaults), FROM (the program's, with a few options set), TO (the new
+ * one: its sets recorded). */
+enum { FRESH = 21, FROM = 22, TO = 23 };
+static int c_gets_socket, c_batches, c_batch_fail, c_nset;
+static struct {
+	int level, name, val;
+} c_set[64];
+
+static int carry_value(int fd, int level, int name)
+{
+	if (fd == FROM) {
+		if (level == SOL_SOCKET && name == SO_KEEPALIVE)
+			return 1;
+		if (level == SOL_SOCKET && name == SO_SNDBUF)
+			return 65536;
+		if (level == SOL_SOCKET && name == SO_PRIORITY)
+			return 3;
+		if (level == SOL_TCP && name == TCP_NODELAY)
+			return 1;
+		if (level == SOL_IP && name == IP_TOS)
+			return 0x28;
+	}
+	return level == SOL_SOCKET && name == SO_SNDBUF ? 16384 : 0;
+}
+
+static int carry_socket(int d, int t, int p)
+{
+	(void)d, (void)t, (void)p;
+	return FRESH;
+}
+
+static int carry_close(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
+static int carry_get(int fd, int l, int n, void *v, socklen_t *len)
+{
+	int x = carry_value(fd, l, n);
+
+	if (l == SOL_SOCKET && fd == FROM)
+		c_gets_socket++;
+	if (*len < sizeof(x))
+		return -1;
+	memcpy(v, &x, sizeof(x));
+	*len = sizeof(x);
+	return 0;
+}
+
+static int carry_set(int fd, int l, int n, const void *v, socklen_t len)
+{
+	if (fd == TO && c_nset < 64 && len == sizeof(int)) {
+		c_set[c_nset].level = l;
+		c_set[c_nset].name = n;
+		memcpy(&c_set[c_nset].val, v, sizeof(int));
+		c_nset++;
+	}
+	return 0;
+}
+
+static int carry_batch(int fd, struct sockopt_req *req, unsigned n)
+{
+	c_batches++;
+	if (c_batch_fail || n > SOCKOPT_BATCH_MAX)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		int x = carry_value(fd, SOL_SOCKET, req[i].name);
+
+		req[i].err = req[i].len < sizeof(x) ? EINVAL : 0;
+		if (!req[i].err) {
+			memcpy(req[i].val, &x, sizeof(x));
+			req[i].len = sizeof(x);
+		}
+	}
+	return 0;
+}
+
+static bool carry_has(int level, int name, int val)
+{
+	for (int i = 0; i < c_nset; i++)
+		if (c_set[i].level == level && c_set[i].name == name &&
+		    c_set[i].val == val)
+			return true;
+	return false;
+}
+
+static void test_carry(void)
+{
+	static const struct sockopt_ops plain = {
+		.socket = carry_socket, .close = carry_close,
+		.get = carry_get, .set = carry_set,
+	};
+	static const struct sockopt_ops batched = {
+		.socket = carry_socket, .close = carry_close,
+		.get = carry_get, .set = carry_set,
+		.get_socket_batch = carry_batch,
+	};
+	unsigned levels = SOCKOPT_SOCKET | SOCKOPT_IP | SOCKOPT_TCP;
+	const char *how[] = { "one by one", "batched", "batch failed" };
+
+	for (int k = 0; k < 3; k++) {
+		c_gets_socket = c_batches = c_nset = 0;
+		c_batch_fail = k == 2;
+		sockopt_carry(FROM, TO, levels, SOCK_STREAM,
+			      k ? &batched : &plain);
+		CHECK(tname("carry %s: what the program set", how[k]),
+		      carry_has(SOL_SOCKET, SO_KEEPALIVE, 1) &&
+		      carry_has(SOL_SOCKET, SO_SNDBUF, 32768) &&
+		      carry_has(SOL_SOCKET, SO_PRIORITY, 3) &&
+		      carry_has(SOL_TCP, TCP_NODELAY, 1) &&
+		      carry_has(SOL_IP, IP_TOS, 0x28) &&
+		      carry_has(SOL_IPV6, IPV6_TCLASS, 0x28));
+		/* IP_TOS and its twin, then the rest in table order */
+		CHECK_INT(tname("carry %s: nothing else", how[k]), c_nset, 6);
+		CHECK(tname("carry %s: IP_TOS first", how[k]),
+		      c_nset > 0 && c_set[0].name == IP_TOS);
+	}
+	c_gets_socket = c_batches = 0;
+	c_batch_fail = 0;
+	sockopt_carry(FROM, TO, levels, SOCK_STREAM, &batched);
+	CHECK("carry batched: one batch, no SOL_SOCKET get of its own",
+	      c_batches == 1 && c_gets_socket == 0);
+	c_gets_socket = c_batches = 0;
+	sockopt_carry(FROM, TO, SOCKOPT_IP | SOCKOPT_TCP, SOCK_STREAM,
+		      &batched);
+	CHECK("carry without SOL_SOCKET: no batch", c_batches == 0);
+}
+
 int main(void)
 {
 	test_twins();
 	test_set();
 	test_get();
 	test_mirror();
+	test_carry();
 	return check_exit();
 }
