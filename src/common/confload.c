@@ -25,7 +25,7 @@
 
 /* What tnconf_capture_env* keep.  All but conf_path (written only when
  * TNAT64_CONF_FILE is set) are written by the library's constructor in
- * every process, hence TN_LOAD_DATA (log.h). */
+ * every process, hence TN_LOAD_DATA (loadtime.h). */
 static char conf_path[4096];
 static char prefix_text[128] TN_LOAD_DATA, xdg_dir[PFX_PATH_MAX] TN_LOAD_DATA;
 static int captured TN_LOAD_DATA, have_conf_path TN_LOAD_DATA,

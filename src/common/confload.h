@@ -27,7 +27,7 @@ void tnconf_capture_env(void);
 /* tnconf_capture_env from envp (NULL-terminated "NAME=value" strings),
  * for the library's constructor, which runs in every process: no libc
  * call, no constant data read (a page fault), nothing written outside
- * TN_LOAD_DATA (log.h) unless TNAT64_CONF_FILE is set.  As getenv(3), the
+ * TN_LOAD_DATA (loadtime.h) unless TNAT64_CONF_FILE is set.  As getenv(3), the
  * first of a name counts.  secure: the process runs in secure-execution
  * mode (AT_SECURE), where none is taken.  Returns TNCONF_ENV_OURS when a
  * TNAT64_* variable is set, with TNCONF_ENV_DEBUG when TNAT64_DEBUG or

@@ -41,7 +41,7 @@ static const char *progname(void)
 
 /* Set once the environment has been looked at (by the constructor, or
  * by a hook that ran before it).  Kept with the other variables written
- * at load time (TN_LOAD_DATA, log.h). */
+ * at load time (TN_LOAD_DATA, loadtime.h). */
 static atomic_bool env_read TN_LOAD_DATA;
 
 static void read_env(const char *prog)
