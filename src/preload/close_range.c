@@ -3,8 +3,10 @@
 
 #include "fdops.h"
 #include "tnat64.h"
+#include "rawsys.h"
 
-EXPORT int close_range(unsigned int first, unsigned int last, int flags)
+EXPORT TN_EXEC_TEXT int close_range(unsigned int first, unsigned int last,
+				   int flags)
 {
 	int saved = errno;
 
@@ -12,7 +14,7 @@ EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 	return tn_ret(tn_close_range(first, last, flags), saved);
 }
 
-EXPORT void closefrom(int lowfd)
+EXPORT TN_EXEC_TEXT void closefrom(int lowfd)
 {
 	tn_ensure_init();
 	tn_closefrom(lowfd);

@@ -3,8 +3,9 @@
 
 #include "fdops.h"
 #include "tnat64.h"
+#include "rawsys.h"
 
-EXPORT int dup(int oldfd)
+EXPORT TN_EXEC_TEXT int dup(int oldfd)
 {
 	int saved = errno;
 
@@ -12,7 +13,7 @@ EXPORT int dup(int oldfd)
 	return tn_ret(tn_dup(oldfd), saved);
 }
 
-EXPORT int dup2(int oldfd, int newfd)
+EXPORT TN_EXEC_TEXT int dup2(int oldfd, int newfd)
 {
 	int saved = errno;
 
@@ -20,7 +21,7 @@ EXPORT int dup2(int oldfd, int newfd)
 	return tn_ret(tn_dup3(oldfd, newfd, 0, 0), saved);
 }
 
-EXPORT int dup3(int oldfd, int newfd, int flags)
+EXPORT TN_EXEC_TEXT int dup3(int oldfd, int newfd, int flags)
 {
 	int saved = errno;
 

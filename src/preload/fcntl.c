@@ -4,10 +4,11 @@
 
 #include "fdops.h"
 #include "tnat64.h"
+#include "rawsys.h"
 
 /* Every fcntl command takes at most one argument, an int or a pointer;
  * passing it on as a pointer-sized value is what libc does itself. */
-static int hook(int fd, int cmd, va_list ap, int use64)
+TN_EXEC_TEXT static int hook(int fd, int cmd, va_list ap, int use64)
 {
 	int saved = errno;
 	void *arg = va_arg(ap, void *);
@@ -16,7 +17,7 @@ static int hook(int fd, int cmd, va_list ap, int use64)
 	return tn_ret(tn_fcntl(fd, cmd, arg, use64), saved);
 }
 
-EXPORT int fcntl(int fd, int cmd, ...)
+EXPORT TN_EXEC_TEXT int fcntl(int fd, int cmd, ...)
 {
 	va_list ap;
 	int r;
@@ -27,7 +28,7 @@ EXPORT int fcntl(int fd, int cmd, ...)
 	return r;
 }
 
-EXPORT int fcntl64(int fd, int cmd, ...)
+EXPORT TN_EXEC_TEXT int fcntl64(int fd, int cmd, ...)
 {
 	va_list ap;
 	int r;

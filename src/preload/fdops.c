@@ -12,6 +12,7 @@
 #include "fdops.h"
 #include "icmptab.h"
 #include "tnat64.h"
+#include "rawsys.h"
 
 /* Once NAT64 is in use, an AF_INET TCP socket is born as a dual-stack
  * AF_INET6 one (FD_EMU, "fresh"): a translated connect then needs no
@@ -191,7 +192,8 @@ int tn_accept(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 	return r;
 }
 
-int tn_close_range(unsigned int first, unsigned int last, int flags)
+TN_EXEC_TEXT int tn_close_range(unsigned int first, unsigned int last,
+				 int flags)
 {
 	if (!real.close_range)
 		return -ENOSYS;
@@ -200,7 +202,7 @@ int tn_close_range(unsigned int first, unsigned int last, int flags)
 	return real.close_range(first, last, flags) < 0 ? neg_errno() : 0;
 }
 
-void tn_closefrom(int lowfd)
+TN_EXEC_TEXT void tn_closefrom(int lowfd)
 {
 	if (lowfd >= 0)
 		fdtab_clear_range((unsigned int)lowfd, ~0u);
@@ -208,7 +210,7 @@ void tn_closefrom(int lowfd)
 		real.closefrom(lowfd);
 }
 
-int tn_dup(int oldfd)
+TN_EXEC_TEXT int tn_dup(int oldfd)
 {
 	int r = real.dup(oldfd);
 
@@ -218,7 +220,7 @@ int tn_dup(int oldfd)
 	return r;
 }
 
-int tn_dup3(int oldfd, int newfd, int flags, int use3)
+TN_EXEC_TEXT int tn_dup3(int oldfd, int newfd, int flags, int use3)
 {
 	int r = use3 ? real.dup3(oldfd, newfd, flags)
 		     : real.dup2(oldfd, newfd);
@@ -229,7 +231,7 @@ int tn_dup3(int oldfd, int newfd, int flags, int use3)
 	return r;
 }
 
-int tn_fcntl(int fd, int cmd, void *arg, int use64)
+TN_EXEC_TEXT int tn_fcntl(int fd, int cmd, void *arg, int use64)
 {
 	int (*f)(int, int, ...) = use64 && real.fcntl64 ? real.fcntl64
 						       : real.fcntl;

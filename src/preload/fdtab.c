@@ -5,6 +5,7 @@
 
 #include "icmptab.h"
 #include "fdtab.h"
+#include "rawsys.h"
 
 #define CHUNK_BITS FDTAB_CHUNK_BITS
 #define CHUNK_SIZE FDTAB_CHUNK_SIZE
@@ -53,7 +54,7 @@ void fdtab_set_icmp(struct fdrec *r, uint16_t id)
 					       memory_order_acq_rel));
 }
 
-void fdtab_clear_range(unsigned int first, unsigned int last)
+TN_EXEC_TEXT void fdtab_clear_range(unsigned int first, unsigned int last)
 {
 	unsigned int c;
 
@@ -80,7 +81,7 @@ void fdtab_clear_range(unsigned int first, unsigned int last)
 	}
 }
 
-void fdtab_copy(int oldfd, int newfd)
+TN_EXEC_TEXT void fdtab_copy(int oldfd, int newfd)
 {
 	struct fdrec *src = fdtab_get(oldfd, 0);
 	uint32_t kind = fdrec_kind(src);
