@@ -3,16 +3,19 @@
  *
  *   startup ROUNDS RUNS WARMUP PRELOAD_FILE NAME=FILE... -- PROG [ARG...]
  *
- * For each of ROUNDS rounds and each mode NAME (the order turns by one
- * from round to round, so that drift of the machine hits every mode
- * alike), PRELOAD_FILE gets the content of FILE (or is removed, for
- * FILE "-"), then PROG runs RUNS times, one after the other, its output
- * to /dev/null, and the CPU time (user + system) those RUNS children used
- * is taken from getrusage(RUSAGE_CHILDREN) before and after, and each
- * run's own from wait4.  WARMUP runs of each mode come first, unmeasured.
- * One line per round:
+ * ROUNDS rounds of RUNS runs of PROG in each mode NAME, its output to
+ * /dev/null.  Within a round the modes' runs alternate one by one (the
+ * order turns from run to run and from round to round), so that drift of
+ * the machine, which on a shared VM moves the time of a run by tens of
+ * per cent over seconds, hits every mode alike: before each run
+ * PRELOAD_FILE gets the content of the mode's FILE (or is removed, for
+ * FILE "-").  Each run's CPU time (user + system: the kernel's run time
+ * of that child, from wait4's rusage), wall time and minor page faults
+ * are taken.  WARMUP runs of each mode come first, unmeasured.  One line
+ * per round:
  *   round R NAME=CPU_NS_PER_RUN,WALL_NS_PER_RUN,MINOR_FAULTS_PER_RUN,
  *               MEDIAN_CPU_NS_OF_A_RUN ...
+ * (the first three are means over the round's runs of that mode).
  *
  * It never writes the host's /etc: PRELOAD_FILE must be in a directory
  * on an overlay file system (the private /etc that bench/startup.sh
@@ -106,19 +109,6 @@ static void put(const char *path, const struct mode *m)
 		die(path, errno);
 }
 
-/* CPU time (ns) and minor page faults of the children waited for. */
-static long long cpu_ns(long long *minflt)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_CHILDREN, &ru) < 0)
-		die("getrusage", errno);
-	*minflt = ru.ru_minflt;
-	return (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
-		       1000000000LL +
-	       (long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
-}
-
 static int cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -126,49 +116,48 @@ static int cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* RUNS runs of argv, one after the other; all must exit 0.  Each run's
- * CPU time (user + system, ns, from wait4's rusage: the kernel's exact
- * run time of that child) goes to cpu[] when cpu is not NULL; returns
- * their median (0 without cpu): a run that a burst elsewhere on the
- * machine slowed down moves it less than it moves the sum. */
-static long long runs(char **argv, unsigned long n, const char *mode,
-		      long long *cpu)
+static long long median(long long *v, unsigned long n)
 {
-	posix_spawn_file_actions_t fa;
+	qsort(v, n, sizeof(*v), cmp_ll);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	for (unsigned long i = 0; i < n; i++) {
-		pid_t pid;
-		struct rusage ru;
-		int st, e = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+/* One run of argv, which must exit 0: its CPU time (user + system, ns,
+ * from wait4's rusage: the kernel's run time of that child), wall time
+ * (ns, spawn to reaped) and minor page faults. */
+static void run_one(char **argv, const posix_spawn_file_actions_t *fa,
+		    const char *mode, long long *cpu, long long *wall,
+		    long long *minflt)
+{
+	struct timespec t0, t1;
+	struct rusage ru;
+	pid_t pid;
+	int st, e;
 
-		if (e)
-			die(argv[0], e);
-		while (wait4(pid, &st, 0, &ru) < 0)
-			if (errno != EINTR)
-				die("wait4", errno);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			fprintf(stderr, "startup: %s failed (status %#x) in mode %s\n",
-				argv[0], st, mode);
-			exit(1);
-		}
-		if (cpu)
-			cpu[i] = (long long)(ru.ru_utime.tv_sec +
-					     ru.ru_stime.tv_sec) * 1000000000LL +
-				 (long long)(ru.ru_utime.tv_usec +
-					     ru.ru_stime.tv_usec) * 1000LL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = posix_spawn(&pid, argv[0], fa, NULL, argv, environ);
+	if (e)
+		die(argv[0], e);
+	while (wait4(pid, &st, 0, &ru) < 0)
+		if (errno != EINTR)
+			die("wait4", errno);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "startup: %s failed (status %#x) in mode %s\n",
+			argv[0], st, mode);
+		exit(1);
 	}
-	posix_spawn_file_actions_destroy(&fa);
-	if (!cpu)
-		return 0;
-	qsort(cpu, n, sizeof(*cpu), cmp_ll);
-	return n % 2 ? cpu[n / 2] : (cpu[n / 2 - 1] + cpu[n / 2]) / 2;
+	*cpu = (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+		       1000000000LL +
+	       (long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+	*wall = (long long)ns(&t0, &t1);
+	*minflt = ru.ru_minflt;
 }
 
 int main(int argc, char **argv)
 {
 	struct mode modes[MAX_MODES];
+	posix_spawn_file_actions_t fa;
 	long long *cpu;
 	unsigned long rounds, n, warm;
 	const char *path;
@@ -209,34 +198,49 @@ int main(int argc, char **argv)
 		die("no modes or no program", 0);
 	argv += i + 1;
 
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	for (int m = 0; m < nm; m++) {
 		put(path, &modes[m]);
-		runs(argv, warm, modes[m].name, NULL);
+		for (unsigned long j = 0; j < warm; j++) {
+			long long c, w, f;
+
+			run_one(argv, &fa, modes[m].name, &c, &w, &f);
+		}
 	}
-	cpu = malloc(n * sizeof(*cpu));
+	cpu = malloc((size_t)nm * n * sizeof(*cpu));
 	if (!cpu)
 		die("out of memory", 0);
 	for (unsigned long r = 0; r < rounds; r++) {
-		printf("round %lu", r + 1);
-		for (int k = 0; k < nm; k++) {
-			const struct mode *m = &modes[(k + r) % (unsigned long)nm];
-			struct timespec t0, t1;
-			long long c0, c1, f0, f1, med;
+		long long wsum[MAX_MODES] = { 0 }, fsum[MAX_MODES] = { 0 };
+		long long csum[MAX_MODES] = { 0 };
 
-			put(path, m);
-			c0 = cpu_ns(&f0);
-			clock_gettime(CLOCK_MONOTONIC, &t0);
-			med = runs(argv, n, m->name, cpu);
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			c1 = cpu_ns(&f1);
-			printf(" %s=%.0f,%.0f,%.2f,%lld", m->name,
-			       (double)(c1 - c0) / (double)n,
-			       ns(&t0, &t1) / (double)n,
-			       (double)(f1 - f0) / (double)n, med);
+		/* the modes' runs alternate one by one, in an order that turns
+		 * from run to run and round to round */
+		for (unsigned long j = 0; j < n; j++) {
+			for (int k = 0; k < nm; k++) {
+				int m = (int)((k + j + r) % (unsigned long)nm);
+				long long c, w, f;
+
+				put(path, &modes[m]);
+				run_one(argv, &fa, modes[m].name, &c, &w, &f);
+				cpu[(size_t)m * n + j] = c;
+				csum[m] += c;
+				wsum[m] += w;
+				fsum[m] += f;
+			}
 		}
+		printf("round %lu", r + 1);
+		for (int m = 0; m < nm; m++)
+			printf(" %s=%.0f,%.0f,%.2f,%lld", modes[m].name,
+			       (double)csum[m] / (double)n,
+			       (double)wsum[m] / (double)n,
+			       (double)fsum[m] / (double)n,
+			       median(cpu + (size_t)m * n, n));
 		printf("\n");
 		fflush(stdout);
 	}
+	posix_spawn_file_actions_destroy(&fa);
 	put(path, &(struct mode){ .name = "none" });
 	return 0;
 }

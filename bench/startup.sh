@@ -4,23 +4,24 @@
 # test: timing decides nothing in tests).
 #
 # A small program that does no networking (PROG, default /bin/true) is
-# started RUNS times (default 300) in a row in each of three modes, with
-# /etc/ld.so.preload naming
+# started in three modes, with /etc/ld.so.preload naming
 #   lib    the library ($B/libtnat64.so, or LIB=...)
 #   empty  an empty shared library (the floor: what any preloaded
 #          library costs the dynamic linker)
 #   none   nothing (no /etc/ld.so.preload)
-# for ROUNDS rounds (default 21; the order of the modes turns from round
-# to round), and the CPU time (user + system) of the runs is measured
-# (bench/startup.c: each run's own, from wait4).  Printed: per mode, the
-# CPU time of the median run (the median over the rounds of each round's
-# median run: a run that a burst elsewhere on the machine slowed down
-# moves it less than a sum), wall time and minor page faults per run, and
-# the median over the rounds of the per-round ratios of those median runs
-# lib/empty (goal <= 1.01), lib/none and empty/none, with their minimum
-# and maximum, and lib/empty of the rounds' total CPU time.  Then,
-# deterministic (unlike the times): the system calls of one run in each
-# mode (strace) and, with valgrind installed, its user-space instructions.
+# in ROUNDS rounds (default 21) of RUNS runs per mode (default 300), the
+# modes' runs alternating one by one within a round (bench/startup.c: on
+# a shared VM the speed of the machine drifts by tens of per cent over
+# seconds, which blocks of runs of one mode would take for a difference
+# between the modes), and the CPU time (user + system) of each run is
+# taken from wait4.  Printed: per mode, the CPU time of the median run
+# (the median over the rounds of each round's median run), wall time and
+# minor page faults per run, and the median over the rounds of the
+# per-round ratios of those median runs lib/empty (goal <= 1.01),
+# lib/none and empty/none, with their minimum and maximum, and lib/empty
+# of the rounds' total CPU time.  Then, deterministic (unlike the times):
+# the system calls of one run in each mode (strace) and, with valgrind
+# installed, its user-space instructions.
 #
 # The runs happen in a private mount namespace where /etc is an overlay
 # (tests/integration/sysns.sh): the host's /etc/ld.so.preload is never
@@ -81,7 +82,7 @@ if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
 	CPU="taskset -c 1"
 fi
 
-echo "# tnat64 bench-startup: $ROUNDS rounds x $RUNS runs of $PROG per mode (warm-up $WARMUP)${CPU:+, pinned to CPU 1}"
+echo "# tnat64 bench-startup: $ROUNDS rounds x $RUNS runs of $PROG per mode, alternating run by run (warm-up $WARMUP)${CPU:+, pinned to CPU 1}"
 echo "# lib = $LIB"
 # shellcheck disable=SC2086
 sys_exec - = $CPU "$DRIVER" "$ROUNDS" "$RUNS" "$WARMUP" /etc/ld.so.preload \
