@@ -13,8 +13,9 @@
 #          library)
 #   load   bash with the empty library, PROG with the library: what
 #          loading the library into PROG costs, without the exec hooks
-# for ROUNDS rounds (default 11; the order of the modes turns from round
-# to round), the CPU time (user + system, bash and its children) and the
+# for ROUNDS rounds (default 11; within a round the modes alternate in
+# blocks of BLOCK execs, default 100, in an order that turns from block
+# to block), the CPU time (user + system, bash and its children) and the
 # wall time of each loop (bash's `time`).  Printed: per exec, the median
 # CPU and wall time of each mode, and the medians over the rounds of the
 # per-round ratios lib/empty (the figure; goal <= 1.02), load/empty and
@@ -99,17 +100,38 @@ MODES="lib empty load"
 for m in $MODES; do
 	loop "$m" 50 >/dev/null
 done
+# A round is RUNS execs per mode, in blocks of BLOCK execs (each block a
+# bash of its own) that alternate between the modes: on a shared VM the
+# speed of the machine drifts by tens of per cent over seconds, which one
+# block of RUNS execs per mode would take for a difference between them.
+# (A bash's own start is counted in its block: with the library it costs
+# the same few tens of microseconds in every block of that mode, under
+# 0.1% of a block.)
+BLOCK=${BLOCK:-100}
+[ "$BLOCK" -ge 1 ] && [ "$BLOCK" -le "$RUNS" ] || BLOCK=$RUNS
+blocks=$(((RUNS + BLOCK - 1) / BLOCK))
 for r in $(seq 1 "$ROUNDS"); do
-	case $((r % 3)) in
-	1) order="lib empty load" ;;
-	2) order="empty load lib" ;;
-	0) order="load lib empty" ;;
-	esac
+	for m in $MODES; do
+		eval "w_$m=0 c_$m=0"
+	done
+	for b in $(seq 1 "$blocks"); do
+		case $(((r + b) % 3)) in
+		1) order="lib empty load" ;;
+		2) order="empty load lib" ;;
+		0) order="load lib empty" ;;
+		esac
+		k=$BLOCK
+		[ "$b" -lt "$blocks" ] || k=$((RUNS - (blocks - 1) * BLOCK))
+		for m in $order; do
+			# shellcheck disable=SC2046 # ("wall cpu")
+			set -- $(loop "$m" "$k")
+			eval "w_$m=\$(awk -v a=\"\$w_$m\" -v b=\"$1\" 'BEGIN { print a + b }')"
+			eval "c_$m=\$(awk -v a=\"\$c_$m\" -v b=\"$2\" 'BEGIN { print a + b }')"
+		done
+	done
 	line="round $r"
-	for m in $order; do
-		# shellcheck disable=SC2046 # ("wall cpu")
-		set -- $(loop "$m" "$RUNS")
-		line="$line $m=$1,$2"
+	for m in $MODES; do
+		eval "line=\"\$line $m=\$w_$m,\$c_$m\""
 	done
 	echo "$line" | tee -a "$TMP/rounds" | sed 's/^/# /'
 done
