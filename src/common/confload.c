@@ -104,17 +104,14 @@ TN_LOAD_TEXT unsigned int tnconf_capture_envp(char *const *envp, bool secure)
 	for (; *envp; envp++) {
 		const char *e = *envp;
 
-		if (after(e, env_names[N_XDG])) {
-			if (!v[N_XDG])
+		if (!after(e, env_names[N_OURS])) {
+			if (!v[N_XDG]) /* as getenv(3): the first counts */
 				v[N_XDG] = after(e, env_names[N_XDG]);
 			continue;
 		}
-		if (!after(e, env_names[N_OURS]))
-			continue;
 		found |= TNCONF_ENV_OURS;
-		/* as getenv(3): the first of a name counts */
 		for (int i = N_CONF; i <= N_PREFIX; i++)
-			if (!v[i] && after(e, env_names[i]))
+			if (!v[i])
 				v[i] = after(e, env_names[i]);
 		if (after(e, env_names[N_DEBUG]))
 			found |= TNCONF_ENV_DEBUG;

@@ -44,10 +44,16 @@ static const char *progname(void)
  * at load time (TN_LOAD_DATA, loadtime.h). */
 static atomic_bool env_read TN_LOAD_DATA;
 
+/* True for the one caller that gets to read the environment. */
+TN_LOAD_TEXT static bool claim_env(void)
+{
+	return !atomic_load_explicit(&env_read, memory_order_acquire) &&
+	       !atomic_exchange_explicit(&env_read, true, memory_order_acq_rel);
+}
+
 static void read_env(const char *prog)
 {
-	if (atomic_load_explicit(&env_read, memory_order_acquire) ||
-	    atomic_exchange_explicit(&env_read, true, memory_order_acq_rel))
+	if (!claim_env())
 		return;
 	tnconf_setup_logging(prog);
 	tnconf_capture_env();
@@ -94,25 +100,22 @@ __attribute__((constructor)) static void tn_constructor(int argc,
 							char **argv,
 							char **envp)
 {
-	int saved;
+	bool named = argc >= 1 && argv && argv[0];
 
-	if (atomic_load_explicit(&env_read, memory_order_acquire))
-		return;
-	if (argc < 1 || !argv || !argv[0] || envp != argv + argc + 1) {
-		saved = errno;
-		read_env(argc >= 1 && argv && argv[0] ? argv[0] : progname());
+	if (!named || envp != argv + argc + 1) {
+		int saved = errno;
+
+		read_env(named ? argv[0] : progname());
 		errno = saved;
 		return;
 	}
-	if (atomic_exchange_explicit(&env_read, true, memory_order_acq_rel))
+	if (!claim_env())
 		return;
-	if (tnconf_capture_envp(envp, auxv_secure(envp)) & TNCONF_ENV_DEBUG) {
-		saved = errno;
+	/* tnconf_setup_logging keeps errno itself; log_setup does too */
+	if (tnconf_capture_envp(envp, auxv_secure(envp)) & TNCONF_ENV_DEBUG)
 		tnconf_setup_logging(argv[0]);
-		errno = saved;
-	} else {
+	else
 		log_setup(LOG_ERR, 2, argv[0]);
-	}
 }
 
 /* The configuration, loaded once; with report, its errors reported once
