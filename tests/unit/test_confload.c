@@ -102,6 +102,18 @@ static bool is_builtin(const struct config *c)
 	       c->nsubnets == 0 && c->nerrors == 0;
 }
 
+/* Load with what was captured last; returns the messages. */
+static const char *load_captured(struct tnconf *tc, int *lines)
+{
+	memset(tc, 0, sizeof(*tc));
+	if (tnconf_load(tc) != 0)
+		abort();
+	if (tc->config)
+		tnconf_report(tc->config);
+	alarm(0);
+	return drain(lines);
+}
+
 /* Load with TNAT64_CONF_FILE=path (unset if NULL) and prefix; returns
  * the messages. */
 static const char *load(const char *path, const char *prefix,
@@ -116,13 +128,7 @@ static const char *load(const char *path, const char *prefix,
 	else
 		unsetenv("TNAT64_NAT64_PREFIX");
 	tnconf_capture_env();
-	memset(tc, 0, sizeof(*tc));
-	if (tnconf_load(tc) != 0)
-		abort();
-	if (tc->config)
-		tnconf_report(tc->config);
-	alarm(0);
-	return drain(lines);
+	return load_captured(tc, lines);
 }
 
 /* A file that is not one: the built-in configuration and one line
@@ -594,10 +600,7 @@ static void test_capture_envp(void)
 		CHECK_MSG("XDG_RUNTIME_DIR kept from envp",
 			  out && strcmp(out, "/run/user/7") == 0, "%s",
 			  out ? out : "(null)");
-		memset(&tc, 0, sizeof(tc));
-		if (tnconf_load(&tc) != 0)
-			abort();
-		drain(&lines);
+		load_captured(&tc, &lines);
 		CHECK_MSG("no TNAT64_CONF_FILE in envp: the default file, not "
 			  "the process's variable", !tc.config ||
 			  tc.config->prefixes[0].len != 96 ||
@@ -617,10 +620,7 @@ static void test_capture_envp(void)
 		CHECK_MSG("the first XDG_RUNTIME_DIR counts",
 			  out && strcmp(out, "/a") == 0, "%s",
 			  out ? out : "(null)");
-		memset(&tc, 0, sizeof(tc));
-		if (tnconf_load(&tc) != 0)
-			abort();
-		out = drain(&lines);
+		out = load_captured(&tc, &lines);
 		CHECK_MSG("the first TNAT64_CONF_FILE counts, and "
 			  "TNAT64_NAT64_PREFIX from envp overrides its prefix",
 			  tc.config && tc.config->has_default &&
@@ -651,10 +651,7 @@ static void test_capture_envp(void)
 		tnconf_capture_envp(envp, false);
 		CHECK("XDG_RUNTIME_DIR too long: none",
 		      !tnconf_xdg_runtime_dir());
-		memset(&tc, 0, sizeof(tc));
-		if (tnconf_load(&tc) != 0)
-			abort();
-		out = drain(&lines);
+		out = load_captured(&tc, &lines);
 		CHECK_MSG("TNAT64_CONF_FILE too long in envp: said, built-in "
 			  "configuration", is_builtin(tc.config) &&
 			  lines == 1 && strstr(out, "is 5000 bytes long"),

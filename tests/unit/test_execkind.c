@@ -147,6 +147,16 @@ static void img_sections(struct img *im, const char *names, size_t nlen,
 	im->eh->e_shstrndx = (Elf64_Half)(nsec - 1);
 }
 
+/* A dynamic program (glibc's loader) with nsec section headers at the
+ * end and the section-name table names at offset at. */
+static void img_dynamic(struct img *im, const char *names, size_t nlen,
+			size_t at, unsigned nsec)
+{
+	img_init(im, ELFCLASS64, EM_X86_64);
+	img_interp(im, "/lib64/ld-linux-x86-64.so.2");
+	img_sections(im, names, nlen, at, 0, nsec);
+}
+
 static void img_shstrtab(struct img *im, const char *names, size_t nlen,
 			 size_t at, size_t shoff)
 {
@@ -191,31 +201,23 @@ static void test_elf(void)
 
 	/* As a usual program has them: some 30 to 60 section headers, the
 	 * name table's last. */
-	img_init(&im, ELFCLASS64, EM_X86_64);
-	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-	img_sections(&im, c_names, sizeof(c_names), 2000, 0, 49);
+	img_dynamic(&im, c_names, sizeof(c_names), 2000, 49);
 	CHECK_INT("elf/dynamic, 49 sections", kind_of(im.b, im.n, NULL, &reads),
 		  EXECKIND_DYNAMIC);
 	CHECK_INT("elf/dynamic, 49 sections: the name table and its header "
 		  "in one read", reads, 2);
-	img_init(&im, ELFCLASS64, EM_X86_64);
-	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-	img_sections(&im, go_names, sizeof(go_names), 2000, 0, 49);
+	img_dynamic(&im, go_names, sizeof(go_names), 2000, 49);
 	CHECK_INT("elf/cgo without its note, 49 sections",
 		  kind_of(im.b, im.n, NULL, &reads), EXECKIND_GO);
 	CHECK_INT("elf/cgo without its note, 49 sections: one read for the "
 		  "names", reads, 2);
 	/* So many headers before the table's that they are not read. */
-	img_init(&im, ELFCLASS64, EM_X86_64);
-	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-	img_sections(&im, go_names, sizeof(go_names), 2000, 0, 64);
+	img_dynamic(&im, go_names, sizeof(go_names), 2000, 64);
 	CHECK_INT("elf/cgo without its note, 64 sections",
 		  kind_of(im.b, im.n, NULL, &reads), EXECKIND_GO);
 	CHECK_INT("elf/cgo without its note, 64 sections: the table's header, "
 		  "then the table", reads, 3);
-	img_init(&im, ELFCLASS64, EM_X86_64);
-	img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-	img_sections(&im, c_names, sizeof(c_names), 2000, 0, 64);
+	img_dynamic(&im, c_names, sizeof(c_names), 2000, 64);
 	CHECK_INT("elf/dynamic, 64 sections", kind_of(im.b, im.n, NULL, NULL),
 		  EXECKIND_DYNAMIC);
 	{
@@ -230,16 +232,12 @@ static void test_elf(void)
 
 			memcpy(t, "\0.text\0.rela.dyn\0", 17);
 			memcpy(t + 17, go[i], l);
-			img_init(&im, ELFCLASS64, EM_X86_64);
-			img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-			img_sections(&im, t, 17 + l, 1500, 0, 30);
+			img_dynamic(&im, t, 17 + l, 1500, 30);
 			CHECK_INT(tname("elf/cgo without its note: %s", go[i]),
 				  kind_of(im.b, im.n, NULL, NULL), EXECKIND_GO);
 			/* One letter less: not Go's. */
 			t[17 + l - 2] = '\0';
-			img_init(&im, ELFCLASS64, EM_X86_64);
-			img_interp(&im, "/lib64/ld-linux-x86-64.so.2");
-			img_sections(&im, t, 17 + l - 1, 1500, 0, 30);
+			img_dynamic(&im, t, 17 + l - 1, 1500, 30);
 			CHECK_INT(tname("elf/dynamic: %s cut short", go[i]),
 				  kind_of(im.b, im.n, NULL, NULL),
 				  EXECKIND_DYNAMIC);
