@@ -30,13 +30,6 @@
 
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=${B:-build}
-case $B in
-/*) ;;
-*) B=$ROOT/$B ;;
-esac
-LIB=${LIB:-$B/libtnat64.so}
-PROG=${PROG:-/bin/true}
 RUNS=${RUNS:-1000}
 ROUNDS=${ROUNDS:-11}
 CALLS=${CALLS:-200}
@@ -46,17 +39,12 @@ die() {
 	echo "bench-exec: $*" >&2
 	exit 1
 }
-[ -f "$LIB" ] || die "$LIB missing (make)"
-case $LIB in
-/*) ;;
-*) die "LIB must be an absolute path" ;;
-esac
-[ -x "$PROG" ] || die "PROG $PROG is not an executable"
+# shellcheck source=bench/floor.sh
+. "$ROOT/bench/floor.sh"
+floor_check
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-exec.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$TMP"' EXIT
-printf 'void tnat64_bench_empty(void);\nvoid tnat64_bench_empty(void) {}\n' >"$TMP/empty.c"
-${CC:-cc} -O2 -shared -fPIC -o "$TMP/libempty.so" "$TMP/empty.c" ||
-	die "cannot build the empty library"
+floor_build "$TMP"
 
 CPU=()
 if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
@@ -111,9 +99,6 @@ BLOCK=${BLOCK:-100}
 [ "$BLOCK" -ge 1 ] && [ "$BLOCK" -le "$RUNS" ] || BLOCK=$RUNS
 blocks=$(((RUNS + BLOCK - 1) / BLOCK))
 for r in $(seq 1 "$ROUNDS"); do
-	for m in $MODES; do
-		eval "w_$m=0 c_$m=0"
-	done
 	for b in $(seq 1 "$blocks"); do
 		case $(((r + b) % 3)) in
 		1) order="lib empty load" ;;
@@ -123,17 +108,14 @@ for r in $(seq 1 "$ROUNDS"); do
 		k=$BLOCK
 		[ "$b" -lt "$blocks" ] || k=$((RUNS - (blocks - 1) * BLOCK))
 		for m in $order; do
-			# shellcheck disable=SC2046 # ("wall cpu")
-			set -- $(loop "$m" "$k")
-			eval "w_$m=\$(awk -v a=\"\$w_$m\" -v b=\"$1\" 'BEGIN { print a + b }')"
-			eval "c_$m=\$(awk -v a=\"\$c_$m\" -v b=\"$2\" 'BEGIN { print a + b }')"
+			echo "$m $(loop "$m" "$k")" # "mode wall cpu"
 		done
-	done
-	line="round $r"
-	for m in $MODES; do
-		eval "line=\"\$line $m=\$w_$m,\$c_$m\""
-	done
-	echo "$line" | tee -a "$TMP/rounds" | sed 's/^/# /'
+	done >"$TMP/blocks"
+	# the round: each mode's blocks added up
+	awk -v r="$r" '{ w[$1] += $2; c[$1] += $3 }
+		END { printf "round %d lib=%s,%s empty=%s,%s load=%s,%s\n", r,
+			w["lib"], c["lib"], w["empty"], c["empty"], w["load"], c["load"] }' \
+		"$TMP/blocks" | tee -a "$TMP/rounds" | sed 's/^/# /'
 done
 
 awk -v runs="$RUNS" -f "$ROOT/bench/stats.awk" -f /dev/stdin "$TMP/rounds" <<'AWK'

@@ -30,33 +30,24 @@
 
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=${B:-build}
-case $B in
-/*) ;;
-*) B=$ROOT/$B ;;
-esac
-LIB=${LIB:-$B/libtnat64.so}
-PROG=${PROG:-/bin/true}
 RUNS=${RUNS:-300}
 ROUNDS=${ROUNDS:-21}
 WARMUP=${WARMUP:-50}
 PIN=${PIN:-1}
-DRIVER=$B/bench/startup
 PATH=$PATH:/usr/sbin:/sbin
 
 die() {
 	echo "bench-startup: $*" >&2
 	exit 1
 }
+# shellcheck source=bench/floor.sh
+. "$ROOT/bench/floor.sh"
+DRIVER=$B/bench/startup
 [ "$(id -u)" = 0 ] || die "needs root (a private mount namespace)"
 for f in "$LIB" "$DRIVER"; do
 	[ -f "$f" ] || die "$f missing (make all $B/bench/startup)"
 done
-case $LIB in
-/*) ;;
-*) die "LIB must be an absolute path" ;;
-esac
-[ -x "$PROG" ] || die "PROG $PROG is not an executable"
+floor_check
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-startup.XXXXXX") || die "mktemp failed"
 chmod 755 "$TMP"
@@ -70,9 +61,7 @@ TB_TIMEOUT=3600
 export TB_TMP TB_TIMEOUT
 sys_check_usable || die "$SYS_WHY"
 
-printf 'void tnat64_bench_empty(void);\nvoid tnat64_bench_empty(void) {}\n' >"$TMP/empty.c"
-${CC:-cc} -O2 -shared -fPIC -o "$TMP/libempty.so" "$TMP/empty.c" ||
-	die "cannot build the empty library"
+floor_build "$TMP"
 printf '%s\n' "$LIB" >"$TMP/pre.lib"
 printf '%s\n' "$TMP/libempty.so" >"$TMP/pre.empty"
 
@@ -125,6 +114,12 @@ END {
 }
 AWK
 
+# What MODE puts in /etc/ld.so.preload ("" for none), for the
+# deterministic counts below, which give it by LD_PRELOAD.
+preload_of() {
+	[ "$1" = none ] || cat "$TMP/pre.$1"
+}
+
 # System calls of one run in each mode (strace -c; LD_PRELOAD here, which
 # gives the dynamic linker the same work), and those that differ from the
 # empty library's: the same from run to run.
@@ -132,11 +127,7 @@ if command -v strace >/dev/null 2>&1; then
 	echo
 	echo "system calls of one run (strace -c):"
 	for m in lib empty none; do
-		if [ "$m" = none ]; then
-			pre=
-		else
-			pre=$(cat "$TMP/pre.$m")
-		fi
+		pre=$(preload_of "$m")
 		env -i PATH=/usr/bin:/bin strace -c -o "$TMP/strace.$m" \
 			${pre:+-E LD_PRELOAD=$pre} "$PROG" >/dev/null 2>&1
 		# strace -c's table: "% time seconds usecs/call calls [errors]
@@ -159,11 +150,7 @@ if have_callgrind; then
 	echo
 	echo "user-space instructions of one run (valgrind --tool=callgrind):"
 	for m in lib empty none; do
-		if [ "$m" = none ]; then
-			pre=
-		else
-			pre=$(cat "$TMP/pre.$m")
-		fi
+		pre=$(preload_of "$m")
 		n=$(env -i PATH=/usr/bin:/bin ${pre:+LD_PRELOAD=$pre} \
 			VALGRIND_LAUNCHER="$VALGRIND_LAUNCHER" "$VG_TOOL" \
 			--callgrind-out-file=/dev/null "$PROG" 2>&1 >/dev/null |
