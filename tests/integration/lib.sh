@@ -167,6 +167,20 @@ tb_summary() {
 	[ "$TB_NFAIL" -eq 0 ]
 }
 
+# tb_need_built NAME FILE...: every FILE is an executable, or NAME/build
+# fails, naming the missing ones, and the test ends there.
+tb_need_built() {
+	local name=$1 f missing=
+	shift
+	for f in "$@"; do
+		[ -x "$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] && return 0
+	fail "$name/build" "not built:$missing (run make tests)"
+	tb_summary
+	exit 1
+}
+
 tb_log() {
 	echo "# $*" >&2
 }

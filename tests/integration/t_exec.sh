@@ -24,16 +24,8 @@ ECHO_PORT=7001
 
 tb_setup
 
-missing=
-for f in "$SV" "$LAUNCHER" "$PROBE" "$P/t_spawn" "$P/t_dlopen" "$P/t_iouring" \
-	"$P/srv"; do
-	[ -x "$f" ] || missing="$missing $f"
-done
-if [ -n "$missing" ]; then
-	fail exec/build "not built:$missing (run make tests)"
-	tb_summary
-	exit 1
-fi
+tb_need_built exec "$SV" "$LAUNCHER" "$PROBE" "$P/t_spawn" "$P/t_dlopen" \
+	"$P/t_iouring" "$P/srv"
 if [ ! -x "$BUSYBOX" ] || [ -n "$(ldd "$BUSYBOX" 2>/dev/null | grep '=>')" ]; then
 	skip exec "no static busybox (busybox-static)"
 	tb_summary

@@ -53,15 +53,7 @@ setup_bed() {
 	# its errors (the router keeps Linux's, see router_rest).
 	tb_gw sysctl -qw net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_ratelimit=0 ||
 		tb_setup_fail "gateway ICMP rate limit"
-	missing=
-	for f in "$SV" "$LAUNCHER" "$P/t_icmp" "$P/t_icmperr"; do
-		[ -x "$f" ] || missing="$missing $f"
-	done
-	if [ -n "$missing" ]; then
-		fail icmp/build "not built:$missing (run make tests)"
-		tb_summary
-		exit 1
-	fi
+	tb_need_built icmp "$SV" "$LAUNCHER" "$P/t_icmp" "$P/t_icmperr"
 	chmod 755 "$TB_TMP"
 	chmod 644 "$TB_CONF"
 }

@@ -20,15 +20,8 @@ PROGS="t_names t_opts t_local t_nonblock t_threads t_fork t_bulk t_fastopen t_si
 
 tb_setup
 
-missing=
-for p in srv $PROGS; do
-	[ -x "$P/$p" ] || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	fail progs/build "not built in $P:$missing (run make tests)"
-	tb_summary
-	exit 1
-fi
+# shellcheck disable=SC2046 # (PROGS: names, one word each)
+tb_need_built progs $(for p in srv $PROGS; do echo "$P/$p"; done)
 
 # Client-side TCP Fast Open (bit 0), keeping whatever else is set.
 tfo=$(tb_client sysctl -n net.ipv4.tcp_fastopen 2>/dev/null) || tfo=1

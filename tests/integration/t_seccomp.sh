@@ -38,16 +38,8 @@ cleanup_seccomp() {
 }
 trap cleanup_seccomp EXIT
 
-missing=
-for f in "$SV" "$P/srv" "$P/seccomp_basic" "$P/seccomp_xlat" \
-	"$P/seccomp_threads" "$P/seccomp_forkexec" "$P/seccomp_kill"; do
-	[ -x "$f" ] || missing="$missing $f"
-done
-if [ -n "$missing" ]; then
-	fail seccomp/build "not built:$missing (run make tests)"
-	tb_summary
-	exit 1
-fi
+tb_need_built seccomp "$SV" "$P/srv" "$P/seccomp_basic" "$P/seccomp_xlat" \
+	"$P/seccomp_threads" "$P/seccomp_forkexec" "$P/seccomp_kill"
 
 # Everything a non-root user must read: the testbed tmp dir and config.
 chmod 755 "$TB_TMP"
