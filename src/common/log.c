@@ -23,6 +23,7 @@
 #include "log.h"
 #include "addr.h"
 #include "fdid.h"
+#include "rawsys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,22 +94,24 @@ TN_LOAD_TEXT static void publish(int fd, const struct fdid *id)
 
 /* A socket other than AF_UNIX: never a place for log lines (a program's
  * connection, or inetd's standard descriptors). */
-static bool ip_socket(int fd, const struct fdid *id)
+TN_LOAD_TEXT static bool ip_socket(int fd, const struct fdid *id)
 {
 	int dom = -1;
 	socklen_t len = sizeof(dom);
 
 	if ((id->mode & S_IFMT) != S_IFSOCK)
 		return false;
-	/* the raw call: in the library getsockopt is a hook */
-	if (syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) < 0)
+	/* the raw call (in the library getsockopt is a hook), inline: errno
+	 * stays as it is (log_setup runs at load time: loadtime.h) */
+	if (TN_SYS5(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) < 0)
 		return true;
 	return dom != AF_UNIX;
 }
 
+/* errno is never touched: an errno save here would bind __errno_location
+ * lazily in every process, at load time. */
 TN_LOAD_TEXT void log_setup(int level, int fd, const char *progname)
 {
-	int saved = errno;
 	struct fdid id;
 
 	cur_level = level < 1 ? 0 : level;
@@ -119,7 +122,6 @@ TN_LOAD_TEXT void log_setup(int level, int fd, const char *progname)
 		publish(fd, &id);
 	else
 		publish(-1, NULL);
-	errno = saved;
 }
 
 /* Open the debug file (append, never blocking on a FIFO without reader,

@@ -16,7 +16,7 @@ enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
  * silent... see log.c); messages go to fd (standard error: 2) for as long
  * as fd stays the file it is now (checked by st_dev/st_ino before every
  * message), and never to a socket other than AF_UNIX.  progname: its last
- * path component starts every line (NULL: none). */
+ * path component starts every line (NULL: none).  errno is kept. */
 void log_setup(int level, int fd, const char *progname);
 
 
