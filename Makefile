@@ -82,10 +82,11 @@ $(B)/paths.stamp: FORCE
 # The library defines recvfrom, recv... itself: with _FORTIFY_SOURCE (which
 # dpkg-buildflags adds) glibc's headers turn those names into inline
 # checking wrappers, which an interposer of them must not be built with.
+# src/preload/symver.h: the old symbol versions the library binds to.
 $(B)/pic/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE $(SANFLAGS) -fPIC -fvisibility=hidden \
-	    -Isrc/common -c -o $@ $<
+	    -include src/preload/symver.h -Isrc/common -c -o $@ $<
 
 $(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 	@mkdir -p $(dir $@)

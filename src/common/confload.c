@@ -18,6 +18,7 @@
 #include "log.h"
 #include "pfxdisc.h"
 #include "prefix.h"
+#include "rawsys.h"
 
 #ifndef TNAT64_CONF_FILE_DEFAULT
 #define TNAT64_CONF_FILE_DEFAULT "/etc/tnat64.conf"
@@ -379,8 +380,8 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
-		e = -errno;
+	e = (int)TN_FSTAT(fd, &st);
+	if (e < 0) {
 		syscall(SYS_close, fd);
 		return e;
 	}
@@ -429,7 +430,7 @@ static long read_file(const char *path, char **buf, size_t *maplen,
 	 * read, but its compiled form is not kept. */
 	if (out && st.st_size >= TNCONF_CACHE_MIN &&
 	    len == (size_t)st.st_size &&
-	    fstat(fd, &st2) == 0) {
+	    TN_FSTAT(fd, &st2) == 0) {
 		struct conf_stamp again;
 
 		conf_stamp_of(&st2, &again);

@@ -20,11 +20,7 @@ TN_LOAD_TEXT int fdid_get(int fd, struct fdid *id)
 	/* fstat(2) by number, not libc's fstat (an fstatat with a path ""
 	 * in libc's constant data): the library asks this about standard
 	 * error at load time in every process (log.c) */
-#ifdef SYS_fstat
-	r = TN_SYS2(SYS_fstat, fd, &st);
-#else
-	r = TN_SYS4(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH);
-#endif
+	r = TN_FSTAT(fd, &st);
 	if (r < 0)
 		return r >= -4095 ? (int)r : -EIO;
 	id->dev = (uint64_t)st.st_dev;

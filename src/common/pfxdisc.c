@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define RESOLV_READ_MAX 8192
@@ -78,15 +79,18 @@ static ssize_t libc_write(int fd, const void *buf, size_t len)
 	return write(fd, buf, len);
 }
 
+/* fstat, fstatat and getrandom by number: their libc symbols are of
+ * versions every program would pay to check at load time
+ * (src/preload/symver.h).  -1 and errno, as libc's. */
 static int libc_fstat(int fd, struct stat *st)
 {
-	return fstat(fd, st);
+	return (int)syscall(SYS_fstat, fd, st);
 }
 
 static int libc_fstatat(int dirfd, const char *path, struct stat *st,
 			int flags)
 {
-	return fstatat(dirfd, path, st, flags);
+	return (int)syscall(SYS_newfstatat, dirfd, path, st, flags);
 }
 
 static int libc_fchmod(int fd, mode_t mode)
@@ -112,7 +116,7 @@ static int libc_unlinkat(int dirfd, const char *path, int flags)
 
 static ssize_t libc_getrandom(void *buf, size_t len, unsigned flags)
 {
-	return getrandom(buf, len, flags);
+	return syscall(SYS_getrandom, buf, len, flags);
 }
 
 const struct disc_ops disc_libc_ops = {

@@ -26,6 +26,7 @@
 #ifndef TNAT64_RAWSYS_H
 #define TNAT64_RAWSYS_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <sys/syscall.h>
 
@@ -120,5 +121,16 @@ static inline TN_EXEC_TEXT void tn_copy(void *dst, const void *src,
 	tn_sys4(n, (long)(a), (long)(b), (long)(c), (long)(d))
 #define TN_SYS5(n, a, b, c, d, e) \
 	tn_sys5(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
+
+/* fstat(2) of a descriptor and stat(2) of a path (no AT_ flags: links
+ * followed), 0 or -errno.  The library uses these, not libc's fstat and
+ * stat (fstatat calls, and symbols of version GLIBC_2.33, which every
+ * program would pay to check at load time: src/preload/symver.h). */
+#ifdef SYS_fstat
+#define TN_FSTAT(fd, st) TN_SYS2(SYS_fstat, fd, st)
+#else
+#define TN_FSTAT(fd, st) TN_SYS4(SYS_newfstatat, fd, "", st, AT_EMPTY_PATH)
+#endif
+#define TN_STAT(path, st) TN_SYS4(SYS_newfstatat, AT_FDCWD, path, st, 0)
 
 #endif

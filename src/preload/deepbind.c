@@ -2,7 +2,8 @@
 /* Re-pointing the relocations of RTLD_DEEPBIND objects (deepbind.h).
  *
  * The objects are found in the loader's list of the base namespace (the
- * one LD_PRELOAD libraries live in; _r_debug.r_map), walked inside a
+ * one LD_PRELOAD libraries live in; r_debug's r_map: linkmap.h), walked
+ * inside a
  * dl_iterate_phdr callback, which holds the loader's list lock: the
  * objects after the one that was last when the RTLD_DEEPBIND dlopen was
  * noted are new (all of them, should that one have gone).  For each, the
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "deepbind.h"
+#include "linkmap.h"
 #include "log.h"
 
 /* 1 + the number of objects in the base namespace before the oldest
@@ -41,6 +43,15 @@ static atomic_int names_state; /* 0 not yet, 1 being made, 2 ready */
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The base namespace's r_debug: through the program's DT_DEBUG entry,
+ * else by the loader's symbol (looked up, not linked: linkmap.c). */
+static struct r_debug *base_list(void)
+{
+	struct r_debug *r = tn_r_debug();
+
+	return r ? r : tn_real_dlsym(RTLD_DEFAULT, "_r_debug");
 }
 
 static uintptr_t rel_ptr(uintptr_t base, uintptr_t p)
@@ -71,9 +82,7 @@ static size_t gnu_hash_nsyms(const uint32_t *h)
  * symbol table: one list, whatever hooks there are. */
 static void make_names(void)
 {
-	static const char anchor;
-	struct link_map *lm = NULL;
-	Dl_info di;
+	struct link_map *lm;
 	const ElfW(Sym) *sym = NULL;
 	const char *str = NULL;
 	size_t nsyms = 0;
@@ -81,7 +90,8 @@ static void make_names(void)
 
 	if (!atomic_compare_exchange_strong(&names_state, &expected, 1))
 		return;
-	if (dladdr1(&anchor, &di, (void **)&lm, RTLD_DL_LINKMAP) && lm) {
+	lm = tn_self_map(base_list());
+	if (lm) {
 		for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
 			uintptr_t p = rel_ptr(lm->l_addr, d->d_un.d_ptr);
 
@@ -246,6 +256,7 @@ static void patch_object(const struct dl_phdr_info *info)
 /* -------------------------------------------------------- the list */
 
 struct walk {
+	const struct r_debug *r;
 	size_t n, start, idx;
 	struct link_map *last, *cur;
 };
@@ -257,7 +268,7 @@ static int note_cb(struct dl_phdr_info *info, size_t size, void *data)
 
 	(void)info;
 	(void)size;
-	for (struct link_map *l = _r_debug.r_map; l; l = l->l_next) {
+	for (struct link_map *l = w->r->r_map; l; l = l->l_next) {
 		w->last = l;
 		w->n++;
 	}
@@ -266,9 +277,11 @@ static int note_cb(struct dl_phdr_info *info, size_t size, void *data)
 
 void tn_deep_note(void)
 {
-	struct walk w = { 0 };
+	struct walk w = { .r = base_list() };
 	size_t cur, want;
 
+	if (!w.r)
+		return;
 	dl_iterate_phdr(note_cb, &w);
 	want = w.n + 1;
 	cur = atomic_load(&tn_deep_pending);
@@ -289,14 +302,14 @@ static int apply_cb(struct dl_phdr_info *info, size_t size, void *data)
 		size_t i = 0;
 		bool found = false;
 
-		for (struct link_map *l = _r_debug.r_map; l; l = l->l_next, i++) {
+		for (struct link_map *l = w->r->r_map; l; l = l->l_next, i++) {
 			if (l == w->last && i + 1 == w->start)
 				found = true;
 			w->n++;
 		}
 		if (!found)
 			w->start = 0;
-		w->cur = _r_debug.r_map;
+		w->cur = w->r->r_map;
 	}
 	if (w->idx >= w->n || !w->cur)
 		return 1; /* past the base namespace */
@@ -312,10 +325,10 @@ static int apply_cb(struct dl_phdr_info *info, size_t size, void *data)
 void tn_deep_apply(void)
 {
 	int saved = errno;
-	struct walk w = { 0 };
+	struct walk w = { .r = base_list() };
 	size_t start = atomic_exchange(&tn_deep_pending, 0);
 
-	if (!start)
+	if (!start || !w.r)
 		return;
 	make_names();
 	w.start = start - 1;

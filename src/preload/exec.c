@@ -15,6 +15,7 @@
 
 #include "exec.h"
 #include "execkind.h"
+#include "linkmap.h"
 #include "log.h"
 #include "rawsys.h"
 
@@ -26,10 +27,6 @@
 /* Set in the environment of supervised programs (src/supervisor/sv.h). */
 #define SV_ACTIVE_ENV "TNAT64_SECCOMP_ACTIVE"
 #define SV_FILE "tnat64-seccomp"
-
-/* glibc 2.35 and later: lock-free, safe in a vfork child.  Older ones
- * only have the installed path. */
-#pragma weak _dl_find_object
 
 extern char **environ;
 
@@ -75,13 +72,11 @@ static bool runnable(const char *path)
  * bytes, the last path tried. */
 static bool supervisor_path(char *out)
 {
-	static const char anchor;
-	struct dl_find_object o;
+	/* lock-free (linkmap.h): this may be a forked or vfork child */
+	const struct link_map *self = tn_self_map(tn_r_debug());
 
-	if (_dl_find_object &&
-	    _dl_find_object((void *)(uintptr_t)&anchor, &o) == 0 &&
-	    o.dlfo_link_map && o.dlfo_link_map->l_name) {
-		const char *l = o.dlfo_link_map->l_name;
+	if (self && self->l_name) {
+		const char *l = self->l_name;
 		const char *slash = strrchr(l, '/');
 		size_t d = slash ? (size_t)(slash - l) + 1 : 0;
 

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "confload.h"
@@ -229,7 +230,7 @@ static bool auto_ensure(const struct config *c)
 		return true;
 	saved = errno;
 	pid = (uint64_t)getpid();
-	me = pid << 32 | (uint32_t)gettid();
+	me = pid << 32 | (uint32_t)syscall(SYS_gettid);
 	for (int waited = 0; st != AUTO_READY && st != me;) {
 		if (st == 0 || st >> 32 != pid) {
 			if (atomic_compare_exchange_strong_explicit(&auto_owner,

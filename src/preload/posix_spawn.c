@@ -19,6 +19,7 @@
 
 #include "exec.h"
 #include "log.h"
+#include "rawsys.h"
 #include "tnat64.h"
 
 extern char **environ;
@@ -65,7 +66,7 @@ static bool find_in_path(const char *file, char *out)
 			memcpy(out, p, dl);
 			out[dl] = '/';
 			memcpy(out + dl + (dl > 0), file, fl + 1);
-			if (stat(out, &st) == 0 && S_ISREG(st.st_mode) &&
+			if (TN_STAT(out, &st) == 0 && S_ISREG(st.st_mode) &&
 			    faccessat(AT_FDCWD, out, X_OK, AT_EACCESS) == 0)
 				return true;
 		}
