@@ -27,6 +27,9 @@
 #     ld.so.preload reaches them); ping as that user (a file-capability
 #     program on a raw ICMP socket, translated to ICMPv6); the same with
 #     a broken and with a missing configuration.
+#  Between 1 and 2: the library's load-time shape (readelf): libc.so.6
+#     its only DT_NEEDED, no symbol version newer than GLIBC_2.16, lazy
+#     binding, three PT_LOAD segments and no .bss, no text relocations.
 #
 # Environment: TNAT64_TEST_INSTALLED=1 tests the installed package
 # (/usr/bin/tnat64, /usr/lib/tnat64/libtnat64.so, /etc/tnat64.conf as the
@@ -414,6 +417,34 @@ if [ "$REAL_LIB" != yes ]; then
 	skip system/clients "SANITIZE=1: an ASan library cannot be preloaded into every program"
 	tb_summary
 	exit $?
+fi
+
+# The library's shape that every program pays for at load time (doc/
+# DESIGN.md, "the load-time budget"): it needs libc.so.6 alone (no
+# DT_NEEDED on the dynamic linker) and no symbol version newer than
+# GLIBC_2.16 (src/preload/symver.h: each newer one is a walk through
+# libc's 40 version definitions in every process); it is bound lazily (no
+# BIND_NOW, even from hardening flags); three PT_LOAD segments, the
+# writable one without a .bss (no anonymous mapping); no text relocations.
+if have readelf; then
+	dyn=$(readelf -dW "$LIB" 2>&1)
+	needed=$(echo "$dyn" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	[ "$needed" = "libc.so.6 " ] && pass system/shape/needed ||
+		fail system/shape/needed "DT_NEEDED: $needed"
+	newest=$(readelf -VW "$LIB" 2>/dev/null | sed -n 's/.*Name: GLIBC_\([0-9.]*\) .*/\1/p' |
+		sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1)
+	case $newest in
+	2.[0-9] | 2.[0-9].* | 2.1[0-6] | 2.1[0-6].*) pass "system/shape/versions (newest GLIBC_$newest)" ;;
+	*) fail system/shape/versions "needs GLIBC_$newest: $(readelf -VW "$LIB" | grep -o 'Name: GLIBC_[0-9.]*' | tr '\n' ' ')" ;;
+	esac
+	[[ $dyn != *BIND_NOW* && $dyn != *"FLAGS_1"*NOW* && $dyn != *TEXTREL* ]] &&
+		pass system/shape/lazy-no-textrel ||
+		fail system/shape/lazy-no-textrel "$(echo "$dyn" | grep -E 'FLAGS|TEXTREL' | tr '\n' '|')"
+	loads=$(readelf -lW "$LIB" | awk '$1 == "LOAD" { n++; if ($5 != $6) bss = 1 } END { print n + 0, bss + 0 }')
+	[ "$loads" = "3 0" ] && pass system/shape/segments ||
+		fail system/shape/segments "PT_LOAD count and .bss: $loads"
+else
+	skip system/shape "readelf not installed"
 fi
 
 printf '%s\n' "$LIB" >"$T/pre.lib"
