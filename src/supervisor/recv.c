@@ -59,13 +59,20 @@ static int wait_readable(struct call *c, int d)
 	return r;
 }
 
-/* Receive on our socket d: at once when something is there (one system
- * call, the common case); otherwise, when the program's call may wait (a
- * blocking socket, no MSG_DONTWAIT), wait for it without our receive
- * turn (wait_readable). */
-static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
+/* Receive on our duplicate of the program's socket si: at once when
+ * something is there (one system call, the common case); otherwise, when
+ * the program's call may wait (a blocking socket, by the status flags its
+ * fdinfo gave, no MSG_DONTWAIT), wait for it: first for SV_RECEIVER_MS
+ * keeping our receive turn (most replies come within a moment, and
+ * passing the turn wakes another worker: as wait_connected), then
+ * without it (wait_readable).  A message is taken only while the
+ * program's call still waits for it. */
+static ssize_t do_recv(struct call *c, const struct sockinfo *si,
+		       struct msghdr *m, int flags)
 {
+	int d = si->d;
 	ssize_t r = recvmsg(d, m, flags | MSG_DONTWAIT);
+	struct pollfd p = { .fd = d, .events = POLLIN };
 	int fl;
 
 	if (r >= 0)
@@ -74,9 +81,19 @@ static ssize_t do_recv(struct call *c, int d, struct msghdr *m, int flags)
 	if ((r != -EAGAIN && r != -EWOULDBLOCK) ||
 	    (flags & (MSG_DONTWAIT | MSG_ERRQUEUE)))
 		return r;
-	fl = fcntl(d, F_GETFL);
+	/* our duplicate shares the program's open file: its flags */
+	fl = si->have_fdinfo ? si->flags : fcntl(d, F_GETFL);
 	if (fl < 0 || (fl & O_NONBLOCK))
 		return r;
+	if (poll(&p, 1, SV_RECEIVER_MS) == 1 && !sv_cancelled(c) &&
+	    sv_id_valid(c)) {
+		r = recvmsg(d, m, flags | MSG_DONTWAIT);
+		if (r >= 0)
+			return r;
+		r = -errno;
+		if (r != -EAGAIN && r != -EWOULDBLOCK)
+			return r;
+	}
 	for (;;) {
 		int w;
 
@@ -161,7 +178,7 @@ static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 			m.msg_controllen = x->ctl && x->ctlcap + 256 < sizeof(ctl)
 					   ? x->ctlcap + 256 : sizeof(ctl);
 		}
-		n = do_recv(c, si->d, &m, flags | (icmp && !errq ? MSG_TRUNC : 0));
+		n = do_recv(c, si, &m, flags | (icmp && !errq ? MSG_TRUNC : 0));
 		if (n < 0)
 			return errq || si->x.pfx < 0 ? n
 			       : -icmpx_errno_6to4((int)-n);
@@ -171,7 +188,7 @@ static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 			if (!msgconv_errq_has_v4(ctl, clen, p.pfx, p.npfx)) {
 				/* RFC 7915 drops it: the next one, or EAGAIN */
 				if (flags & MSG_PEEK)
-					do_recv(c, si->d, &m, (flags & ~MSG_PEEK) |
+					do_recv(c, si, &m, (flags & ~MSG_PEEK) |
 						MSG_DONTWAIT);
 				continue;
 			}
@@ -215,7 +232,7 @@ static ssize_t rx_one(struct call *c, struct sockinfo *si, struct rx *x,
 		/* not for the program (neighbour discovery, another host's
 		 * traffic): the next one, as the kernel would have given it */
 		if (flags & MSG_PEEK)
-			do_recv(c, si->d, &m, (flags & ~MSG_PEEK) | MSG_DONTWAIT);
+			do_recv(c, si, &m, (flags & ~MSG_PEEK) | MSG_DONTWAIT);
 	}
 	x->flags |= m.msg_flags & ~(icmp && !errq ? MSG_TRUNC : 0);
 	x->ctllen = 0;
