@@ -197,13 +197,22 @@ want udp && B="$B" sh "$ROOT/bench/run_udp.sh"
 #     this cycle before it trapped less: pinned, so that trapping fewer
 #     calls shows as a gain) and answers each at once with CONTINUE, the
 #     floor of the mechanism; and 198.51.100.10 under tnat64-seccomp
-#     (translated).  Goal: supervisor/floor <= 1.25;
+#     (translated).  Goal: supervisor/floor <= 1.25.  And a fourth way:
+#     under `seccomp_floor -r`, the same traps plus the work no
+#     translator that replaces the program's socket can leave out (read
+#     the address, take the socket, make one, ADDFD it, release both;
+#     for getpeername read, take, ask, write): irreducible/floor says how
+#     far above the floor such a translator must stay, supervisor/
+#     irreducible what the supervisor adds to that (the options it
+#     copies, its own connect, its table);
 #   - the same cycle to 127.0.0.1 (untranslated): without, under the
 #     floor, under tnat64-seccomp;
 #   - UDP_RR (default 5000) datagram exchanges of `bench/udp rr` (sendto,
 #     recvfrom with the source) with `bench/udp echo`: native, under the
-#     floor trapping sendto and recvfrom, translated under tnat64-seccomp.
-#     Goal: supervisor/floor <= 1.25;
+#     floor trapping sendto and recvfrom, under `seccomp_floor -r` (the
+#     same traps, and the datagram sent and received by the supervisor on
+#     its copy of the socket: the least a translator does), translated
+#     under tnat64-seccomp.  Goal: supervisor/floor <= 1.25;
 #   - bench/seccomp_rw, RW_ITERS (default 200000) write+read iterations
 #     on a loopback TCP connection, with and without the supervisor
 #     (read and write are not trapped): CPU time of the program per
@@ -235,12 +244,14 @@ elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && [ -x "$UDPB" ] &&
 		case $1 in
 		tcp) set -- "$CYCLE" "$SERVER6" "$PORT6" "$n" "$w" peer ;;
 		tcp-floor) set -- "$FLOOR" "$TRAP_TCP" "$CYCLE" "$SERVER6" "$PORT6" "$n" "$w" peer ;;
+		tcp-irr) set -- "$FLOOR" -r "$TRAP_TCP" "$CYCLE" "$SERVER6" "$PORT6" "$n" "$w" peer ;;
 		tcp-sv) set -- "$SV" "$CYCLE" "$SERVER4" "$PORT6" "$n" "$w" peer ;;
 		lo) set -- "$CYCLE" 127.0.0.1 "$PORTLO" "$n" "$w" peer ;;
 		lo-floor) set -- "$FLOOR" "$TRAP_TCP" "$CYCLE" 127.0.0.1 "$PORTLO" "$n" "$w" peer ;;
 		lo-sv) set -- "$SV" "$CYCLE" 127.0.0.1 "$PORTLO" "$n" "$w" peer ;;
 		udp) set -- "$UDPB" rr "$SERVER6" "$PORTU" "${2:-$UDP_RR}" "$w" ;;
 		udp-floor) set -- "$FLOOR" "$TRAP_UDP" "$UDPB" rr "$SERVER6" "$PORTU" "${2:-$UDP_RR}" "$w" ;;
+		udp-irr) set -- "$FLOOR" -r "$TRAP_UDP" "$UDPB" rr "$SERVER6" "$PORTU" "${2:-$UDP_RR}" "$w" ;;
 		udp-sv) set -- "$SV" "$UDPB" rr "$SERVER4" "$PORTU" "${2:-$UDP_RR}" "$w" ;;
 		rw-sv) set -- "$SV" "$RW" "$RW_ITERS" 10000 ;;
 		rw) set -- "$RW" "$RW_ITERS" 10000 ;;
@@ -276,7 +287,11 @@ elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && [ -x "$UDPB" ] &&
 		done
 	done
 	: >"$TMP/sv.ratio.rw"
-	sv_modes="tcp tcp-floor tcp-sv lo lo-floor lo-sv udp udp-floor udp-sv rw rw-sv"
+	for k in tcp udp; do
+		: >"$TMP/sv.$k.if"
+		: >"$TMP/sv.$k.si"
+	done
+	sv_modes="tcp tcp-floor tcp-irr tcp-sv lo lo-floor lo-sv udp udp-floor udp-irr udp-sv rw rw-sv"
 	sv_rev=$(echo "$sv_modes" | tr ' ' '\n' | awk '{ a[NR] = $0 } END { for (i = NR; i; i--) printf "%s ", a[i] }')
 	r=1
 	while [ "$r" -le "$SV_ROUNDS" ]; do
@@ -301,6 +316,12 @@ elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && [ -x "$UDPB" ] &&
 			# shellcheck disable=SC2154
 			awk -v a="$v" -v b="$n" 'BEGIN { print a / b }' >>"$TMP/sv.$k.sn"
 		done
+		for k in tcp udp; do
+			eval "f=\$sv_${k}_floor i=\$sv_${k}_irr v=\$sv_${k}_sv"
+			# shellcheck disable=SC2154
+			awk -v a="$i" -v b="$f" 'BEGIN { print a / b }' >>"$TMP/sv.$k.if"
+			awk -v a="$v" -v b="$i" 'BEGIN { print a / b }' >>"$TMP/sv.$k.si"
+		done
 		# throughput with / without = time without / time with
 		# shellcheck disable=SC2154
 		awk -v a="$sv_rw" -v b="$sv_rw_sv" 'BEGIN { print a / b }' >>"$TMP/sv.ratio.rw"
@@ -323,6 +344,20 @@ elif [ -x "$SV" ] && [ -x "$RW" ] && [ -x "$FLOOR" ] && [ -x "$UDPB" ] &&
 		done
 		# shellcheck disable=SC2154
 		printf '%-44s %18s %18s %18s\n' "$label" "$c_fn" "$c_sf" "$c_sn"
+	done
+	echo
+	printf '%-44s %18s %18s\n' "the floor of a replacing translator" \
+		"irreducible/floor" "supervisor/irred."
+	for k in tcp udp; do
+		set -- $(stats "$TMP/sv.$k.if")
+		c_if=$(printf '%.3f (%.2f-%.2f)' "$1" "$2" "$3")
+		set -- $(stats "$TMP/sv.$k.si")
+		c_si=$(printf '%.3f (%.2f-%.2f)' "$1" "$2" "$3")
+		case $k in
+		tcp) label="TCP cycle (seccomp_floor -r)" ;;
+		udp) label="UDP exchange (seccomp_floor -r)" ;;
+		esac
+		printf '%-44s %18s %18s\n' "$label" "$c_if" "$c_si"
 	done
 	# shellcheck disable=SC2154
 	awk -v t="$sf_tcp" -v u="$sf_udp" 'BEGIN {

@@ -7,7 +7,28 @@
  * and the notification round trip per trapped call), below which no
  * supervisor can go for the same number of trapped calls.
  *
- *   seccomp_floor SYSCALL[,SYSCALL...] CMD [ARGS...]
+ *   seccomp_floor [-r] SYSCALL[,SYSCALL...] CMD [ARGS...]
+ *
+ * -r: the floor of a translator that replaces the program's socket (as
+ * tnat64-seccomp does), with the same trapped calls: besides answering,
+ * the supervisor does for each connect and getpeername the work no such
+ * translator can leave out, and nothing else.  connect: read the
+ * address (process_vm_readv), take the program's socket (pidfd_getfd),
+ * make a socket of the same kind, put it in the program's place
+ * (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD: the program's
+ * own thread installs it, two more context switches), release the old
+ * one and ours (close_range), then CONTINUE: the program connects the new
+ * socket itself.  getpeername: read the length, take the socket, ask its
+ * name, write name and length (process_vm_writev), release it, answer.
+ * It leaves out what a translator needs besides: copying the options,
+ * connecting to another address, telling which sockets are its own
+ * (doc/seccomp.md, Cost).  sendto and recvfrom with an address (a
+ * translated datagram socket): read the data and the address, take the
+ * socket, send on it, release it; read the length, take the socket,
+ * receive on it, write data, source and length, release it.  The
+ * supervisor's blocking receive hand-offs are left out too (bench/udp's
+ * replies come at once).  For bench/cycle and bench/udp to IPv6
+ * addresses.
  *
  * SYSCALL: socket, connect, getpeername, getsockname, sendto, recvfrom.
  * bench/run.sh pins the list to what tnat64-seccomp trapped for the
@@ -24,12 +45,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +64,145 @@
 #endif
 
 #define MAX_TRAPS 6
+
+/* The translator's unavoidable work for one notification (-r): 1 when
+ * it answered the call itself, 0 for CONTINUE. */
+static int replace_work(int listener, int pidfd,
+			const struct seccomp_notif *req,
+			struct seccomp_notif_resp *resp)
+{
+	pid_t pid = (pid_t)req->pid;
+	int fd = (int)req->data.args[0];
+
+	if (req->data.nr == __NR_connect) {
+		struct sockaddr_storage ss;
+		size_t len = (size_t)req->data.args[2];
+		struct iovec local = { &ss, len < sizeof(ss) ? len : sizeof(ss) };
+		struct iovec remote = { (void *)(uintptr_t)req->data.args[1],
+					local.iov_len };
+		struct seccomp_notif_addfd add = { .id = req->id,
+			.flags = SECCOMP_ADDFD_FLAG_SETFD, .newfd = (__u32)fd };
+		int dup, s;
+
+		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0)
+			return 0;
+		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		if (dup < 0)
+			return 0;
+		s = socket(AF_INET6, SOCK_STREAM, 0);
+		if (s >= 0) {
+			add.srcfd = (__u32)s;
+			ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+		}
+		if (s == dup + 1)
+			syscall(SYS_close_range, dup, s, 0);
+		else {
+			close(dup);
+			if (s >= 0)
+				close(s);
+		}
+		return 0;
+	}
+	if (req->data.nr == __NR_getpeername) {
+		struct sockaddr_storage ss;
+		socklen_t len, got = sizeof(ss);
+		struct iovec l1 = { &len, sizeof(len) };
+		struct iovec r1 = { (void *)(uintptr_t)req->data.args[2],
+				    sizeof(len) };
+		int dup, r;
+
+		if (process_vm_readv(pid, &l1, 1, &r1, 1, 0) < 0)
+			return 0;
+		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		if (dup < 0)
+			return 0;
+		r = getpeername(dup, (struct sockaddr *)&ss, &got);
+		close(dup);
+		if (r < 0) {
+			resp->error = -errno;
+		} else {
+			struct iovec l2[2] = { { &ss, got < len ? got : len },
+					       { &got, sizeof(got) } };
+			struct iovec r2[2] = {
+				{ (void *)(uintptr_t)req->data.args[1],
+				  l2[0].iov_len },
+				{ (void *)(uintptr_t)req->data.args[2],
+				  sizeof(got) } };
+
+			if (process_vm_writev(pid, l2, 2, r2, 2, 0) < 0)
+				return 0;
+		}
+		return 1;
+	}
+	if (req->data.nr == __NR_sendto) {
+		/* sendto(fd, buf, len, flags, addr, alen): data and address
+		 * read in one call, sent by us on our copy of the socket */
+		static char data[65536];
+		struct sockaddr_storage ss;
+		size_t len = (size_t)req->data.args[2];
+		socklen_t alen = (socklen_t)req->data.args[5];
+		struct iovec l[2] = { { data, len < sizeof(data) ? len : sizeof(data) },
+				      { &ss, alen < sizeof(ss) ? alen : sizeof(ss) } };
+		struct iovec r[2] = { { (void *)(uintptr_t)req->data.args[1], l[0].iov_len },
+				      { (void *)(uintptr_t)req->data.args[4], l[1].iov_len } };
+		ssize_t n;
+		int dup;
+
+		if (!req->data.args[4] ||
+		    process_vm_readv(pid, l, 2, r, 2, 0) < 0)
+			return 0;
+		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		if (dup < 0)
+			return 0;
+		n = sendto(dup, data, l[0].iov_len, (int)req->data.args[3],
+			   (struct sockaddr *)&ss, (socklen_t)l[1].iov_len);
+		if (n < 0)
+			resp->error = -errno;
+		else
+			resp->val = n;
+		close(dup);
+		return 1;
+	}
+	if (req->data.nr == __NR_recvfrom) {
+		/* recvfrom(fd, buf, len, flags, addr, alen): the length read,
+		 * received by us, data, source and length written */
+		static char data[65536];
+		struct sockaddr_storage ss;
+		socklen_t alen, got = sizeof(ss);
+		size_t len = (size_t)req->data.args[2];
+		struct iovec l1 = { &alen, sizeof(alen) };
+		struct iovec r1 = { (void *)(uintptr_t)req->data.args[5], sizeof(alen) };
+		ssize_t n;
+		int dup;
+
+		if (!req->data.args[4] || !req->data.args[5] ||
+		    process_vm_readv(pid, &l1, 1, &r1, 1, 0) < 0)
+			return 0;
+		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		if (dup < 0)
+			return 0;
+		n = recvfrom(dup, data, len < sizeof(data) ? len : sizeof(data),
+			     (int)req->data.args[3], (struct sockaddr *)&ss, &got);
+		close(dup);
+		if (n < 0) {
+			resp->error = -errno;
+		} else {
+			struct iovec l2[3] = { { data, (size_t)n },
+					       { &ss, got < alen ? got : alen },
+					       { &got, sizeof(got) } };
+			struct iovec r2[3] = {
+				{ (void *)(uintptr_t)req->data.args[1], (size_t)n },
+				{ (void *)(uintptr_t)req->data.args[4], l2[1].iov_len },
+				{ (void *)(uintptr_t)req->data.args[5], sizeof(got) } };
+
+			if (process_vm_writev(pid, l2, 3, r2, 3, 0) < 0)
+				return 0;
+			resp->val = n;
+		}
+		return 1;
+	}
+	return 0;
+}
 
 static const struct {
 	const char *name;
@@ -107,11 +269,16 @@ static int install(const int *nr, int n)
 int main(int argc, char **argv)
 {
 	int nr[MAX_TRAPS], n, sp[2], pidfd, listener, status;
-	int child_fd = -1;
+	int child_fd = -1, replace = 0;
 	pid_t pid;
 
+	if (argc > 1 && !strcmp(argv[1], "-r")) {
+		replace = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 3 || (n = parse_traps(argv[1], nr)) < 0) {
-		fprintf(stderr, "usage: seccomp_floor SYSCALL[,SYSCALL...] "
+		fprintf(stderr, "usage: seccomp_floor [-r] SYSCALL[,SYSCALL...] "
 			"CMD [ARGS...]   (SYSCALL: socket, connect, "
 			"getpeername, getsockname, sendto, recvfrom)\n");
 		return 2;
@@ -175,7 +342,8 @@ int main(int argc, char **argv)
 		}
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
-		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		if (!replace || !replace_work(listener, pidfd, &req, &resp))
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
 	if (waitpid(pid, &status, 0) < 0)
