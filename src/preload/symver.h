@@ -15,7 +15,8 @@
  * fstatat: rawsys.h; gettid and getrandom: syscall(2);
  * _dl_find_object, dladdr1 and _r_debug: linkmap.c), so that it needs
  * no version newer than GLIBC_2.16 (getauxval); `make check` verifies it
- * (tests/unit/symver.sh).  Elsewhere than glibc on x86-64 this file does nothing. */
+ * (tests/integration/t_system.sh, system/shape).  Elsewhere than glibc
+ * on x86-64 this file does nothing. */
 #ifndef TNAT64_SYMVER_H
 #define TNAT64_SYMVER_H
 
