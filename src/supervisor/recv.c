@@ -73,6 +73,7 @@ static ssize_t do_recv(struct call *c, const struct sockinfo *si,
 	int d = si->d;
 	ssize_t r = recvmsg(d, m, flags | MSG_DONTWAIT);
 	struct pollfd p = { .fd = d, .events = POLLIN };
+	bool ready;
 	int fl;
 
 	if (r >= 0)
@@ -85,24 +86,21 @@ static ssize_t do_recv(struct call *c, const struct sockinfo *si,
 	fl = si->have_fdinfo ? si->flags : fcntl(d, F_GETFL);
 	if (fl < 0 || (fl & O_NONBLOCK))
 		return r;
-	if (poll(&p, 1, SV_RECEIVER_MS) == 1 && !sv_cancelled(c) &&
-	    sv_id_valid(c)) {
-		r = recvmsg(d, m, flags | MSG_DONTWAIT);
-		if (r >= 0)
-			return r;
-		r = -errno;
-		if (r != -EAGAIN && r != -EWOULDBLOCK)
-			return r;
-	}
+	/* ready within SV_RECEIVER_MS, and the call still waits for it */
+	ready = poll(&p, 1, SV_RECEIVER_MS) == 1 && !sv_cancelled(c) &&
+		sv_id_valid(c);
 	for (;;) {
-		int w;
+		if (!ready) {
+			int w;
 
-		sv_pass_turn(c);
-		w = wait_readable(c, d);
-		if (w == -EINTR)
-			return sv_interrupted(c, d, SO_RCVTIMEO);
-		if (w < 0)
-			return w;
+			sv_pass_turn(c);
+			w = wait_readable(c, d);
+			if (w == -EINTR)
+				return sv_interrupted(c, d, SO_RCVTIMEO);
+			if (w < 0)
+				return w;
+		}
+		ready = false;
 		r = recvmsg(d, m, flags | MSG_DONTWAIT);
 		if (r >= 0)
 			return r;
