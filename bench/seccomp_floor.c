@@ -11,23 +11,23 @@
  *
  * -r: the floor of a translator that replaces the program's socket (as
  * tnat64-seccomp does), with the same trapped calls: besides answering,
- * the supervisor does for each connect and getpeername the work no such
- * translator can leave out, and nothing else.  connect: read the
- * address (process_vm_readv), take the program's socket (pidfd_getfd),
- * make a socket of the same kind, put it in the program's place
- * (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD: the program's
- * own thread installs it, two more context switches), release the old
- * one and ours (close_range), then CONTINUE: the program connects the new
- * socket itself.  getpeername: read the length, take the socket, ask its
- * name, write name and length (process_vm_writev), release it, answer.
- * It leaves out what a translator needs besides: copying the options,
- * connecting to another address, telling which sockets are its own
- * (doc/seccomp.md, Cost).  sendto and recvfrom with an address (a
- * translated datagram socket): read the data and the address, take the
- * socket, send on it, release it; read the length, take the socket,
- * receive on it, write data, source and length, release it.  The
- * supervisor's blocking receive hand-offs are left out too (bench/udp's
- * replies come at once).  For bench/cycle and bench/udp to IPv6
+ * the supervisor does for each call the work no such translator can
+ * leave out, and nothing else.  Every call takes the program's socket
+ * (pidfd_getfd) and tells which it is (fstat: by identity, never by the
+ * descriptor's number).  connect: read the address (process_vm_readv),
+ * take the socket, make one of the same kind, put it in the program's
+ * place (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD: the
+ * program's own thread installs it, two more context switches), release
+ * the old one and ours (close_range), then CONTINUE: the program
+ * connects the new socket itself.  getpeername: read the length, take
+ * the socket, ask its name, write name and length (process_vm_writev),
+ * release it, answer.  sendto with an address: read data and address in
+ * one call, take the socket, send on it, release it.  recvfrom with an
+ * address: read the length, take the socket, receive on it, write data,
+ * source and length, release it.  Left out: what a translator needs
+ * besides (copying the options, connecting to another address, its
+ * table of sockets, waiting for a datagram without blocking others:
+ * doc/seccomp.md, Cost).  For bench/cycle and bench/udp to IPv6
  * addresses.
  *
  * SYSCALL: socket, connect, getpeername, getsockname, sendto, recvfrom.
@@ -51,6 +51,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -64,6 +65,22 @@
 #endif
 
 #define MAX_TRAPS 6
+
+/* The program's socket fd, taken (pidfd_getfd) and identified (fstat:
+ * its inode; a translator tells its own sockets by identity, never by
+ * the descriptor's number, which the program may have reused): our
+ * duplicate, or -1. */
+static int take(int pidfd, int fd)
+{
+	struct stat st;
+	int dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+	if (dup >= 0 && fstat(dup, &st) < 0) {
+		close(dup);
+		dup = -1;
+	}
+	return dup;
+}
 
 /* The translator's unavoidable work for one notification (-r): 1 when
  * it answered the call itself, 0 for CONTINUE. */
@@ -86,7 +103,7 @@ static int replace_work(int listener, int pidfd,
 
 		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0)
 			return 0;
-		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		dup = take(pidfd, fd);
 		if (dup < 0)
 			return 0;
 		s = socket(AF_INET6, SOCK_STREAM, 0);
@@ -113,7 +130,7 @@ static int replace_work(int listener, int pidfd,
 
 		if (process_vm_readv(pid, &l1, 1, &r1, 1, 0) < 0)
 			return 0;
-		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		dup = take(pidfd, fd);
 		if (dup < 0)
 			return 0;
 		r = getpeername(dup, (struct sockaddr *)&ss, &got);
@@ -151,7 +168,7 @@ static int replace_work(int listener, int pidfd,
 		if (!req->data.args[4] ||
 		    process_vm_readv(pid, l, 2, r, 2, 0) < 0)
 			return 0;
-		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		dup = take(pidfd, fd);
 		if (dup < 0)
 			return 0;
 		n = sendto(dup, data, l[0].iov_len, (int)req->data.args[3],
@@ -178,7 +195,7 @@ static int replace_work(int listener, int pidfd,
 		if (!req->data.args[4] || !req->data.args[5] ||
 		    process_vm_readv(pid, &l1, 1, &r1, 1, 0) < 0)
 			return 0;
-		dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		dup = take(pidfd, fd);
 		if (dup < 0)
 			return 0;
 		n = recvfrom(dup, data, len < sizeof(data) ? len : sizeof(data),
