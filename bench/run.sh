@@ -199,9 +199,10 @@ want udp && B="$B" sh "$ROOT/bench/run_udp.sh"
 #     floor of the mechanism; and 198.51.100.10 under tnat64-seccomp
 #     (translated).  Goal: supervisor/floor <= 1.25.  And a fourth way:
 #     under `seccomp_floor -r`, the same traps plus the work no
-#     translator that replaces the program's socket can leave out (read
-#     the address, take the socket, make one, ADDFD it, release both;
-#     for getpeername read, take, ask, write): irreducible/floor says how
+#     translator that replaces the program's socket can leave out (take
+#     the socket and tell which it is; read the address, make one, ADDFD
+#     it, release both; for getpeername read, ask, write): irreducible/
+#     floor says how
 #     far above the floor such a translator must stay, supervisor/
 #     irreducible what the supervisor adds to that (the options it
 #     copies, its own connect, its table);
