@@ -4,8 +4,8 @@
  *   startup ROUNDS RUNS WARMUP PRELOAD_FILE NAME=FILE... -- PROG [ARG...]
  *
  * ROUNDS rounds of RUNS runs of PROG in each mode NAME, its output to
- * /dev/null.  Within a round the modes' runs alternate one by one (the
- * order turns from run to run and from round to round), so that drift of
+ * /dev/null.  Within a round the modes' runs alternate one by one (each
+ * set of one run per mode in a shuffled order), so that drift of
  * the machine, which on a shared VM moves the time of a run by tens of
  * per cent over seconds, hits every mode alike: before each run
  * PRELOAD_FILE gets the content of the mode's FILE (or is removed, for
@@ -25,6 +25,7 @@
 #include <libgen.h>
 #include <linux/magic.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,27 @@ static void run_one(char **argv, const posix_spawn_file_actions_t *fa,
 	*minflt = ru.ru_minflt;
 }
 
+/* order: 0..n-1 in a random order (Fisher-Yates; xorshift64 in *seed,
+ * which must not be 0). */
+static void shuffle(int *order, int n, uint64_t *seed)
+{
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	for (int i = n - 1; i > 0; i--) {
+		uint64_t x = *seed;
+		int k, t;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		*seed = x;
+		k = (int)(x % (uint64_t)(i + 1));
+		t = order[i];
+		order[i] = order[k];
+		order[k] = t;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct mode modes[MAX_MODES];
@@ -164,6 +186,7 @@ int main(int argc, char **argv)
 	char dir[4096];
 	struct statfs sf;
 	int nm = 0, i = 5;
+	uint64_t seed;
 
 	if (argc < 8 || parse_ul(argv[1], 100000, &rounds) ||
 	    parse_ul(argv[2], 1000000, &n) || parse_ul(argv[3], 1000000, &warm) ||
@@ -208,6 +231,7 @@ int main(int argc, char **argv)
 			run_one(argv, &fa, modes[m].name, &c, &w, &f);
 		}
 	}
+	seed = 0x9e3779b97f4a7c15ULL; /* the same orders in every run */
 	cpu = malloc((size_t)nm * n * sizeof(*cpu));
 	if (!cpu)
 		die("out of memory", 0);
@@ -215,11 +239,17 @@ int main(int argc, char **argv)
 		long long wsum[MAX_MODES] = { 0 }, fsum[MAX_MODES] = { 0 };
 		long long csum[MAX_MODES] = { 0 };
 
-		/* the modes' runs alternate one by one, in an order that turns
-		 * from run to run and round to round */
+		/* the modes' runs alternate one by one, each set of nm runs
+		 * in an order of its own, shuffled: with an order that only
+		 * turned, each mode always ran right after the same other
+		 * one (lib after none), whose traces in the caches and the
+		 * page tables' memory it then met every time */
 		for (unsigned long j = 0; j < n; j++) {
+			int order[MAX_MODES];
+
+			shuffle(order, nm, &seed);
 			for (int k = 0; k < nm; k++) {
-				int m = (int)((k + j + r) % (unsigned long)nm);
+				int m = order[k];
 				long long c, w, f;
 
 				put(path, &modes[m]);
