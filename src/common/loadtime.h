@@ -10,7 +10,8 @@
 /* Where a variable that the preloaded library writes at load time lives:
  * .data, which shares its page with .got.plt, written by the dynamic
  * linker's relocations anyway, so such a write costs no page fault (a
- * variable in .bss would cost one or two in every process). */
+ * variable in .bss, an anonymous mapping, would cost one in every
+ * process: src/preload/lib.ld). */
 #define TN_LOAD_DATA __attribute__((section(".data.tn_load")))
 /* Where a function the library's constructor calls lives: with the
  * constructor, at the start of the code, so that the one page fault that
