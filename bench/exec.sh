@@ -14,8 +14,8 @@
 #   load   bash with the empty library, PROG with the library: what
 #          loading the library into PROG costs, without the exec hooks
 # for ROUNDS rounds (default 11; within a round the modes alternate in
-# blocks of BLOCK execs, default 100, in an order that turns from block
-# to block), the CPU time (user + system, bash and its children) and the
+# blocks of BLOCK execs, default 100, in each of the six orders in turn),
+# the CPU time (user + system, bash and its children) and the
 # wall time of each loop (bash's `time`).  Printed: per exec, the median
 # CPU and wall time of each mode, and the medians over the rounds of the
 # per-round ratios lib/empty (the figure; goal <= 1.02), load/empty and
@@ -98,13 +98,13 @@ done
 BLOCK=${BLOCK:-100}
 [ "$BLOCK" -ge 1 ] && [ "$BLOCK" -le "$RUNS" ] || BLOCK=$RUNS
 blocks=$(((RUNS + BLOCK - 1) / BLOCK))
+ORDERS=("lib empty load" "empty load lib" "load lib empty" "lib load empty"
+	"load empty lib" "empty lib load")
 for r in $(seq 1 "$ROUNDS"); do
 	for b in $(seq 1 "$blocks"); do
-		case $(((r + b) % 3)) in
-		1) order="lib empty load" ;;
-		2) order="empty load lib" ;;
-		0) order="load lib empty" ;;
-		esac
+		# all six orders in turn: a fixed cycle (lib, empty, load)
+		# would always run each mode right after the same other one
+		order=${ORDERS[$(((r * blocks + b) % 6))]}
 		k=$BLOCK
 		[ "$b" -lt "$blocks" ] || k=$((RUNS - (blocks - 1) * BLOCK))
 		for m in $order; do
