@@ -45,6 +45,7 @@ floor_check
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tnat64-exec.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$TMP"' EXIT
 floor_build "$TMP"
+floor_place "$TMP"
 
 CPU=()
 if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
@@ -52,18 +53,18 @@ if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
 	CPU=(taskset -c 1)
 fi
 
-EMPTY=$TMP/libempty.so
+EMPTY=$EMPTY_AT
 # The preloads of bash and of PROG in each mode.
 parent_of() {
 	case $1 in
-	lib) echo "$LIB" ;;
+	lib) echo "$LIB_AT" ;;
 	*) echo "$EMPTY" ;;
 	esac
 }
 child_of() {
 	case $1 in
 	empty) echo "$EMPTY" ;;
-	*) echo "$LIB" ;;
+	*) echo "$LIB_AT" ;;
 	esac
 }
 
@@ -83,7 +84,7 @@ loop() {
 }
 
 echo "# tnat64 bench-exec: $ROUNDS rounds x $RUNS runs of $PROG started by bash${CPU[*]:+, pinned to CPU 1}"
-echo "# lib = $LIB"
+echo "# lib = $LIB (run from a copy: bench/floor.sh, floor_place)"
 MODES="lib empty load"
 for m in $MODES; do
 	loop "$m" 50 >/dev/null

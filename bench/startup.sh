@@ -63,8 +63,9 @@ export TB_TMP TB_TIMEOUT
 sys_check_usable || die "$SYS_WHY"
 
 floor_build "$TMP"
-printf '%s\n' "$LIB" >"$TMP/pre.lib"
-printf '%s\n' "$TMP/libempty.so" >"$TMP/pre.empty"
+floor_place "$TMP"
+printf '%s\n' "$LIB_AT" >"$TMP/pre.lib"
+printf '%s\n' "$EMPTY_AT" >"$TMP/pre.empty"
 
 CPU=
 if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
@@ -73,7 +74,7 @@ if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
 fi
 
 echo "# tnat64 bench-startup: $ROUNDS rounds x $RUNS runs of $PROG per mode, alternating run by run (warm-up $WARMUP)${CPU:+, pinned to CPU 1}"
-echo "# lib = $LIB"
+echo "# lib = $LIB (run from a copy: bench/floor.sh, floor_place)"
 # shellcheck disable=SC2086
 sys_exec - = $CPU "$DRIVER" "$ROUNDS" "$RUNS" "$WARMUP" /etc/ld.so.preload \
 	lib="$TMP/pre.lib" empty="$TMP/pre.empty" none=- -- "$PROG" \
