@@ -22,14 +22,16 @@ static _Atomic uintptr_t found;
 struct r_debug *tn_r_debug(void)
 {
 	uintptr_t r = atomic_load_explicit(&found, memory_order_relaxed);
-	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
-	size_t n = (size_t)getauxval(AT_PHNUM);
-	uintptr_t bias = 0;
+	const ElfW(Phdr) *ph;
 	const ElfW(Dyn) *dyn = NULL;
+	uintptr_t bias = 0;
+	size_t n;
 
 	if (r)
 		return r == 1 ? NULL : (struct r_debug *)r;
 	r = 1;
+	ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
+	n = (size_t)getauxval(AT_PHNUM);
 	if (ph) {
 		/* The load bias, from the program header table's own entry
 		 * (absent in a non-PIE program, loaded where it says). */
