@@ -82,143 +82,172 @@ static int take(int pidfd, int fd)
 	return dup;
 }
 
+/* The program's memory read (n pieces), then its socket fd taken: the
+ * read comes first, so that the take proves the call still pending, as
+ * in tnat64-seccomp.  Our duplicate, or -1. */
+static int read_take(const struct seccomp_notif *req, int pidfd, int fd,
+		     const struct iovec *local, const struct iovec *remote,
+		     unsigned long n)
+{
+	if (process_vm_readv((pid_t)req->pid, local, n, remote, n, 0) < 0)
+		return -1;
+	return take(pidfd, fd);
+}
+
+static void *arg_ptr(const struct seccomp_notif *req, int i)
+{
+	return (void *)(uintptr_t)req->data.args[i];
+}
+
+/* connect(fd, addr, len): a socket of the same kind in its place, then
+ * CONTINUE (0). */
+static int work_connect(int listener, int pidfd,
+			const struct seccomp_notif *req)
+{
+	struct sockaddr_storage ss;
+	size_t len = (size_t)req->data.args[2];
+	struct iovec local = { &ss, len < sizeof(ss) ? len : sizeof(ss) };
+	struct iovec remote = { arg_ptr(req, 1), local.iov_len };
+	int fd = (int)req->data.args[0];
+	struct seccomp_notif_addfd add = { .id = req->id,
+		.flags = SECCOMP_ADDFD_FLAG_SETFD, .newfd = (__u32)fd };
+	int dup = read_take(req, pidfd, fd, &local, &remote, 1), s;
+
+	if (dup < 0)
+		return 0;
+	s = socket(AF_INET6, SOCK_STREAM, 0);
+	if (s >= 0) {
+		add.srcfd = (__u32)s;
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	}
+	if (s == dup + 1) {
+		syscall(SYS_close_range, dup, s, 0);
+	} else {
+		close(dup);
+		if (s >= 0)
+			close(s);
+	}
+	return 0;
+}
+
+/* getpeername(fd, addr, len): answered (1) with the name written. */
+static int work_getpeername(int pidfd, const struct seccomp_notif *req,
+			    struct seccomp_notif_resp *resp)
+{
+	struct sockaddr_storage ss;
+	socklen_t len, got = sizeof(ss);
+	struct iovec l1 = { &len, sizeof(len) };
+	struct iovec r1 = { arg_ptr(req, 2), sizeof(len) };
+	int dup = read_take(req, pidfd, (int)req->data.args[0], &l1, &r1, 1);
+	int r;
+
+	if (dup < 0)
+		return 0;
+	r = getpeername(dup, (struct sockaddr *)&ss, &got);
+	close(dup);
+	if (r < 0) {
+		resp->error = -errno;
+	} else {
+		struct iovec l2[2] = { { &ss, got < len ? got : len },
+				       { &got, sizeof(got) } };
+		struct iovec r2[2] = { { arg_ptr(req, 1), l2[0].iov_len },
+				       { arg_ptr(req, 2), sizeof(got) } };
+
+		if (process_vm_writev((pid_t)req->pid, l2, 2, r2, 2, 0) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+static char data[65536];
+
+/* sendto(fd, buf, len, flags, addr, alen) with an address: data and
+ * address read in one call, sent by us on our copy; answered (1). */
+static int work_sendto(int pidfd, const struct seccomp_notif *req,
+		       struct seccomp_notif_resp *resp)
+{
+	struct sockaddr_storage ss;
+	size_t len = (size_t)req->data.args[2];
+	socklen_t alen = (socklen_t)req->data.args[5];
+	struct iovec l[2] = {
+		{ data, len < sizeof(data) ? len : sizeof(data) },
+		{ &ss, alen < sizeof(ss) ? alen : sizeof(ss) } };
+	struct iovec r[2] = { { arg_ptr(req, 1), l[0].iov_len },
+			      { arg_ptr(req, 4), l[1].iov_len } };
+	ssize_t n;
+	int dup;
+
+	if (!req->data.args[4])
+		return 0;
+	dup = read_take(req, pidfd, (int)req->data.args[0], l, r, 2);
+	if (dup < 0)
+		return 0;
+	n = sendto(dup, data, l[0].iov_len, (int)req->data.args[3],
+		   (struct sockaddr *)&ss, (socklen_t)l[1].iov_len);
+	if (n < 0)
+		resp->error = -errno;
+	else
+		resp->val = n;
+	close(dup);
+	return 1;
+}
+
+/* recvfrom(fd, buf, len, flags, addr, alen) with an address: received
+ * by us on our copy, data, source and length written; answered (1). */
+static int work_recvfrom(int pidfd, const struct seccomp_notif *req,
+			 struct seccomp_notif_resp *resp)
+{
+	struct sockaddr_storage ss;
+	socklen_t alen, got = sizeof(ss);
+	size_t len = (size_t)req->data.args[2];
+	struct iovec l1 = { &alen, sizeof(alen) };
+	struct iovec r1 = { arg_ptr(req, 5), sizeof(alen) };
+	ssize_t n;
+	int dup;
+
+	if (!req->data.args[4] || !req->data.args[5])
+		return 0;
+	dup = read_take(req, pidfd, (int)req->data.args[0], &l1, &r1, 1);
+	if (dup < 0)
+		return 0;
+	n = recvfrom(dup, data, len < sizeof(data) ? len : sizeof(data),
+		     (int)req->data.args[3], (struct sockaddr *)&ss, &got);
+	close(dup);
+	if (n < 0) {
+		resp->error = -errno;
+	} else {
+		struct iovec l2[3] = { { data, (size_t)n },
+				       { &ss, got < alen ? got : alen },
+				       { &got, sizeof(got) } };
+		struct iovec r2[3] = { { arg_ptr(req, 1), (size_t)n },
+				       { arg_ptr(req, 4), l2[1].iov_len },
+				       { arg_ptr(req, 5), sizeof(got) } };
+
+		if (process_vm_writev((pid_t)req->pid, l2, 3, r2, 3, 0) < 0)
+			return 0;
+		resp->val = n;
+	}
+	return 1;
+}
+
 /* The translator's unavoidable work for one notification (-r): 1 when
  * it answered the call itself, 0 for CONTINUE. */
 static int replace_work(int listener, int pidfd,
 			const struct seccomp_notif *req,
 			struct seccomp_notif_resp *resp)
 {
-	pid_t pid = (pid_t)req->pid;
-	int fd = (int)req->data.args[0];
-
-	if (req->data.nr == __NR_connect) {
-		struct sockaddr_storage ss;
-		size_t len = (size_t)req->data.args[2];
-		struct iovec local = { &ss, len < sizeof(ss) ? len : sizeof(ss) };
-		struct iovec remote = { (void *)(uintptr_t)req->data.args[1],
-					local.iov_len };
-		struct seccomp_notif_addfd add = { .id = req->id,
-			.flags = SECCOMP_ADDFD_FLAG_SETFD, .newfd = (__u32)fd };
-		int dup, s;
-
-		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0)
-			return 0;
-		dup = take(pidfd, fd);
-		if (dup < 0)
-			return 0;
-		s = socket(AF_INET6, SOCK_STREAM, 0);
-		if (s >= 0) {
-			add.srcfd = (__u32)s;
-			ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
-		}
-		if (s == dup + 1)
-			syscall(SYS_close_range, dup, s, 0);
-		else {
-			close(dup);
-			if (s >= 0)
-				close(s);
-		}
+	switch (req->data.nr) {
+	case __NR_connect:
+		return work_connect(listener, pidfd, req);
+	case __NR_getpeername:
+		return work_getpeername(pidfd, req, resp);
+	case __NR_sendto:
+		return work_sendto(pidfd, req, resp);
+	case __NR_recvfrom:
+		return work_recvfrom(pidfd, req, resp);
+	default:
 		return 0;
 	}
-	if (req->data.nr == __NR_getpeername) {
-		struct sockaddr_storage ss;
-		socklen_t len, got = sizeof(ss);
-		struct iovec l1 = { &len, sizeof(len) };
-		struct iovec r1 = { (void *)(uintptr_t)req->data.args[2],
-				    sizeof(len) };
-		int dup, r;
-
-		if (process_vm_readv(pid, &l1, 1, &r1, 1, 0) < 0)
-			return 0;
-		dup = take(pidfd, fd);
-		if (dup < 0)
-			return 0;
-		r = getpeername(dup, (struct sockaddr *)&ss, &got);
-		close(dup);
-		if (r < 0) {
-			resp->error = -errno;
-		} else {
-			struct iovec l2[2] = { { &ss, got < len ? got : len },
-					       { &got, sizeof(got) } };
-			struct iovec r2[2] = {
-				{ (void *)(uintptr_t)req->data.args[1],
-				  l2[0].iov_len },
-				{ (void *)(uintptr_t)req->data.args[2],
-				  sizeof(got) } };
-
-			if (process_vm_writev(pid, l2, 2, r2, 2, 0) < 0)
-				return 0;
-		}
-		return 1;
-	}
-	if (req->data.nr == __NR_sendto) {
-		/* sendto(fd, buf, len, flags, addr, alen): data and address
-		 * read in one call, sent by us on our copy of the socket */
-		static char data[65536];
-		struct sockaddr_storage ss;
-		size_t len = (size_t)req->data.args[2];
-		socklen_t alen = (socklen_t)req->data.args[5];
-		struct iovec l[2] = { { data, len < sizeof(data) ? len : sizeof(data) },
-				      { &ss, alen < sizeof(ss) ? alen : sizeof(ss) } };
-		struct iovec r[2] = { { (void *)(uintptr_t)req->data.args[1], l[0].iov_len },
-				      { (void *)(uintptr_t)req->data.args[4], l[1].iov_len } };
-		ssize_t n;
-		int dup;
-
-		if (!req->data.args[4] ||
-		    process_vm_readv(pid, l, 2, r, 2, 0) < 0)
-			return 0;
-		dup = take(pidfd, fd);
-		if (dup < 0)
-			return 0;
-		n = sendto(dup, data, l[0].iov_len, (int)req->data.args[3],
-			   (struct sockaddr *)&ss, (socklen_t)l[1].iov_len);
-		if (n < 0)
-			resp->error = -errno;
-		else
-			resp->val = n;
-		close(dup);
-		return 1;
-	}
-	if (req->data.nr == __NR_recvfrom) {
-		/* recvfrom(fd, buf, len, flags, addr, alen): the length read,
-		 * received by us, data, source and length written */
-		static char data[65536];
-		struct sockaddr_storage ss;
-		socklen_t alen, got = sizeof(ss);
-		size_t len = (size_t)req->data.args[2];
-		struct iovec l1 = { &alen, sizeof(alen) };
-		struct iovec r1 = { (void *)(uintptr_t)req->data.args[5], sizeof(alen) };
-		ssize_t n;
-		int dup;
-
-		if (!req->data.args[4] || !req->data.args[5] ||
-		    process_vm_readv(pid, &l1, 1, &r1, 1, 0) < 0)
-			return 0;
-		dup = take(pidfd, fd);
-		if (dup < 0)
-			return 0;
-		n = recvfrom(dup, data, len < sizeof(data) ? len : sizeof(data),
-			     (int)req->data.args[3], (struct sockaddr *)&ss, &got);
-		close(dup);
-		if (n < 0) {
-			resp->error = -errno;
-		} else {
-			struct iovec l2[3] = { { data, (size_t)n },
-					       { &ss, got < alen ? got : alen },
-					       { &got, sizeof(got) } };
-			struct iovec r2[3] = {
-				{ (void *)(uintptr_t)req->data.args[1], (size_t)n },
-				{ (void *)(uintptr_t)req->data.args[4], l2[1].iov_len },
-				{ (void *)(uintptr_t)req->data.args[5], sizeof(got) } };
-
-			if (process_vm_writev(pid, l2, 3, r2, 3, 0) < 0)
-				return 0;
-			resp->val = n;
-		}
-		return 1;
-	}
-	return 0;
 }
 
 static const struct {
