@@ -53,17 +53,16 @@ if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1 &&
 	CPU=(taskset -c 1)
 fi
 
-EMPTY=$EMPTY_AT
 # The preloads of bash and of PROG in each mode.
 parent_of() {
 	case $1 in
 	lib) echo "$LIB_AT" ;;
-	*) echo "$EMPTY" ;;
+	*) echo "$EMPTY_AT" ;;
 	esac
 }
 child_of() {
 	case $1 in
-	empty) echo "$EMPTY" ;;
+	empty) echo "$EMPTY_AT" ;;
 	*) echo "$LIB_AT" ;;
 	esac
 }

@@ -201,11 +201,10 @@ want udp && B="$B" sh "$ROOT/bench/run_udp.sh"
 #     under `seccomp_floor -r`, the same traps plus the work no
 #     translator that replaces the program's socket can leave out (take
 #     the socket and tell which it is; read the address, make one, ADDFD
-#     it, release both; for getpeername read, ask, write): irreducible/
-#     floor says how
-#     far above the floor such a translator must stay, supervisor/
-#     irreducible what the supervisor adds to that (the options it
-#     copies, its own connect, its table);
+#     it, release both; for getpeername read, ask, write):
+#     irreducible/floor says how far above the floor such a translator
+#     must stay, supervisor/irreducible what the supervisor adds to
+#     that (the options it copies, its own connect, its table);
 #   - the same cycle to 127.0.0.1 (untranslated): without, under the
 #     floor, under tnat64-seccomp;
 #   - UDP_RR (default 5000) datagram exchanges of `bench/udp rr` (sendto,

@@ -11,10 +11,10 @@
 #   none   nothing (no /etc/ld.so.preload)
 # in ROUNDS rounds (default 21) of RUNS runs per mode (default 300), the
 # modes' runs alternating one by one within a round, each set of one
-# run per mode in a shuffled order (bench/startup.c: on
-# a shared VM the speed of the machine drifts by tens of per cent over
-# seconds, which blocks of runs of one mode would take for a difference
-# between the modes), and the CPU time (user + system) of each run is
+# run per mode in a shuffled order (bench/startup.c: on a shared VM the
+# speed of the machine drifts by tens of per cent over seconds, which
+# blocks of runs of one mode would take for a difference between the
+# modes), and the CPU time (user + system) of each run is
 # taken from wait4.  Printed: per mode, the CPU time of the median run
 # (the median over the rounds of each round's median run), wall time and
 # minor page faults per run, and the median over the rounds of the

@@ -3,8 +3,7 @@
  *
  * The objects are found in the loader's list of the base namespace (the
  * one LD_PRELOAD libraries live in; r_debug's r_map: linkmap.h), walked
- * inside a
- * dl_iterate_phdr callback, which holds the loader's list lock: the
+ * inside a dl_iterate_phdr callback, which holds the loader's list lock: the
  * objects after the one that was last when the RTLD_DEEPBIND dlopen was
  * noted are new (all of them, should that one have gone).  For each, the
  * dynamic section gives the relocation tables (DT_RELA, DT_JMPREL) and
