@@ -41,22 +41,19 @@ static int do_connect(struct call *c, int d, const void *sa, socklen_t len)
 static int wait_connected(struct call *c, int d, int pfx)
 {
 	struct timespec dl;
-	bool has_dl = sv_timeo_deadline(d, SO_SNDTIMEO, &dl);
+	bool has_dl;
 	int r;
 
-	{
-		/* Most connects finish within a moment: wait that long
-		 * keeping our turn to receive. */
-		struct pollfd p = { .fd = d, .events = POLLOUT };
+	if (sv_poll_brief(d, POLLOUT)) {
+		int e = sv_sockopt_int(d, SOL_SOCKET, SO_ERROR);
 
-		if (poll(&p, 1, SV_RECEIVER_MS) == 1) {
-			int e = sv_sockopt_int(d, SOL_SOCKET, SO_ERROR);
-
-			r = e > 0 ? -e : 0;
-			sv_cache_after(pfx, POLICY_CONNECT, r);
-			return r;
-		}
+		r = e > 0 ? -e : 0;
+		sv_cache_after(pfx, POLICY_CONNECT, r);
+		return r;
 	}
+	/* SO_SNDTIMEO read only for a connect that takes longer (one
+	 * getsockopt fewer otherwise); its deadline starts up to 1 ms late */
+	has_dl = sv_timeo_deadline(d, SO_SNDTIMEO, &dl);
 	sv_pass_turn(c);
 	r = sv_poll_wait(c, d, POLLOUT, has_dl ? &dl : NULL);
 	if (r == 0) {

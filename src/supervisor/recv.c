@@ -62,17 +62,14 @@ static int wait_readable(struct call *c, int d)
 /* Receive on our duplicate of the program's socket si: at once when
  * something is there (one system call, the common case); otherwise, when
  * the program's call may wait (a blocking socket, by the status flags its
- * fdinfo gave, no MSG_DONTWAIT), wait for it: first for SV_RECEIVER_MS
- * keeping our receive turn (most replies come within a moment, and
- * passing the turn wakes another worker: as wait_connected), then
- * without it (wait_readable).  A message is taken only while the
+ * fdinfo gave, no MSG_DONTWAIT), wait for it: first for a moment keeping
+ * our receive turn (sv_poll_brief), then without it (wait_readable).  A message is taken only while the
  * program's call still waits for it. */
 static ssize_t do_recv(struct call *c, const struct sockinfo *si,
 		       struct msghdr *m, int flags)
 {
 	int d = si->d;
 	ssize_t r = recvmsg(d, m, flags | MSG_DONTWAIT);
-	struct pollfd p = { .fd = d, .events = POLLIN };
 	bool ready;
 	int fl;
 
@@ -86,9 +83,8 @@ static ssize_t do_recv(struct call *c, const struct sockinfo *si,
 	fl = si->have_fdinfo ? si->flags : fcntl(d, F_GETFL);
 	if (fl < 0 || (fl & O_NONBLOCK))
 		return r;
-	/* ready within SV_RECEIVER_MS, and the call still waits for it */
-	ready = poll(&p, 1, SV_RECEIVER_MS) == 1 && !sv_cancelled(c) &&
-		sv_id_valid(c);
+	/* ready within the moment, and the call still waits for it */
+	ready = sv_poll_brief(d, POLLIN) && !sv_cancelled(c) && sv_id_valid(c);
 	for (;;) {
 		if (!ready) {
 			int w;

@@ -332,6 +332,13 @@ int sv_ms_left(const struct timespec *dl)
 	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
 }
 
+bool sv_poll_brief(int d, short events)
+{
+	struct pollfd p = { .fd = d, .events = events };
+
+	return poll(&p, 1, SV_RECEIVER_MS) == 1;
+}
+
 int sv_poll_wait(struct call *c, int d, short events,
 		 const struct timespec *dl)
 {

@@ -398,6 +398,11 @@ void sv_log_xlat(const char *what, struct call *c, int fd, uint32_t v4,
 bool sv_timeo_deadline(int d, int optname, struct timespec *dl);
 /* Milliseconds left until dl (rounded up), 0 when past. */
 int sv_ms_left(const struct timespec *dl);
+/* Wait at most SV_RECEIVER_MS for events on d, keeping the worker's
+ * receive turn (no blocking region): most connects finish, and most
+ * replies come, within that moment, and passing the turn wakes another
+ * worker.  True when d has them. */
+bool sv_poll_brief(int d, short events);
 /* Wait (a blocking region: sv_block_begin) until d has events, or until
  * dl (NULL: none): 0, -EAGAIN at dl, -EINTR when the call went away. */
 int sv_poll_wait(struct call *c, int d, short events,
