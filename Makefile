@@ -102,10 +102,12 @@ $(B)/obj/%.o: %.c $(wildcard src/*/*.h) $(B)/paths.stamp
 # their weak references (__gmon_start__, _ITM_*) and __cxa_finalize four
 # symbol lookups at load time; the library registers nothing with atexit
 # and has no C++ objects, and its constructor is an .init_array entry,
-# which the dynamic linker runs without them.
+# which the dynamic linker runs without them.  Two segments, the
+# constructor's code beside the dynamic symbols (-z noseparate-code and
+# src/preload/lib.ld, which says what that costs and saves).
 $(LIB): $(PIC_COMMON_OBJ) $(PRELOAD_OBJ) src/preload/lib.ld
 	$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -shared -fPIC -nostartfiles \
-	    -Wl,-z,defs -Wl,-z,lazy -Wl,-T,src/preload/lib.ld -o $@ $(filter %.o,$^) \
+	    -Wl,-z,defs -Wl,-z,lazy -Wl,-z,noseparate-code -Wl,-T,src/preload/lib.ld -o $@ $(filter %.o,$^) \
 	    -ldl -lpthread
 
 $(VALIDATE): $(VALIDATE_OBJ) $(COMMON_OBJ)

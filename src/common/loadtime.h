@@ -14,9 +14,10 @@
  * process: src/preload/lib.ld). */
 #define TN_LOAD_DATA __attribute__((section(".data.tn_load")))
 /* Where a function the library's constructor calls lives: with the
- * constructor, at the start of the code, so that the one page fault that
- * maps the constructor's code maps theirs too (the kernel maps the 64 KB
- * around a faulting address of a file at once). */
+ * constructor, right after the dynamic symbols and relocations the loader
+ * reads (src/preload/lib.ld), so that the page fault that maps those
+ * maps their code too (the kernel maps the 64 KB around a faulting
+ * address of a file at once). */
 #define TN_LOAD_TEXT __attribute__((section(".text.startup.tn")))
 
 #endif

@@ -15,12 +15,12 @@
  * -4095..-1) and never touch errno.  tn_copy is memcpy for that path.
  *
  * TN_EXEC_TEXT places a function of that path in one text section
- * (.text.hot.*, which the linker gathers at the start of .text, right
- * after the constructor's .text.startup), together with the fast paths of
- * the descriptor calls a shell's child makes between fork and exec
- * (close, dup2, fcntl, close_range), so that all of it (about 8 KB) lies
- * in one fault-around window of the library's text: one page fault for
- * all of it.  (The kernel's windows are 64 KB aligned in the address
+ * (.text.hot.*, which the linker gathers at the start of .text, a page
+ * after the constructor's code: src/preload/lib.ld), together with the
+ * fast paths of the descriptor calls a shell's child makes between fork
+ * and exec (close, dup2, fcntl, close_range), so that all of it (about
+ * 8 KB) lies in one fault-around window of the library's text: one page
+ * fault for all of it.  (The kernel's windows are 64 KB aligned in the address
  * space, where the library lands at any page: one time in eight or so
  * the path straddles two.) */
 #ifndef TNAT64_RAWSYS_H

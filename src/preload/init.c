@@ -97,9 +97,8 @@ static bool auxv_secure(char **envp)
  * TNAT64_DEBUG_FILE set does it go through libc (tnconf_setup_logging).
  * Loaded by dlopen, where envp may not be the initial stack's, it reads
  * the environment as a hook would. */
-__attribute__((constructor)) static void tn_constructor(int argc,
-							char **argv,
-							char **envp)
+TN_LOAD_TEXT __attribute__((constructor)) static void
+tn_constructor(int argc, char **argv, char **envp)
 {
 	bool named = argc >= 1 && argv && argv[0];
 

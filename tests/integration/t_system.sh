@@ -424,10 +424,11 @@ fi
 # DT_NEEDED on the dynamic linker) and no symbol version newer than
 # GLIBC_2.16 (src/preload/symver.h: each newer one is a walk through
 # libc's 40 version definitions in every process); it is bound lazily (no
-# BIND_NOW, even from hardening flags); three PT_LOAD segments (the
-# constants with the headers, src/preload/lib.ld), of which the writable
-# one's part in the file is at most two pages (the rest a .bss); no text
-# relocations.
+# BIND_NOW, even from hardening flags); two PT_LOAD segments
+# (src/preload/lib.ld: -z noseparate-code), of which the writable one's
+# part in the file is at most two pages (the rest a .bss); the code the
+# constructor runs (.text.tnload) within the first four pages, beside the
+# dynamic symbols and relocations the loader reads; no text relocations.
 if have readelf; then
 	dyn=$(readelf -dW "$LIB" 2>&1)
 	needed=$(echo "$dyn" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
@@ -444,9 +445,26 @@ if have readelf; then
 		fail system/shape/lazy-no-textrel "$(echo "$dyn" | grep -E 'FLAGS|TEXTREL' | tr '\n' '|')"
 	loads=$(readelf -lW "$LIB" | grep -c '^ *LOAD ')
 	wfile=$(readelf -lW "$LIB" | awk '$1 == "LOAD" && $7 ~ /W/ { print $5 }')
-	[ "$loads" = 3 ] && [ -n "$wfile" ] && [ $((wfile)) -le 8192 ] &&
+	[ "$loads" = 2 ] && [ -n "$wfile" ] && [ $((wfile)) -le 8192 ] &&
 		pass system/shape/segments ||
 		fail system/shape/segments "$loads PT_LOAD, the writable one $wfile bytes of the file"
+	# .text.tnload's address and size (readelf -SW: "[Nr] Name Type
+	# Address Off Size ...")
+	# and the constructor, the one DT_INIT_ARRAY entry (a relative
+	# relocation at that address: its addend), in it, whatever the
+	# compiler (clang puts a constructor in .text, gcc in .text.startup)
+	read -r at size < <(readelf -SW "$LIB" | sed 's/^ *\[ *[0-9]*\]//' |
+		awk '$1 == ".text.tnload" { print $3, $5 }')
+	init=$(echo "$dyn" | awk '$2 == "(INIT_ARRAY)" { print $3 }')
+	ctor=
+	while read -r off _ type add _; do
+		[ "$type" = R_X86_64_RELATIVE ] && [ -n "$init" ] &&
+			[ $((0x$off)) = $((init)) ] && ctor=0x$add
+	done < <(readelf -rW "$LIB" | grep -E '^[0-9a-f]{16} ')
+	[ -n "${size:-}" ] && [ -n "$ctor" ] && [ $((0x$at + 0x$size)) -le 16384 ] &&
+		[ $((ctor)) -ge $((0x$at)) ] && [ $((ctor)) -lt $((0x$at + 0x$size)) ] &&
+		pass system/shape/constructor-first ||
+		fail system/shape/constructor-first ".text.tnload at ${at:-none}, size ${size:-none}, constructor at ${ctor:-?}"
 else
 	skip system/shape "readelf not installed"
 fi
