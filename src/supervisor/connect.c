@@ -71,11 +71,11 @@ static int wait_connected(struct call *c, int d, int pfx)
 
 static bool blocking(struct sockinfo *si)
 {
-	if (!si->have_fdinfo) {
+	if (!si->have_flags) {
 		int fl = fcntl(si->d, F_GETFL);
 
 		si->flags = fl < 0 ? 0 : fl;
-		si->have_fdinfo = fl >= 0;
+		si->have_flags = fl >= 0;
 	}
 	return !(si->flags & O_NONBLOCK);
 }
@@ -303,7 +303,8 @@ int64_t sv_handle_connect(struct call *c)
 	/* Direct, and no socket is ours: nothing to do. */
 	if (!nat && socktab_empty())
 		return SV_CONTINUE;
-	r = sv_sock_ident(c, (int)c->args[0], &si, nat);
+	r = sv_sock_ident(c, (int)c->args[0], &si,
+			  nat ? SV_IDENT_FDINFO : SV_IDENT_CHEAP);
 	if (r < 0)
 		return r == -ENOENT ? r : SV_CONTINUE;
 	if (!si.have_x && !nat) {

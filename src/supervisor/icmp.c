@@ -148,7 +148,8 @@ void sv_icmp_pending(struct call *c)
 	if (!atomic_load_explicit(&npending, memory_order_relaxed))
 		return;
 	while (pending_take(c, &fd, &ino)) {
-		if (sv_sock_ident(c, fd, &si, true) == 0 && !si.have_x &&
+		if (sv_sock_ident(c, fd, &si, SV_IDENT_FDINFO) == 0 &&
+		    !si.have_x &&
 		    si.ino == ino && sv_sock_facts(c, &si) == 0 &&
 		    si.domain == AF_INET && sv_is_icmp(&si) &&
 		    sv_icmp_to_v6(c, &si, -1, &old) == 0)
@@ -166,7 +167,8 @@ static bool icmp_ours(struct call *c, struct sockinfo *si, int64_t *ret,
 	if (!sv_ipv6_only())
 		return dup ? sv_open_ours(c, si, ret)
 			   : sv_find_ours(c, si, ret);
-	r = sv_sock_ident(c, (int)c->args[0], si, true);
+	r = sv_sock_ident(c, (int)c->args[0], si,
+			  dup ? SV_IDENT_DUP : SV_IDENT_CHEAP);
 	if (r == 0 && (dup || !si->have_x))
 		r = si->have_x ? sv_sock_dup(c, si) : sv_sock_facts(c, si);
 	if (r == 0 && !si->have_x && si->domain == AF_INET && sv_is_icmp(si)) {

@@ -18,13 +18,15 @@
 /* Common front of the receive calls: only our translated datagram and
  * ICMP sockets need us (an ICMP socket of the program's becomes one of
  * ours here on a host without IPv4 routes); everything else runs as it
- * is.  Our duplicate of the socket is taken by recv_dup, after the
- * handler read what it needs of the program (sv_find_ours). */
-static int64_t recv_front(struct call *c, struct sockinfo *si)
+ * is.  Our duplicate of the socket is taken after the handler read what
+ * it needs of the program: by recv_dup (sv_find_ours), or here (dup: the
+ * handler read it before). */
+static int64_t recv_front(struct call *c, struct sockinfo *si, bool dup)
 {
 	int64_t r;
 
-	if (!sv_icmp_find_ours(c, si, &r))
+	if (!(dup ? sv_icmp_open_ours(c, si, &r)
+		  : sv_icmp_find_ours(c, si, &r)))
 		return r;
 	if (si->x.type != SOCK_DGRAM && !sv_is_icmp(si)) {
 		sv_sock_close(si);
@@ -80,7 +82,7 @@ static ssize_t do_recv(struct call *c, const struct sockinfo *si,
 	    (flags & (MSG_DONTWAIT | MSG_ERRQUEUE)))
 		return r;
 	/* our duplicate shares the program's open file: its flags */
-	fl = si->have_fdinfo ? si->flags : fcntl(d, F_GETFL);
+	fl = si->have_flags ? si->flags : fcntl(d, F_GETFL);
 	if (fl < 0 || (fl & O_NONBLOCK))
 		return r;
 	/* ready within the moment, and the call still waits for it */
@@ -268,18 +270,22 @@ int64_t sv_handle_recvfrom(struct call *c)
 	struct rx x;
 	size_t len = c->args[2], copy;
 	int ulen, flags = (int)c->args[3];
-	int64_t r = recv_front(c, &si);
+	int64_t r, got;
 	ssize_t n;
 
+	if (socktab_empty() && !sv_ipv6_only())
+		return SV_CONTINUE;
+	/* The kernel would check the length pointer only afterwards, but a
+	 * datagram must not be consumed for a call that cannot return it.
+	 * Read first: the duplicate that tells whose socket it is then also
+	 * proves the call still pending for the write (target.c). */
+	got = sv_read(c, c->args[5], &ulen, sizeof(ulen));
+	r = recv_front(c, &si, true);
 	if (r)
 		return r;
-	/* The kernel would check the length pointer only afterwards, but a
-	 * datagram must not be consumed for a call that cannot return it. */
-	r = sv_read(c, c->args[5], &ulen, sizeof(ulen));
+	r = got;
 	if (r == 0 && ulen < 0)
 		r = -EINVAL;
-	if (r == 0)
-		r = recv_dup(c, &si);
 	if (r) {
 		sv_sock_close(&si);
 		return r == -ENOENT || r == -EINVAL || r == SV_CONTINUE ? r
@@ -426,7 +432,7 @@ out:
 int64_t sv_handle_recvmsg(struct call *c)
 {
 	struct sockinfo si;
-	int64_t r = recv_front(c, &si);
+	int64_t r = recv_front(c, &si, false);
 
 	if (r)
 		return r;
@@ -440,7 +446,7 @@ int64_t sv_handle_recvmmsg(struct call *c)
 	struct sockinfo si;
 	int flags = (int)c->args[3];
 	unsigned vlen = (unsigned)c->args[2], i;
-	int64_t r = recv_front(c, &si);
+	int64_t r = recv_front(c, &si, false);
 
 	if (r)
 		return r;

@@ -35,6 +35,9 @@ int sv_replace_socket(struct call *c, struct sockinfo *si, bool nonblock,
 
 	*old = -1;
 	*carried = 0;
+	r = sv_sock_fdinfo(c, si);
+	if (r < 0)
+		return r;
 	/* ICMP: an ICMPv6 socket (no dual stack); a raw socket's "port" is
 	 * its protocol */
 	if (icmp && si->type == SOCK_RAW)

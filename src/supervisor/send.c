@@ -50,11 +50,11 @@ static bool may_wait(struct sockinfo *si, int flags)
 {
 	if (flags & MSG_DONTWAIT)
 		return false;
-	if (!si->have_fdinfo) {
+	if (!si->have_flags) {
 		int fl = fcntl(si->d, F_GETFL);
 
 		si->flags = fl < 0 ? O_NONBLOCK : fl;
-		si->have_fdinfo = fl >= 0;
+		si->have_flags = fl >= 0;
 	}
 	return !(si->flags & O_NONBLOCK);
 }
@@ -300,7 +300,7 @@ static ssize_t send_one(struct call *c, struct sockinfo *si,
 	if (sv_synth(c, pfx, v4, port, &s6) < 0)
 		return way == POLICY_WAY_DIRECT_FIRST ? -ENETUNREACH
 			: do_send(c, si, lm, &lm->name, lm->namelen, flags);
-	if (si->domain == AF_INET)   /* send_front read its fdinfo */
+	if (si->domain == AF_INET)
 		return send_replacing(c, si, lm, flags, pfx, v4, port, &s6);
 	if (!si->have_x) {
 		sv_x_begin(si, pfx);
@@ -313,8 +313,9 @@ static ssize_t send_one(struct call *c, struct sockinfo *si,
 	return r;
 }
 
-/* The socket of a send to a destination of that kind: identified (with
- * its flags, for a replacement), duplicated, classified.  0, or what the
+/* The socket of a send to a destination of that kind: identified by
+ * the duplicate the send needs (a replacement reads its fdinfo then),
+ * classified.  0, or what the
  * handler returns (SV_CONTINUE: an IPv6 destination and not our socket,
  * not an IP socket, or a stream one whose destination the kernel
  * ignores, TCP Fast Open aside). */
@@ -325,7 +326,7 @@ static int64_t send_front(struct call *c, struct sockinfo *si, int flags,
 
 	if (kind == DEST_NAT64)
 		sv_icmp_pending(c);
-	r = sv_sock_ident(c, (int)c->args[0], si, true);
+	r = sv_sock_ident(c, (int)c->args[0], si, SV_IDENT_DUP);
 
 	if (r == 0 && !si->have_x && kind != DEST_NAT64) {
 		sv_sock_close(si);

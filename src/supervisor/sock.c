@@ -73,8 +73,15 @@ int sv_sock_dup(struct call *c, struct sockinfo *si)
 	return 0;
 }
 
+static void take_fdinfo(struct sockinfo *si, const struct sv_fdinfo *fi)
+{
+	si->flags = fi->flags;
+	si->cloexec = fi->cloexec;
+	si->have_flags = si->have_fdinfo = true;
+}
+
 int sv_sock_ident(struct call *c, int fd, struct sockinfo *si,
-		  bool want_flags)
+		  enum sv_ident how)
 {
 	struct stat st;
 	int r;
@@ -82,16 +89,15 @@ int sv_sock_ident(struct call *c, int fd, struct sockinfo *si,
 	memset(si, 0, sizeof(*si));
 	si->fd = fd;
 	si->d = -1;
-	if (want_flags || sv_fdinfo_cached(c, fd)) {
+	if (how == SV_IDENT_FDINFO ||
+	    (how == SV_IDENT_CHEAP && sv_fdinfo_cached(c, fd))) {
 		struct sv_fdinfo fi;
 
 		r = sv_fdinfo(c, fd, &fi);
 		if (r < 0)
 			return r == SV_NOT_INSPECTABLE ? not_inspectable(c) : r;
 		si->ino = fi.ino;
-		si->flags = fi.flags;
-		si->cloexec = fi.cloexec;
-		si->have_fdinfo = true;
+		take_fdinfo(si, &fi);
 	} else {
 		r = sv_sock_dup(c, si);
 		if (r < 0)
@@ -108,6 +114,28 @@ int sv_sock_ident(struct call *c, int fd, struct sockinfo *si,
 		si->ino = (uint64_t)st.st_ino;
 	}
 	lookup(si);
+	return 0;
+}
+
+int sv_sock_fdinfo(struct call *c, struct sockinfo *si)
+{
+	struct sv_fdinfo fi;
+	int r;
+
+	if (si->have_fdinfo)
+		return 0;
+	r = sv_fdinfo(c, si->fd, &fi);
+	if (r < 0)
+		return r == SV_NOT_INSPECTABLE ? not_inspectable(c) : r;
+	/* Another thread of the program may have put another file at that
+	 * number since we duplicated it: the replacement, which takes the
+	 * number too, then replaces that file, as the program's own dup2
+	 * racing its call would leave it undefined which one the call
+	 * used.  The flags and cloexec are the number's, now. */
+	if (fi.ino != si->ino)
+		log_msg(LOG_DEBUG, "pid %d fd %d: changed during the call",
+			(int)c->tid, si->fd);
+	take_fdinfo(si, &fi);
 	return 0;
 }
 
@@ -159,15 +187,19 @@ bool sv_find_ours(struct call *c, struct sockinfo *si, int64_t *ret)
 		*ret = SV_CONTINUE;
 		return false;
 	}
-	return ours_or_not(si, sv_sock_ident(c, (int)c->args[0], si, false),
-			   ret);
+	return ours_or_not(si, sv_sock_ident(c, (int)c->args[0], si,
+					     SV_IDENT_CHEAP), ret);
 }
 
 bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
 {
-	if (!sv_find_ours(c, si, ret))
+	if (socktab_empty()) {
+		si->d = -1;
+		*ret = SV_CONTINUE;
 		return false;
-	return ours_or_not(si, sv_sock_dup(c, si), ret);
+	}
+	return ours_or_not(si, sv_sock_ident(c, (int)c->args[0], si,
+					     SV_IDENT_DUP), ret);
 }
 
 /* A call on a socket we took for ours failed the way it fails on a

@@ -335,7 +335,8 @@ struct sockinfo {
 	uint64_t ino;
 	bool have_x;           /* one of ours: x is its table entry */
 	struct xsock x;
-	bool have_fdinfo;      /* flags and cloexec known */
+	bool have_flags;       /* flags known */
+	bool have_fdinfo;      /* cloexec known too (its fdinfo was read) */
 	int flags;             /* its file status flags (O_NONBLOCK...) */
 	bool cloexec;          /* its close-on-exec flag */
 	int domain, type, proto;  /* 0 until sv_sock_facts */
@@ -345,11 +346,24 @@ struct sockinfo {
 /* The kernel does not let us look (a process that made itself
  * non-dumpable): the call runs untranslated. */
 #define SV_NOT_INSPECTABLE (-100000)
-/* Who the program's fd is: inode and table entry, by its fdinfo when the
- * worker has that file open or want_flags asks for the flags too, else
- * by a duplicate (si->d) and fstat.  0, -errno or SV_NOT_INSPECTABLE. */
+/* How sv_sock_ident finds out who a descriptor is. */
+enum sv_ident {
+	SV_IDENT_CHEAP,   /* by its fdinfo when the worker has that file
+			   * open (one pread), else by a duplicate */
+	SV_IDENT_DUP,     /* by the duplicate the call needs anyway
+			   * (pidfd_getfd and fstat: cheaper than a pread of
+			   * its fdinfo, the kernel's formatted text) */
+	SV_IDENT_FDINFO,  /* by its fdinfo, flags and cloexec with it: the
+			   * call will most likely replace the socket */
+};
+/* Who the program's fd is: inode and table entry (si->d the duplicate
+ * when the way taken made one).  0, -errno or SV_NOT_INSPECTABLE. */
 int sv_sock_ident(struct call *c, int fd, struct sockinfo *si,
-		  bool want_flags);
+		  enum sv_ident how);
+/* Its close-on-exec and status flags from its fdinfo, unless known
+ * (si->have_fdinfo): what a replacement must keep.  0, -errno or
+ * SV_NOT_INSPECTABLE. */
+int sv_sock_fdinfo(struct call *c, struct sockinfo *si);
 /* Our duplicate of it (si->d): 0, -errno or SV_NOT_INSPECTABLE. */
 int sv_sock_dup(struct call *c, struct sockinfo *si);
 /* Its domain, type and protocol, and an AF_INET socket's own name
@@ -360,8 +374,8 @@ void sv_sock_close(struct sockinfo *si);
  * of ours, duplicated; false with *ret what the handler returns
  * (SV_CONTINUE, or -errno). */
 bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
-/* The same without the duplicate (si->d -1 unless the worker has no
- * fdinfo file for it): a handler that reads the program's memory does so
+/* The same without the duplicate (si->d -1 when the worker has the
+ * socket's fdinfo file open: SV_IDENT_CHEAP): a handler that reads the program's memory does so
  * before sv_sock_dup, whose pidfd_getfd through the thread's pidfd then
  * proves the call still pending (target.c) and spares the write its
  * ID_VALID check. */

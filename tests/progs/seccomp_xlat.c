@@ -579,6 +579,28 @@ static void udp_bound_first(void)
 	close(fd);
 }
 
+/* The flags a program gave its UDP socket are still the socket's after a
+ * send to a NAT64 destination made it an IPv6 one (status flags, and the
+ * descriptor's close-on-exec flag, which only /proc/PID/fdinfo tells the
+ * supervisor). */
+static void udp_flags_kept(const char *pfx, int flags)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | flags, 0);
+	int fl, fdfl;
+	char n[128];
+
+	udp_echo(pfx, fd, "flags");
+	fl = fcntl(fd, F_GETFL);
+	fdfl = fcntl(fd, F_GETFD);
+	snprintf(n, sizeof n, "%s/flags-kept", pfx);
+	check(n, fl >= 0 && fdfl >= 0 &&
+	      !(fl & O_NONBLOCK) == !(flags & SOCK_NONBLOCK) &&
+	      !(fdfl & FD_CLOEXEC) == !(flags & SOCK_CLOEXEC),
+	      "flags %#x fd flags %#x, socket made with %#x", fl, fdfl, flags);
+	check_domain(pfx, "so-domain-after-send", fd);
+	close(fd);
+}
+
 /* ---------------------------------------------------------- servers */
 
 /* A local client connects to 127.0.0.1:port of the listener ls (both
@@ -1021,6 +1043,10 @@ int main(int argc, char **argv)
 		      IP_MULTICAST_TTL, 5);
 	udp_v4_option("xlat/udp-v4opt-pktinfo", SOL_IP, IP_PKTINFO, 1);
 	udp_bound_first();
+	udp_flags_kept("xlat/udp-flags-none", 0);
+	udp_flags_kept("xlat/udp-flags-nonblock-cloexec",
+		       SOCK_NONBLOCK | SOCK_CLOEXEC);
+	udp_flags_kept("xlat/udp-flags-cloexec", SOCK_CLOEXEC);
 	server("xlat/server-any", "0.0.0.0", local_port, 0);
 	server("xlat/server-loopback", "127.0.0.1", local_port + 1,
 	       SOCK_NONBLOCK | SOCK_CLOEXEC);
