@@ -63,10 +63,11 @@ static int wait_readable(struct call *c, int d)
 
 /* Receive on our duplicate of the program's socket si: at once when
  * something is there (one system call, the common case); otherwise, when
- * the program's call may wait (a blocking socket, by the status flags its
- * fdinfo gave, no MSG_DONTWAIT), wait for it: first for a moment keeping
- * our receive turn (sv_poll_brief), then without it (wait_readable).  A message is taken only while the
- * program's call still waits for it. */
+ * the program's call may wait (a blocking socket, by the status flags of
+ * the open file, no MSG_DONTWAIT), wait for it: first for a moment
+ * keeping our receive turn (sv_poll_brief), then without it
+ * (wait_readable).  A message is taken only while the program's call
+ * still waits for it. */
 static ssize_t do_recv(struct call *c, const struct sockinfo *si,
 		       struct msghdr *m, int flags)
 {

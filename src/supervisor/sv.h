@@ -375,10 +375,11 @@ void sv_sock_close(struct sockinfo *si);
  * (SV_CONTINUE, or -errno). */
 bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
 /* The same without the duplicate (si->d -1 when the worker has the
- * socket's fdinfo file open: SV_IDENT_CHEAP): a handler that reads the program's memory does so
- * before sv_sock_dup, whose pidfd_getfd through the thread's pidfd then
- * proves the call still pending (target.c) and spares the write its
- * ID_VALID check. */
+ * socket's fdinfo file open: SV_IDENT_CHEAP): a handler that reads the
+ * program's memory does so before sv_sock_dup, whose pidfd_getfd through
+ * the thread's pidfd then proves the call still pending (target.c) and
+ * spares the write its ID_VALID check.  (sv_open_ours after the read
+ * does the same in one step.) */
 bool sv_find_ours(struct call *c, struct sockinfo *si, int64_t *ret);
 /* An IPv4/IPv6 socket (facts known). */
 bool sv_is_inet(const struct sockinfo *si);
