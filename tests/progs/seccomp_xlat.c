@@ -601,6 +601,44 @@ static void udp_flags_kept(const char *pfx, int flags)
 	close(fd);
 }
 
+/* recvfrom on a translated UDP socket with a reply waiting and a length
+ * pointer the kernel would refuse: EFAULT for a bad pointer, EINVAL for a
+ * negative length, as natively (the supervisor reads the length before
+ * it looks at the socket); then the socket still works. */
+static void udp_recvfrom_bad_len(void)
+{
+	const char *pfx = "xlat/udp-recvfrom-bad-len";
+	struct sockaddr_in sa = sin4(addr, udp_port), from;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	socklen_t neg = (socklen_t)-1;
+	char buf[64];
+	ssize_t r;
+	int e;
+
+	udp_echo(pfx, fd, "first");
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sizeof sa) != 1 ||
+	    !wait_fd(fd, POLLIN, 5000)) {
+		fail("xlat/udp-recvfrom-bad-len/reply", "no reply to wait");
+		close(fd);
+		return;
+	}
+	r = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT,
+		     (struct sockaddr *)&from, (socklen_t *)8);
+	e = errno;
+	check("xlat/udp-recvfrom-bad-len/efault", r < 0 && e == EFAULT,
+	      "r=%zd %s", r, strerror(e));
+	r = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &neg);
+	e = errno;
+	check("xlat/udp-recvfrom-bad-len/einval", r < 0 && e == EINVAL,
+	      "r=%zd %s", r, strerror(e));
+	/* natively those consumed the reply; whatever is left goes */
+	while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
+		;
+	udp_echo("xlat/udp-recvfrom-bad-len/after", fd, "after");
+	close(fd);
+}
+
 /* ---------------------------------------------------------- servers */
 
 /* A local client connects to 127.0.0.1:port of the listener ls (both
@@ -1047,6 +1085,7 @@ int main(int argc, char **argv)
 	udp_flags_kept("xlat/udp-flags-nonblock-cloexec",
 		       SOCK_NONBLOCK | SOCK_CLOEXEC);
 	udp_flags_kept("xlat/udp-flags-cloexec", SOCK_CLOEXEC);
+	udp_recvfrom_bad_len();
 	server("xlat/server-any", "0.0.0.0", local_port, 0);
 	server("xlat/server-loopback", "127.0.0.1", local_port + 1,
 	       SOCK_NONBLOCK | SOCK_CLOEXEC);
