@@ -205,6 +205,7 @@ int main(int argc, char **argv)
 
 	static const char *files[] = {
 		"good.conf", "bad.conf", "wkp.conf", "stdout", "stderr",
+		"fifo",
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char p[PATH_MAX + 16];
