@@ -315,10 +315,9 @@ static ssize_t send_one(struct call *c, struct sockinfo *si,
 
 /* The socket of a send to a destination of that kind: identified by
  * the duplicate the send needs (a replacement reads its fdinfo then),
- * classified.  0, or what the
- * handler returns (SV_CONTINUE: an IPv6 destination and not our socket,
- * not an IP socket, or a stream one whose destination the kernel
- * ignores, TCP Fast Open aside). */
+ * classified.  0, or what the handler returns (SV_CONTINUE: an IPv6
+ * destination and not our socket, not an IP socket, or a stream one
+ * whose destination the kernel ignores, TCP Fast Open aside). */
 static int64_t send_front(struct call *c, struct sockinfo *si, int flags,
 			  enum dest_kind kind)
 {
