@@ -71,13 +71,9 @@ static int wait_connected(struct call *c, int d, int pfx)
 
 static bool blocking(struct sockinfo *si)
 {
-	if (!si->have_flags) {
-		int fl = fcntl(si->d, F_GETFL);
+	int fl = sv_sock_flags(si);
 
-		si->flags = fl < 0 ? 0 : fl;
-		si->have_flags = fl >= 0;
-	}
-	return !(si->flags & O_NONBLOCK);
+	return fl < 0 || !(fl & O_NONBLOCK);
 }
 
 /* A blocking connect started by us (EINPROGRESS) on the program's

@@ -158,6 +158,11 @@ void sv_icmp_pending(struct call *c)
 	}
 }
 
+bool sv_icmp_none_ours(void)
+{
+	return socktab_empty() && !sv_ipv6_only();
+}
+
 /* sv_icmp_open_ours, sv_icmp_find_ours (dup: false) */
 static bool icmp_ours(struct call *c, struct sockinfo *si, int64_t *ret,
 		      bool dup)

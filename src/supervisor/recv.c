@@ -68,7 +68,7 @@ static int wait_readable(struct call *c, int d)
  * keeping our receive turn (sv_poll_brief), then without it
  * (wait_readable).  A message is taken only while the program's call
  * still waits for it. */
-static ssize_t do_recv(struct call *c, const struct sockinfo *si,
+static ssize_t do_recv(struct call *c, struct sockinfo *si,
 		       struct msghdr *m, int flags)
 {
 	int d = si->d;
@@ -82,8 +82,7 @@ static ssize_t do_recv(struct call *c, const struct sockinfo *si,
 	if ((r != -EAGAIN && r != -EWOULDBLOCK) ||
 	    (flags & (MSG_DONTWAIT | MSG_ERRQUEUE)))
 		return r;
-	/* our duplicate shares the program's open file: its flags */
-	fl = si->have_flags ? si->flags : fcntl(d, F_GETFL);
+	fl = sv_sock_flags(si);
 	if (fl < 0 || (fl & O_NONBLOCK))
 		return r;
 	/* ready within the moment, and the call still waits for it */
@@ -274,7 +273,7 @@ int64_t sv_handle_recvfrom(struct call *c)
 	int64_t r, got;
 	ssize_t n;
 
-	if (socktab_empty() && !sv_ipv6_only())
+	if (sv_icmp_none_ours())
 		return SV_CONTINUE;
 	/* The kernel would check the length pointer only afterwards, but a
 	 * datagram must not be consumed for a call that cannot return it.

@@ -48,15 +48,12 @@ static enum dest_kind classify(const struct sockaddr_storage *ss,
 /* May the program's call wait (a blocking socket, no MSG_DONTWAIT)? */
 static bool may_wait(struct sockinfo *si, int flags)
 {
+	int fl;
+
 	if (flags & MSG_DONTWAIT)
 		return false;
-	if (!si->have_flags) {
-		int fl = fcntl(si->d, F_GETFL);
-
-		si->flags = fl < 0 ? O_NONBLOCK : fl;
-		si->have_flags = fl >= 0;
-	}
-	return !(si->flags & O_NONBLOCK);
+	fl = sv_sock_flags(si);
+	return fl >= 0 && !(fl & O_NONBLOCK);
 }
 
 static ssize_t do_send(struct call *c, struct sockinfo *si,

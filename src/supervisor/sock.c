@@ -139,6 +139,20 @@ int sv_sock_fdinfo(struct call *c, struct sockinfo *si)
 	return 0;
 }
 
+int sv_sock_flags(struct sockinfo *si)
+{
+	if (!si->have_flags) {
+		/* our duplicate shares the program's open file */
+		int fl = fcntl(si->d, F_GETFL);
+
+		if (fl < 0)
+			return -1;
+		si->flags = fl;
+		si->have_flags = true;
+	}
+	return si->flags;
+}
+
 /* The facts of si's open duplicate. */
 static int read_facts(struct sockinfo *si)
 {
@@ -180,26 +194,27 @@ static bool ours_or_not(struct sockinfo *si, int r, int64_t *ret)
 	return true;
 }
 
-bool sv_find_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+/* sv_find_ours (how: SV_IDENT_CHEAP), sv_open_ours (SV_IDENT_DUP). */
+static bool front_ours(struct call *c, struct sockinfo *si, int64_t *ret,
+		       enum sv_ident how)
 {
 	if (socktab_empty()) {
 		si->d = -1;
 		*ret = SV_CONTINUE;
 		return false;
 	}
-	return ours_or_not(si, sv_sock_ident(c, (int)c->args[0], si,
-					     SV_IDENT_CHEAP), ret);
+	return ours_or_not(si, sv_sock_ident(c, (int)c->args[0], si, how),
+			   ret);
+}
+
+bool sv_find_ours(struct call *c, struct sockinfo *si, int64_t *ret)
+{
+	return front_ours(c, si, ret, SV_IDENT_CHEAP);
 }
 
 bool sv_open_ours(struct call *c, struct sockinfo *si, int64_t *ret)
 {
-	if (socktab_empty()) {
-		si->d = -1;
-		*ret = SV_CONTINUE;
-		return false;
-	}
-	return ours_or_not(si, sv_sock_ident(c, (int)c->args[0], si,
-					     SV_IDENT_DUP), ret);
+	return front_ours(c, si, ret, SV_IDENT_DUP);
 }
 
 /* A call on a socket we took for ours failed the way it fails on a

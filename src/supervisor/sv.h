@@ -364,6 +364,10 @@ int sv_sock_ident(struct call *c, int fd, struct sockinfo *si,
  * (si->have_fdinfo): what a replacement must keep.  0, -errno or
  * SV_NOT_INSPECTABLE. */
 int sv_sock_fdinfo(struct call *c, struct sockinfo *si);
+/* Its file status flags (O_NONBLOCK...): from its fdinfo when read,
+ * else asked of our duplicate (si->d), which shares the program's open
+ * file, and kept.  The flags, or -1 when they cannot be had. */
+int sv_sock_flags(struct sockinfo *si);
 /* Our duplicate of it (si->d): 0, -errno or SV_NOT_INSPECTABLE. */
 int sv_sock_dup(struct call *c, struct sockinfo *si);
 /* Its domain, type and protocol, and an AF_INET socket's own name
@@ -477,6 +481,9 @@ int sv_icmp_to_v6(struct call *c, struct sockinfo *si, int pfx, int *old);
  * ours at the thread's next send to NAT64 (sv_icmp_pending) and left to
  * the kernel now. */
 bool sv_icmp_open_ours(struct call *c, struct sockinfo *si, int64_t *ret);
+/* No socket can be ours for those two: none is ours yet, and the host
+ * has IPv4 routes (an ICMP socket of the program's stays its own). */
+bool sv_icmp_none_ours(void);
 /* The same, but as sv_find_ours where ICMP sockets need nothing. */
 bool sv_icmp_find_ours(struct call *c, struct sockinfo *si, int64_t *ret);
 /* Before c's send to a NAT64 destination: the raw ICMP sockets noted
