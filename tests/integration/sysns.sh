@@ -58,27 +58,31 @@ sys_dir() {
 	mktemp -d "${TB_TMP:-${TMPDIR:-/tmp}}/sysns.XXXXXX"
 }
 
-# The scratch directory is empty again on the host once the namespace is
-# gone (its tmpfs was mounted there only inside): removed after the
-# command, whatever its status.
-sys_exec() {
-	local pre=$1 conf=$2 d rc=0
+# sys_ns PRELOAD CONF WRAPPER... -- CMD...: CMD in a namespace made by
+# "WRAPPER unshare".  The scratch directory is empty again on the host
+# once the namespace is gone (its tmpfs was mounted there only inside):
+# removed after the command, whatever its status.
+sys_ns() {
+	local pre=$1 conf=$2 d rc=0 wrap=()
 	shift 2
+	while [ "$1" != -- ]; do
+		wrap+=("$1")
+		shift
+	done
+	shift
 	d=$(sys_dir) || return 125
-	timeout -k 5 "${TB_TIMEOUT:-60}" unshare --mount --propagation private \
+	"${wrap[@]}" unshare --mount --propagation private \
 		sh -c "$SYS_INNER" sys-ns "$d" "$pre" "$conf" "$@" || rc=$?
 	rmdir "$d" 2>/dev/null
 	return "$rc"
 }
 
+sys_exec() {
+	sys_ns "$1" "$2" timeout -k 5 "${TB_TIMEOUT:-60}" -- "${@:3}"
+}
+
 sys_client() {
-	local pre=$1 conf=$2 d rc=0
-	shift 2
-	d=$(sys_dir) || return 125
-	tb_exec client unshare --mount --propagation private \
-		sh -c "$SYS_INNER" sys-ns "$d" "$pre" "$conf" "$@" || rc=$?
-	rmdir "$d" 2>/dev/null
-	return "$rc"
+	sys_ns "$1" "$2" tb_exec client -- "${@:3}"
 }
 
 sys_check_usable() {
